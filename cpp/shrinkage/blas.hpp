@@ -1,0 +1,87 @@
+// BLAS / LAPACK as seen by the kernels: a table of Fortran-convention function pointers.
+//
+// The kernels never link a BLAS. The Python package fills the table once at import from
+// scipy's own BLAS/LAPACK (src/_blas_bridge.pyx), so shrinkage shares scipy's thread pool and
+// whatever BLAS scipy was built with; a C++-only program fills it from a system BLAS.
+#pragma once
+
+#include <stdexcept>
+
+namespace shrinkage {
+
+extern "C" {
+using syrk_d = void(char*, char*, int*, int*, double*, const double*, int*, double*, double*, int*);
+using syrk_s = void(char*, char*, int*, int*, float*, const float*, int*, float*, float*, int*);
+using gemm_d = void(char*, char*, int*, int*, int*, double*, const double*, int*, const double*,
+                    int*, double*, double*, int*);
+using gemm_s = void(char*, char*, int*, int*, int*, float*, const float*, int*, const float*, int*,
+                    float*, float*, int*);
+using potrf_d = void(char*, int*, double*, int*, int*);
+using potrf_s = void(char*, int*, float*, int*, int*);
+using potrs_d = void(char*, int*, int*, const double*, int*, double*, int*, int*);
+using potrs_s = void(char*, int*, int*, const float*, int*, float*, int*, int*);
+}
+
+struct BlasTable {
+  syrk_d* dsyrk = nullptr;
+  syrk_s* ssyrk = nullptr;
+  gemm_d* dgemm = nullptr;
+  gemm_s* sgemm = nullptr;
+  potrf_d* dpotrf = nullptr;
+  potrf_s* spotrf = nullptr;
+  potrs_d* dpotrs = nullptr;
+  potrs_s* spotrs = nullptr;
+};
+
+// Installed once (at import); read-only afterwards, so concurrent solver threads may use it.
+void set_blas_table(const BlasTable& table);
+const BlasTable& blas_table();
+
+namespace blas {
+
+inline const BlasTable& checked() {
+  const BlasTable& t = blas_table();
+  if (t.dsyrk == nullptr) throw std::logic_error("shrinkage: the BLAS table was never installed");
+  return t;
+}
+
+// C (lower triangle, n x n, column-major) = alpha * op(A)^T op(A) + beta * C.
+// trans = 'T': A is k x n column-major (C = A^T A); trans = 'N': A is n x k (C = A A^T).
+inline void syrk(char trans, int n, int k, double alpha, const double* a, int lda, double beta,
+                 double* c, int ldc) {
+  char uplo = 'L';
+  checked().dsyrk(&uplo, &trans, &n, &k, &alpha, a, &lda, &beta, c, &ldc);
+}
+inline void syrk(char trans, int n, int k, float alpha, const float* a, int lda, float beta,
+                 float* c, int ldc) {
+  char uplo = 'L';
+  checked().ssyrk(&uplo, &trans, &n, &k, &alpha, a, &lda, &beta, c, &ldc);
+}
+
+// C (m x n) = alpha * op(A) op(B) + beta * C, all column-major.
+inline void gemm(char ta, char tb, int m, int n, int k, double alpha, const double* a, int lda,
+                 const double* b, int ldb, double beta, double* c, int ldc) {
+  checked().dgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc);
+}
+inline void gemm(char ta, char tb, int m, int n, int k, float alpha, const float* a, int lda,
+                 const float* b, int ldb, float beta, float* c, int ldc) {
+  checked().sgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc);
+}
+
+// Cholesky A = L L^T of the lower triangle, in place. Returns LAPACK's info (> 0: not PD).
+inline int potrf(int n, double* a, int lda) {
+  char uplo = 'L';
+  int info = 0;
+  checked().dpotrf(&uplo, &n, a, &lda, &info);
+  return info;
+}
+
+// Solves A X = B in place given potrf's factor.
+inline void potrs(int n, int nrhs, const double* l, int ldl, double* b, int ldb) {
+  char uplo = 'L';
+  int info = 0;
+  checked().dpotrs(&uplo, &n, &nrhs, l, &ldl, b, &ldb, &info);
+}
+
+}  // namespace blas
+}  // namespace shrinkage

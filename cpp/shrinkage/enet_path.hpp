@@ -1,0 +1,474 @@
+// Elastic-net path by coordinate descent with covariance (Gram) updates.
+//
+// Problem (scikit-learn's scaling, divided through by n):
+//     P(w) = 1/2 w^T G w - b^T w + c/2 + l1 ||w||_1 + l2/2 ||w||^2,   l1 = alpha*rho, l2 = alpha*(1-rho)
+// with G = X^T X / n, b = X^T y / n, c = y^T y / n. With several targets (n_tasks > 1) w is
+// p x n_tasks and ||w||_1 is the l2,1 norm (the multi-task problem of scikit-learn's enet_path).
+//
+// Per alpha (warm-started from the previous one):
+//   1. the duality gap of the warm start; done if gap <= tol * c (scikit-learn's criterion);
+//   2. gap-safe screening removes features that are provably zero at this alpha;
+//   3. a working set W = current support + the sequential strong rule's survivors;
+//   4. cyclic CD on the packed block G[W, W] until the working-set gap reaches tol * c;
+//      when the support is stable and CD converges slowly, one Newton (Cholesky) step on the
+//      support finishes it exactly, accepted only if it decreases the objective;
+//   5. the exact gradient q = b - G w for all p features, the full gap; KKT violators outside
+//      W join it and 4 repeats.
+// The gradient q carries over between alphas (it does not depend on alpha).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "shrinkage/blas.hpp"
+#include "shrinkage/cd_kernels.hpp"
+#include "shrinkage/gram.hpp"
+
+namespace shrinkage {
+
+struct PathOptions {
+  double l1_ratio = 1.0;
+  bool positive = false;
+  double tol = 1e-4;        // converged when gap <= tol * c, as in scikit-learn
+  int max_iter = 1000;      // epochs per alpha
+  bool screening = true;    // gap-safe screening
+  bool newton = true;       // finish a stable support with a Cholesky step
+  bool random_order = false;
+  std::uint64_t seed = 0;
+};
+
+struct PathResult {
+  std::vector<double> coefs;  // n_tasks x p x n_alphas, C order
+  std::vector<double> gaps;   // scikit-learn's units (gap of the un-normalised problem / n)
+  std::vector<int> n_iter;
+  std::vector<char> converged;
+};
+
+// Polled between epochs (every few milliseconds) and after each alpha with the number of alphas
+// finished; returning true abandons the path with PathInterrupted.
+using Checkpoint = std::function<bool(int)>;
+struct PathInterrupted : std::exception {
+  const char* what() const noexcept override { return "path interrupted"; }
+};
+
+namespace detail {
+
+inline int sign_of(double v) { return (v > 0) - (v < 0); }
+
+// y -= a * x for a Gram column of either precision.
+inline void sub_column(int n, double a, const double* x, double* y) { axpy_sub(n, a, x, y); }
+inline void sub_column(int n, double a, const float* x, double* y) {
+  for (int i = 0; i < n; ++i) y[i] -= a * static_cast<double>(x[i]);
+}
+
+// Everything the duality gap needs, accumulated over a set of features.
+struct GapTerms {
+  double wb = 0, wq = 0, l1norm = 0, l2sq = 0, dual_norm = 0, qsq = 0;
+};
+
+// Gap of the normalised problem. The dual point is the residual scaled to be feasible
+// (formulation A); without an l1 term, the ridge dual (formulation B); as in scikit-learn.
+inline double duality_gap(const GapTerms& g, double c, double l1, double l2) {
+  const double r2 = c - g.wb - g.wq;  // ||y - Xw||^2 / n
+  const double penalty = l1 * g.l1norm + 0.5 * l2 * g.l2sq;
+  if (l1 > 0) {
+    const double s = g.dual_norm > l1 ? l1 / g.dual_norm : 1.0;
+    const double dual = -0.5 * s * s * (r2 + l2 * g.l2sq) + s * (c - g.wb);
+    return 0.5 * r2 + penalty - dual;
+  }
+  if (l2 > 0) return r2 + penalty - (c - g.wb) + g.qsq / (2.0 * l2);
+  return g.qsq;
+}
+
+}  // namespace detail
+
+template <class T>
+class ElasticNetPath {
+ public:
+  ElasticNetPath(GramColumns<T>& gram, const double* b, int n_tasks, double c,
+                 const PathOptions& opt, const Checkpoint& checkpoint)
+      : gram_(gram), p_(gram.n_features()), nt_(n_tasks), c_(c), scale_(gram.scale()),
+        opt_(opt), checkpoint_(checkpoint), b_(b, b + static_cast<std::size_t>(p_) * n_tasks),
+        w_(b_.size(), 0.0), q_(b_), screened_(p_, 0), in_ws_(p_, 0), rng_(opt.seed) {
+    if (nt_ > 1 && opt_.positive)
+      throw std::invalid_argument("positive=True is not supported with several targets");
+    const double* d = gram_.diagonal();
+    diag_.resize(p_);
+    for (int j = 0; j < p_; ++j) diag_[j] = scale_ * d[j];
+  }
+
+  PathResult run(const double* alphas, int n_alphas, const double* coef_init) {
+    PathResult out;
+    out.coefs.assign(static_cast<std::size_t>(nt_) * p_ * n_alphas, 0.0);
+    out.gaps.assign(n_alphas, 0.0);
+    out.n_iter.assign(n_alphas, 0);
+    out.converged.assign(n_alphas, 1);
+    if (coef_init != nullptr) {
+      std::copy(coef_init, coef_init + w_.size(), w_.begin());
+      recompute_gradient();
+    }
+    last_poll_ = Clock::now();
+    double l1_prev = dual_norm_all(0.0);
+    for (int k = 0; k < n_alphas; ++k) {
+      const double alpha = alphas[k];
+      Point pt = solve(alpha, l1_prev);
+      out.gaps[k] = pt.gap;
+      out.n_iter[k] = pt.epochs;
+      out.converged[k] = pt.converged;
+      for (int t = 0; t < nt_; ++t)
+        for (int j = 0; j < p_; ++j)
+          out.coefs[(static_cast<std::size_t>(t) * p_ + j) * n_alphas + k] = w(j, t);
+      l1_prev = alpha * opt_.l1_ratio;
+      if (checkpoint_ && checkpoint_(k + 1)) throw PathInterrupted();
+      last_poll_ = Clock::now();
+    }
+    return out;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Point {
+    double gap;
+    int epochs;
+    bool converged;
+  };
+  enum class Newton { Full, Partial, Failed };
+
+  double& w(int j, int t) { return w_[static_cast<std::size_t>(t) * p_ + j]; }
+  double& q(int j, int t) { return q_[static_cast<std::size_t>(t) * p_ + j]; }
+  double b(int j, int t) const { return b_[static_cast<std::size_t>(t) * p_ + j]; }
+
+  // Row norm of v[j, :] (absolute value for one target; signed when positive).
+  template <class F>
+  double row_norm(F&& v) const {
+    if (nt_ == 1) return opt_.positive ? v(0) : std::fabs(v(0));
+    double s = 0;
+    for (int t = 0; t < nt_; ++t) s += v(t) * v(t);
+    return std::sqrt(s);
+  }
+  double grad_norm(int j, double l2) {
+    return row_norm([&](int t) { return q(j, t) - l2 * w(j, t); });
+  }
+  bool nonzero(int j) {
+    for (int t = 0; t < nt_; ++t)
+      if (w(j, t) != 0.0) return true;
+    return false;
+  }
+
+  double dual_norm_all(double l2) {
+    double m = 0;
+    for (int j = 0; j < p_; ++j) m = std::max(m, grad_norm(j, l2));
+    return m;
+  }
+
+  // q = b - G w from scratch (no drift), using only the columns of the support.
+  void recompute_gradient() {
+    std::vector<int> support;
+    for (int j = 0; j < p_; ++j)
+      if (nonzero(j)) support.push_back(j);
+    gram_.require(support.data(), static_cast<int>(support.size()));
+    q_ = b_;
+    for (int t = 0; t < nt_; ++t)
+      for (int j : support)
+        detail::sub_column(p_, scale_ * w(j, t), gram_.column(j), q_.data() + std::size_t(t) * p_);
+  }
+
+  double full_gap(double l1, double l2) {
+    detail::GapTerms g;
+    for (int t = 0; t < nt_; ++t)
+      for (int j = 0; j < p_; ++j) {
+        const double wj = w(j, t), qj = q(j, t);
+        g.wb += wj * b(j, t);
+        g.wq += wj * qj;
+        g.l2sq += wj * wj;
+        g.qsq += qj * qj;
+      }
+    for (int j = 0; j < p_; ++j) {
+      g.l1norm += row_norm([&](int t) { return std::fabs(w(j, t)); });
+      g.dual_norm = std::max(g.dual_norm, grad_norm(j, l2));
+    }
+    return detail::duality_gap(g, c_, l1, l2);
+  }
+
+  // Gap-safe rule (Fercoq, Gramfort & Salmon 2015) in the normalised units: feature j is zero
+  // at the optimum if 1 - |x_j^T theta| > sqrt(2 gap (G_jj + l2)) / l1. Returns true when a
+  // non-zero coefficient was screened out (the gradient is then recomputed).
+  bool screen(double gap, double l1, double l2) {
+    if (!opt_.screening || l1 <= 0 || !(gap > 0)) return false;
+    const double scale = std::max(l1, dual_norm_all(l2));
+    bool zeroed = false;
+    for (int j = 0; j < p_; ++j) {
+      if (screened_[j]) continue;
+      const double u = grad_norm(j, l2) / scale;
+      const double u_abs = opt_.positive ? u : std::fabs(u);
+      if (1.0 - u_abs > std::sqrt(2.0 * gap * (diag_[j] + l2)) / l1) {
+        screened_[j] = 1;
+        if (nonzero(j)) {
+          for (int t = 0; t < nt_; ++t) w(j, t) = 0.0;
+          zeroed = true;
+        }
+      }
+    }
+    if (zeroed) recompute_gradient();
+    return zeroed;
+  }
+
+  Point solve(double alpha, double l1_prev) {
+    const double l1 = alpha * opt_.l1_ratio, l2 = alpha - l1;
+    const double tol_abs = opt_.tol * c_;
+    double gap = full_gap(l1, l2);
+    if (gap <= tol_abs) return {gap, 0, true};
+
+    std::fill(screened_.begin(), screened_.end(), 0);
+    if (screen(gap, l1, l2)) gap = full_gap(l1, l2);
+    // Working set: the support and the sequential strong rule's survivors.
+    ws_.clear();
+    const double strong = 2.0 * l1 - l1_prev;
+    for (int j = 0; j < p_; ++j) {
+      in_ws_[j] = !screened_[j] && (nonzero(j) || grad_norm(j, 0.0) >= strong);
+      if (in_ws_[j]) ws_.push_back(j);
+    }
+
+    int epochs = 0;
+    double inner_target = tol_abs;
+    while (true) {
+      load_block();
+      run_epochs(l1, l2, inner_target, epochs);
+      store_block();
+      recompute_gradient();
+      gap = full_gap(l1, l2);
+      if (gap <= tol_abs) return {gap, epochs, true};
+      if (epochs >= opt_.max_iter) return {gap, epochs, false};
+      if (screen(gap, l1, l2)) {
+        gap = full_gap(l1, l2);
+        if (gap <= tol_abs) return {gap, epochs, true};
+      }
+      drop_screened();
+      if (!add_violators(l1)) inner_target *= 0.25;  // only the incremental drift is left
+    }
+  }
+
+  void drop_screened() {
+    auto is_out = [&](int j) { return screened_[j] != 0; };
+    for (int j : ws_)
+      if (is_out(j)) in_ws_[j] = 0;
+    ws_.erase(std::remove_if(ws_.begin(), ws_.end(), is_out), ws_.end());
+  }
+
+  // Adds the features outside W that violate the optimality conditions, worst first; at most
+  // max(32, |W|) at a time so that the working set grows geometrically.
+  bool add_violators(double l1) {
+    std::vector<std::pair<double, int>> viol;
+    for (int j = 0; j < p_; ++j) {
+      if (in_ws_[j] || screened_[j]) continue;
+      const double v = grad_norm(j, 0.0) - l1;
+      if (v > 0) viol.emplace_back(v, j);
+    }
+    if (viol.empty()) return false;
+    const std::size_t cap = std::max<std::size_t>(32, ws_.size());
+    if (viol.size() > cap) {
+      std::nth_element(viol.begin(), viol.begin() + cap, viol.end(), std::greater<>());
+      viol.resize(cap);
+    }
+    for (const auto& v : viol) {
+      in_ws_[v.second] = 1;
+      ws_.push_back(v.second);
+    }
+    return true;
+  }
+
+  // Packs G[W, W] (scaled, double) and the working-set slices of w, q, b.
+  void load_block() {
+    const int m = static_cast<int>(ws_.size());
+    gram_.require(ws_.data(), m);
+    H_.resize(static_cast<std::size_t>(m) * m);
+    for (int k = 0; k < m; ++k) {
+      const T* col = gram_.column(ws_[k]);
+      double* hk = H_.data() + static_cast<std::size_t>(k) * m;
+      for (int i = 0; i < m; ++i) hk[i] = scale_ * static_cast<double>(col[ws_[i]]);
+    }
+    const std::size_t mt = static_cast<std::size_t>(m) * nt_;
+    ww_.resize(mt);
+    qw_.resize(mt);
+    bw_.resize(mt);
+    for (int t = 0; t < nt_; ++t)
+      for (int i = 0; i < m; ++i) {
+        ww_[std::size_t(t) * m + i] = w(ws_[i], t);
+        qw_[std::size_t(t) * m + i] = q(ws_[i], t);
+        bw_[std::size_t(t) * m + i] = b(ws_[i], t);
+      }
+    order_.resize(m);
+    std::iota(order_.begin(), order_.end(), 0);
+  }
+
+  void store_block() {
+    const int m = static_cast<int>(ws_.size());
+    for (int t = 0; t < nt_; ++t)
+      for (int i = 0; i < m; ++i) w(ws_[i], t) = ww_[std::size_t(t) * m + i];
+  }
+
+  double block_gap(double l1, double l2) const {
+    const int m = static_cast<int>(ws_.size());
+    detail::GapTerms g;
+    for (int i = 0; i < m; ++i) {
+      double row_abs = 0, row_grad = 0;
+      for (int t = 0; t < nt_; ++t) {
+        const std::size_t at = std::size_t(t) * m + i;
+        const double wi = ww_[at], qi = qw_[at];
+        g.wb += wi * bw_[at];
+        g.wq += wi * qi;
+        g.l2sq += wi * wi;
+        g.qsq += qi * qi;
+        row_abs += wi * wi;
+        row_grad += (qi - l2 * wi) * (qi - l2 * wi);
+      }
+      if (nt_ == 1) {
+        const double gi = qw_[i] - l2 * ww_[i];
+        g.l1norm += std::fabs(ww_[i]);
+        g.dual_norm = std::max(g.dual_norm, opt_.positive ? gi : std::fabs(gi));
+      } else {
+        g.l1norm += std::sqrt(row_abs);
+        g.dual_norm = std::max(g.dual_norm, std::sqrt(row_grad));
+      }
+    }
+    return detail::duality_gap(g, c_, l1, l2);
+  }
+
+  // Objective on W up to the constant c/2: -1/2 w^T (b + q) + penalty (single target).
+  double block_objective(double l1, double l2) const {
+    double s = 0;
+    for (std::size_t i = 0; i < ww_.size(); ++i)
+      s += -0.5 * ww_[i] * (bw_[i] + qw_[i]) + l1 * std::fabs(ww_[i]) + 0.5 * l2 * ww_[i] * ww_[i];
+    return s;
+  }
+
+  void poll() {
+    const auto now = Clock::now();
+    if (now - last_poll_ < std::chrono::milliseconds(20)) return;
+    last_poll_ = now;
+    if (checkpoint_ && checkpoint_(-1)) throw PathInterrupted();
+  }
+
+  void run_epochs(double l1, double l2, double target, int& epochs) {
+    const int m = static_cast<int>(ws_.size());
+    if (m == 0) return;
+    double previous = std::numeric_limits<double>::infinity();
+    bool newton_blocked = false;
+    while (epochs < opt_.max_iter) {
+      if (opt_.random_order) std::shuffle(order_.begin(), order_.end(), rng_);
+      const EpochResult r =
+          nt_ == 1 ? cd_epoch(m, H_.data(), ww_.data(), qw_.data(), order_.data(), l1, l2,
+                              opt_.positive)
+                   : cd_epoch_group(m, nt_, H_.data(), ww_.data(), qw_.data(), order_.data(), l1,
+                                    l2);
+      ++epochs;
+      double gap = block_gap(l1, l2);
+      if (gap <= target) return;
+      poll();
+      if (r.support_changed) newton_blocked = false;
+      if (nt_ == 1 && opt_.newton && !newton_blocked && !r.support_changed &&
+          epochs < opt_.max_iter && newton_pays_off(gap, previous, target, l1)) {
+        ++epochs;
+        const Newton outcome = newton_step(l1, l2);
+        if (outcome == Newton::Failed) newton_blocked = true;
+        gap = block_gap(l1, l2);
+        if (gap <= target) return;
+      }
+      previous = gap;
+    }
+  }
+
+  // Newton costs about s^3/3 flops against m^2 per epoch: take it when linear convergence at
+  // the observed rate would need more epochs than that.
+  bool newton_pays_off(double gap, double previous, double target, double l1) const {
+    const int m = static_cast<int>(ws_.size());
+    int s = 0;
+    for (int i = 0; i < m; ++i) s += (ww_[i] != 0.0 || l1 == 0.0);
+    if (s == 0) return false;
+    const double rate = gap / previous;
+    const double needed = rate < 1.0 ? std::log(target / gap) / std::log(rate)
+                                     : std::numeric_limits<double>::infinity();
+    const double cost = double(s) * s * s / (3.0 * m * m) + 1.0;
+    return needed > cost;
+  }
+
+  // Solves the optimality conditions on the support S with its signs fixed:
+  // (G_SS + l2 I) d = q_S - l2 w_S - l1 sign(w_S). Steps to the first sign change if the full
+  // step would cross one (a descent step either way), and keeps the result only if the
+  // objective decreased, so an ill-conditioned block can never make things worse.
+  Newton newton_step(double l1, double l2) {
+    const int m = static_cast<int>(ws_.size());
+    std::vector<int> S;
+    for (int i = 0; i < m; ++i)
+      if (ww_[i] != 0.0 || l1 == 0.0) S.push_back(i);
+    const int s = static_cast<int>(S.size());
+    A_.resize(static_cast<std::size_t>(s) * s);
+    std::vector<double> d(s);
+    for (int a = 0; a < s; ++a) {
+      const double* ha = H_.data() + static_cast<std::size_t>(S[a]) * m;
+      for (int r = a; r < s; ++r) A_[std::size_t(a) * s + r] = ha[S[r]];
+      A_[std::size_t(a) * s + a] += l2;
+      d[a] = qw_[S[a]] - l2 * ww_[S[a]] - l1 * detail::sign_of(ww_[S[a]]);
+    }
+    if (blas::potrf(s, A_.data(), s) != 0) return Newton::Failed;
+    blas::potrs(s, 1, A_.data(), s, d.data(), s);
+
+    double step = 1.0;
+    int blocking = -1;
+    if (l1 > 0)
+      for (int a = 0; a < s; ++a) {
+        const double wi = ww_[S[a]];
+        if (detail::sign_of(wi + d[a]) != detail::sign_of(wi) && -wi / d[a] < step) {
+          step = -wi / d[a];
+          blocking = a;
+        }
+      }
+    const double before = block_objective(l1, l2);
+    const std::vector<double> w_saved = ww_, q_saved = qw_;
+    for (int a = 0; a < s; ++a) {
+      const double delta = (a == blocking) ? -ww_[S[a]] : step * d[a];
+      ww_[S[a]] += delta;
+      axpy_sub(m, delta, H_.data() + static_cast<std::size_t>(S[a]) * m, qw_.data());
+    }
+    if (blocking >= 0) ww_[S[blocking]] = 0.0;
+    const double after = block_objective(l1, l2);
+    if (!(after <= before + 1e-13 * std::fabs(before))) {
+      ww_ = w_saved;
+      qw_ = q_saved;
+      return Newton::Failed;
+    }
+    return blocking >= 0 ? Newton::Partial : Newton::Full;
+  }
+
+  GramColumns<T>& gram_;
+  const int p_, nt_;
+  const double c_, scale_;
+  const PathOptions opt_;
+  const Checkpoint& checkpoint_;
+  std::vector<double> b_, w_, q_, diag_;
+  std::vector<char> screened_, in_ws_;
+  std::vector<int> ws_, order_;
+  std::vector<double> H_, A_, ww_, qw_, bw_;
+  std::mt19937_64 rng_;
+  Clock::time_point last_poll_;
+};
+
+// Convenience entry point: one path from the Gram source and b = X^T y / n (p x n_tasks,
+// column-major), c = sum of ||y_t||^2 / n; coef_init (p x n_tasks) or null.
+template <class T>
+PathResult enet_path(GramColumns<T>& gram, const double* b, int n_tasks, double c,
+                     const double* alphas, int n_alphas, const double* coef_init,
+                     const PathOptions& opt, const Checkpoint& checkpoint) {
+  ElasticNetPath<T> path(gram, b, n_tasks, c, opt, checkpoint);
+  return path.run(alphas, n_alphas, coef_init);
+}
+
+}  // namespace shrinkage

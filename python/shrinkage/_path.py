@@ -1,0 +1,303 @@
+"""``lasso_path`` and ``enet_path``: scikit-learn's contract, shrinkage's C++ solver."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _core
+from ._exceptions import ConvergenceWarning
+from ._validation import (
+    check_finite_statistics,
+    check_gram,
+    check_params,
+    check_tol_max_iter,
+    check_X,
+    check_y,
+)
+
+# scikit-learn's accepted **params; any other key raises, as there.
+_PARAMS = frozenset(
+    {"tol", "max_iter", "random_state", "selection", "sample_weight", "X_offset", "X_scale",
+     "do_screening"}
+)
+# 'auto' computes the full p x p Gram when n_samples >= n_features and it takes at most this.
+_FULL_GRAM_MAX_BYTES = 2 << 30
+_TINY_ALPHA = np.finfo(float).resolution  # scikit-learn's floor for a degenerate grid
+
+
+def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", precompute="auto",
+               Xy=None, copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
+               positive=False, **params):
+    """Compute a Lasso path with coordinate descent on the Gram matrix.
+
+    Same contract as :func:`sklearn.linear_model.lasso_path`; see :func:`enet_path`.
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> X = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 4.0]]); y = np.array([1.0, 2.0, 3.0])
+    >>> alphas, coefs, gaps = shrinkage.lasso_path(X, y, alphas=[0.5, 0.1])
+    >>> coefs.shape
+    (2, 2)
+    """
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+                     precompute=precompute, Xy=Xy, copy_X=copy_X, coef_init=coef_init,
+                     verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params)
+
+
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
+              precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
+              return_n_iter=False, positive=False, check_input=True, **params):
+    """Compute an elastic-net path with coordinate descent on the Gram matrix.
+
+    Minimises, for each alpha, ``1/(2n) ||y - Xw||^2 + alpha * l1_ratio * ||w||_1
+    + alpha * (1 - l1_ratio) / 2 * ||w||^2`` (for 2-D ``y``, the multi-task problem with the
+    l2,1 norm), warm-starting each alpha from the previous solution. Parameters, defaults,
+    return values and the meaning of ``tol`` are those of
+    :func:`sklearn.linear_model.enet_path` (scikit-learn 1.9).
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+        Training data, float64 or float32 (kept). Dense X is read in place in C or Fortran
+        order; it is never modified, so ``copy_X`` makes no copy. Sparse X is used as CSC.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    l1_ratio : float in [0, 1], default=0.5
+    eps : float, default=1e-3
+        ``alpha_min / alpha_max`` of the automatic grid.
+    n_alphas : int, deprecated
+        Use ``alphas=int``.
+    alphas : int or array-like, default=100 automatic alphas
+        An int gives that many alphas on scikit-learn's geometric grid; an array is used as
+        given, sorted in decreasing order.
+    precompute : "auto", bool or array of shape (n_features, n_features), default="auto"
+        True computes the full Gram X^T X (one BLAS syrk); False computes only the Gram columns
+        of features that enter the model, in batches; "auto" picks the full Gram when
+        n_samples >= n_features and it fits in memory. An array is used as the Gram.
+    Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
+        Precomputed ``X.T @ y`` (used for the grid and with a precomputed Gram).
+    copy_X : bool, default=True
+        Accepted for compatibility; X is never written to.
+    coef_init : array-like of shape (n_features,) or (n_targets, n_features), default=None
+        Warm start for the first alpha.
+    verbose : bool or int, default=False
+    return_n_iter : bool, default=False
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative (single target only).
+    check_input : bool, default=True
+    **params
+        ``tol`` (1e-4): stop when the duality gap is at most ``tol * ||y||^2 / n``;
+        ``max_iter`` (1000): epochs per alpha; ``selection`` ("cyclic" or "random") and
+        ``random_state``; ``do_screening`` (True): gap-safe screening.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,)
+        The duality gap reached at each alpha (scikit-learn's units: gap / n_samples).
+    n_iters : list of int
+        Epochs run at each alpha (with ``return_n_iter=True``).
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 5)); y = X @ [1.0, -2.0, 0.0, 0.0, 0.5]
+    >>> alphas, coefs, gaps = shrinkage.enet_path(X, y, l1_ratio=0.7, alphas=10)
+    >>> bool((gaps <= 1e-4 * (y @ y) / len(y)).all())
+    True
+    """
+    unknown = set(params) - _PARAMS
+    if unknown:
+        raise ValueError("Unexpected parameters in params", unknown)
+    for name in ("sample_weight", "X_offset", "X_scale"):
+        if params.get(name) is not None:
+            raise NotImplementedError(
+                f"enet_path(..., {name}=...) is not supported yet: pass weighted or centred "
+                "data (or precomputed statistics) instead."
+            )
+    tol = params.get("tol", 1e-4)
+    max_iter = params.get("max_iter", 1000)
+    check_tol_max_iter(tol, max_iter)
+    selection = params.get("selection", "cyclic")
+    if selection not in ("cyclic", "random"):
+        raise ValueError(f"selection should be 'cyclic' or 'random', got {selection!r}.")
+
+    alphas = _resolve_alphas_argument(alphas, n_alphas)
+    check_params(l1_ratio, eps, alphas)
+    X = check_X(X) if check_input else X
+    n_samples, n_features = X.shape
+    y = check_y(y, n_samples, X.dtype)
+    multi_output = y.ndim == 2
+    if multi_output and positive:
+        raise ValueError("positive=True is not allowed for multi-output (y.ndim == 2).")
+    Y = y.reshape(n_samples, -1)
+
+    gram, xy_raw = _gram_source(X, Y, precompute, Xy, check_input)
+    xy = np.asfortranarray(xy_raw, dtype=np.float64) / n_samples
+    yy = float(np.einsum("ij,ij->", Y, Y, dtype=np.float64)) / n_samples
+
+    given_alphas = alphas
+    if isinstance(alphas, (int, np.integer)):
+        alphas = _alpha_grid(xy_raw, n_samples, l1_ratio, eps, alphas, positive)
+    else:
+        alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
+
+    w0 = None
+    if coef_init is not None:
+        w0 = np.asarray(coef_init, dtype=np.float64)
+        expected = (Y.shape[1], n_features) if multi_output else (n_features,)
+        if w0.shape != expected:
+            raise ValueError(f"coef_init has shape {w0.shape}, expected {expected}.")
+        w0 = np.asfortranarray(w0.reshape(-1, n_features).T)
+
+    coefs, gaps, n_iters, converged = _core.enet_path(
+        gram, xy, yy, alphas, w0, l1_ratio=float(l1_ratio), positive=bool(positive),
+        tol=float(tol), max_iter=int(max_iter), screening=bool(params.get("do_screening", True)),
+        random_order=selection == "random", seed=_seed(params.get("random_state")),
+        progress=_progress(verbose, len(alphas)) if verbose else None,
+    )
+    if not converged.all():
+        _warn_not_converged(alphas, gaps, converged, tol * yy)
+    coefs = coefs.astype(X.dtype, copy=False)
+    coefs = coefs if multi_output else coefs[0]
+    if isinstance(given_alphas, list) and len(given_alphas) == 1:
+        alphas = given_alphas  # scikit-learn returns a one-element list unchanged
+    if return_n_iter:
+        return alphas, coefs, gaps, n_iters
+    return alphas, coefs, gaps
+
+
+def _resolve_alphas_argument(alphas, n_alphas):
+    """scikit-learn 1.9's transition from ``n_alphas`` to ``alphas=int``."""
+    if not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
+        warnings.warn(
+            "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. "
+            "'alphas' now accepts an integer value which removes the need to pass "
+            "'n_alphas'.", FutureWarning, stacklevel=3)
+        if alphas is None or (isinstance(alphas, str) and alphas == "warn"):
+            return n_alphas
+    if isinstance(alphas, str) and alphas == "warn":
+        return 100
+    if alphas is None:
+        warnings.warn("'alphas=None' is deprecated and will be removed in 1.11, at which point "
+                      "the default value will be set to 100.", FutureWarning, stacklevel=3)
+        return 100
+    return alphas
+
+
+def _gram_source(X, Y, precompute, Xy, check_input):
+    """The Gram source for the solver and the raw X^T Y (p x n_targets)."""
+    n_samples, n_features = X.shape
+    scale = 1.0 / n_samples
+    if Xy is not None:
+        Xy = np.asarray(Xy, dtype=X.dtype).reshape(n_features, -1)
+        if Xy.shape[1] != Y.shape[1]:
+            raise ValueError(f"Xy has shape {Xy.shape}, expected ({n_features}, {Y.shape[1]}).")
+        if not np.isfinite(Xy).all():
+            raise ValueError("Xy contains NaN or infinity.")
+
+    if isinstance(precompute, str):
+        if precompute != "auto":
+            raise ValueError(f"precompute must be 'auto', a bool or an array, got {precompute!r}.")
+        itemsize = np.dtype(X.dtype).itemsize
+        full = n_samples >= n_features and n_features**2 * itemsize <= _FULL_GRAM_MAX_BYTES
+    elif isinstance(precompute, (bool, np.bool_)):
+        full = bool(precompute)
+    else:
+        gram = check_gram(precompute, n_features, X.dtype)
+        if check_input:
+            _spot_check_gram(X, gram)
+        check_finite_statistics(np.diag(gram), "Gram")
+        xy = Xy if Xy is not None else X.T @ Y
+        return _core.full_gram(gram, scale), np.asarray(xy)
+
+    xy = Xy if Xy is not None else np.asarray(X.T @ Y)
+    if full:
+        gram = (X.T @ X).toarray() if sp.issparse(X) else _core.dense_gram(X)
+        gram = np.ascontiguousarray(gram, dtype=X.dtype)
+        check_finite_statistics(np.diag(gram))
+        return _core.full_gram(gram, scale), xy
+    if sp.issparse(X):
+        sq_norms = np.asarray(X.power(2).sum(axis=0), dtype=np.float64).ravel()
+        check_finite_statistics(sq_norms)
+        source = _core.sparse_lazy_gram(
+            X.indptr.astype(np.int64), X.indices.astype(np.int32, copy=False), X.data,
+            n_samples, n_features, sq_norms, scale)
+        return source, xy
+    sq_norms = np.einsum("ij,ij->j", X, X, dtype=np.float64)
+    check_finite_statistics(sq_norms)
+    return _core.dense_lazy_gram(X, sq_norms, scale), xy
+
+
+def _spot_check_gram(X, gram):
+    """scikit-learn's check that a user Gram belongs to X: one entry, recomputed."""
+    p = gram.shape[0]
+    i, j = p // 2, min(p // 2 + 1, p - 1)
+    xi = X[:, [i]].toarray().ravel() if sp.issparse(X) else X[:, i]
+    xj = X[:, [j]].toarray().ravel() if sp.issparse(X) else X[:, j]
+    expected = float(np.dot(xi.astype(np.float64), xj.astype(np.float64)))
+    rtol = 1e-4 if X.dtype == np.float32 else 1e-7
+    if not np.isclose(expected, gram[i, j], rtol=rtol, atol=1e-5):
+        raise ValueError(
+            "Gram matrix passed in via 'precompute' parameter did not pass validation when a "
+            f"single element was checked - please check that it was computed properly. For "
+            f"element ({i},{j}) we computed {expected} but the user-supplied value was "
+            f"{gram[i, j]}."
+        )
+
+
+def _alpha_grid(xy_raw, n_samples, l1_ratio, eps, n_alphas, positive):
+    """scikit-learn's grid: geomspace(alpha_max, eps * alpha_max, n_alphas)."""
+    if l1_ratio == 0:
+        raise ValueError(
+            "Automatic alpha grid generation is not supported for l1_ratio=0. "
+            "Please supply a grid by providing your estimator with the appropriate `alphas=` "
+            "argument."
+        )
+    if positive:
+        top = max(0.0, float(np.max(xy_raw)))
+    else:
+        top = float(np.max(np.sqrt(np.einsum("ij,ij->i", xy_raw, xy_raw, dtype=np.float64))))
+    alpha_max = top / (n_samples * l1_ratio)
+    if alpha_max <= _TINY_ALPHA:
+        return np.full(n_alphas, _TINY_ALPHA)
+    return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
+
+
+def _seed(random_state):
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(np.iinfo(np.int32).max))
+    return int(np.random.RandomState(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _progress(verbose, n_alphas):
+    def report(done):
+        if done > 0:
+            if verbose > 1:
+                print(f"Path: {done - 1:03d} out of {n_alphas:03d}")
+            else:
+                sys.stderr.write(".")
+                sys.stderr.flush()
+        return False
+
+    return report
+
+
+def _warn_not_converged(alphas, gaps, converged, tol_abs):
+    bad = np.flatnonzero(~converged)
+    worst = bad[np.argmax(gaps[bad])]
+    warnings.warn(
+        f"Objective did not converge at {bad.size} of {alphas.size} alphas: the largest duality "
+        f"gap is {gaps[worst]:.3e} (at alpha={alphas[worst]:.3e}) for a tolerance of "
+        f"{tol_abs:.3e} (tol * ||y||^2 / n_samples). Increase max_iter or tol, check the scale "
+        "of the features, or use larger alphas.",
+        ConvergenceWarning, stacklevel=3,
+    )

@@ -1,0 +1,112 @@
+"""Input checking shared by the path functions (and, later, the estimators).
+
+Every check raises with a message that names the argument and the problem; nothing is
+silently repaired except what scikit-learn also converts (dtype to float64 unless float32,
+sparse formats to CSC).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def check_X(X):
+    """Dense float32/float64 contiguous (C or F, kept as given), or sparse CSC."""
+    if sp.issparse(X):
+        X = X.tocsc()
+        if X.dtype not in FLOAT_DTYPES:
+            X = X.astype(np.float64)
+        if not np.isfinite(X.data).all():
+            raise ValueError("Input X contains NaN or infinity.")
+        X.sum_duplicates()
+    else:
+        X = np.asarray(X)
+        if X.dtype not in FLOAT_DTYPES:
+            if X.dtype.kind not in "biuf":
+                raise ValueError(f"X must be numeric, got dtype {X.dtype}.")
+            X = X.astype(np.float64)
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}.")
+        if not (X.flags.c_contiguous or X.flags.f_contiguous):
+            X = np.asfortranarray(X)
+    n, p = X.shape
+    if n < 1 or p < 1:
+        raise ValueError(f"X has shape {X.shape}: need at least one sample and one feature.")
+    return X
+
+
+def check_y(y, n_samples, dtype):
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise ValueError(f"y must be numeric, got dtype {y.dtype}.")
+    y = y.astype(dtype, copy=False)
+    if y.ndim not in (1, 2):
+        raise ValueError(f"y must be 1-D or 2-D, got shape {y.shape}.")
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"X and y have inconsistent numbers of samples: {n_samples} and {y.shape[0]}."
+        )
+    if y.ndim == 2 and y.shape[1] < 1:
+        raise ValueError("y has no target column.")
+    if not np.isfinite(y).all():
+        raise ValueError("Input y contains NaN or infinity.")
+    return y
+
+
+def check_finite_statistics(diag, name="X"):
+    """The Gram diagonal is sum_i x_ij^2: non-finite iff X has NaN/inf (or squares overflow)."""
+    if not np.isfinite(diag).all():
+        raise ValueError(
+            f"Input {name} contains NaN or infinity (or values whose squares overflow)."
+        )
+
+
+def check_gram(gram, n_features, dtype):
+    gram = np.asarray(gram)
+    if gram.ndim != 2 or gram.shape[0] != gram.shape[1]:
+        raise ValueError(f"The Gram matrix must be square, got shape {gram.shape}.")
+    if gram.shape[0] != n_features:
+        raise ValueError(
+            f"The Gram matrix has shape {gram.shape} but X has {n_features} features."
+        )
+    gram = np.ascontiguousarray(gram, dtype=dtype)
+    if not np.isfinite(gram).all():
+        raise ValueError("The Gram matrix contains NaN or infinity.")
+    scale = np.abs(gram).max(initial=0.0)
+    if np.abs(gram - gram.T).max(initial=0.0) > 1e-6 * scale:
+        raise ValueError("The Gram matrix is not symmetric.")
+    diag = np.diag(gram)
+    # Necessary conditions for positive semi-definiteness, at O(p^2): G_jj >= 0 and
+    # |G_ij| <= sqrt(G_ii G_jj) (every 2 x 2 principal minor is PSD).
+    root = np.sqrt(np.maximum(diag, 0))
+    if (diag < 0).any() or (np.abs(gram) > np.outer(root, root) * (1 + 1e-6) + 1e-12 * scale).any():
+        raise ValueError("The Gram matrix is not positive semi-definite.")
+    return gram
+
+
+def check_params(l1_ratio, eps, alphas):
+    if not isinstance(l1_ratio, numbers.Real) or not 0 <= l1_ratio <= 1:
+        raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio!r}.")
+    if not isinstance(eps, numbers.Real) or not eps > 0:
+        raise ValueError(f"eps must be > 0, got {eps!r}.")
+    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool):
+        if alphas < 1:
+            raise ValueError(f"alphas must be >= 1 when it is an int, got {alphas}.")
+        return
+    a = np.asarray(alphas, dtype=np.float64)
+    if a.ndim != 1 or a.size == 0:
+        raise ValueError("alphas must be an int or a non-empty 1-D array-like.")
+    if not np.isfinite(a).all() or (a < 0).any():
+        raise ValueError("alphas must be finite and non-negative.")
+
+
+def check_tol_max_iter(tol, max_iter):
+    if not isinstance(tol, numbers.Real) or not tol >= 0 or not np.isfinite(tol):
+        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}.")
+    if not isinstance(max_iter, numbers.Integral) or max_iter < 1:
+        raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}.")

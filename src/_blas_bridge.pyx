@@ -1,0 +1,45 @@
+# cython: language_level=3
+"""Hands scipy's BLAS/LAPACK to the C++ kernels as a table of function pointers.
+
+scipy documents ``scipy.linalg.cython_blas`` / ``cython_lapack`` as its C-level interface; taking
+the pointers here means the wheel links no BLAS, shares scipy's (and scikit-learn's) thread pool,
+follows threadpoolctl, and uses MKL when the user's scipy does.
+"""
+from cpython.pycapsule cimport PyCapsule_New
+from scipy.linalg.cython_blas cimport dgemm, dsyrk, sgemm, ssyrk
+from scipy.linalg.cython_lapack cimport dpotrf, dpotrs, spotrf, spotrs
+
+
+cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
+    ctypedef void syrk_d
+    ctypedef void syrk_s
+    ctypedef void gemm_d
+    ctypedef void gemm_s
+    ctypedef void potrf_d
+    ctypedef void potrf_s
+    ctypedef void potrs_d
+    ctypedef void potrs_s
+    cdef struct BlasTable:
+        syrk_d* dsyrk
+        syrk_s* ssyrk
+        gemm_d* dgemm
+        gemm_s* sgemm
+        potrf_d* dpotrf
+        potrf_s* spotrf
+        potrs_d* dpotrs
+        potrs_s* spotrs
+
+cdef BlasTable table
+table.dsyrk = <syrk_d*>dsyrk
+table.ssyrk = <syrk_s*>ssyrk
+table.dgemm = <gemm_d*>dgemm
+table.sgemm = <gemm_s*>sgemm
+table.dpotrf = <potrf_d*>dpotrf
+table.spotrf = <potrf_s*>spotrf
+table.dpotrs = <potrs_d*>dpotrs
+table.spotrs = <potrs_s*>spotrs
+
+
+def blas_table_capsule():
+    """A capsule named ``shrinkage.BlasTable`` pointing at the (static) table."""
+    return PyCapsule_New(&table, b"shrinkage.BlasTable", NULL)

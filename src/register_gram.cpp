@@ -1,0 +1,86 @@
+// Gram sources: the full Gram (computed by syrk or given) and the lazy column caches.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "arrays.hpp"
+#include "shrinkage/gram.hpp"
+
+namespace py = pybind11;
+
+namespace shrinkage::bind {
+
+namespace {
+
+template <class T>
+py::array_t<T> dense_gram_py(const py::array& x) {
+  const T* data = data_of<T>(x, "X");
+  const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
+  py::array_t<T> out({p, p});
+  T* g = out.mutable_data();
+  {
+    py::gil_scoped_release release;
+    dense_gram(data, n, p, is_fortran(x), g);
+  }
+  return out;
+}
+
+template <class T>
+std::unique_ptr<GramColumns<T>> full(const py::array& gram, double scale) {
+  const int p = checked_int(gram.shape(0), "n_features");
+  if (gram.ndim() != 2 || gram.shape(1) != p) throw std::invalid_argument("Gram must be square");
+  return std::make_unique<FullGram<T>>(data_of<T>(gram, "Gram"), p, scale);
+}
+
+template <class T>
+std::unique_ptr<GramColumns<T>> dense_lazy(const py::array& x, const py::array& sq_norms,
+                                           double scale) {
+  const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
+  return std::make_unique<DenseLazyGram<T>>(data_of<T>(x, "X"), n, p, is_fortran(x),
+                                            data_of<double>(sq_norms, "sq_norms"), scale);
+}
+
+template <class T>
+std::unique_ptr<GramColumns<T>> sparse_lazy(const py::array& indptr, const py::array& indices,
+                                            const py::array& data, int n, int p,
+                                            const py::array& sq_norms, double scale) {
+  return std::make_unique<SparseLazyGram<T>>(
+      data_of<std::int64_t>(indptr, "indptr"), data_of<std::int32_t>(indices, "indices"),
+      data_of<T>(data, "data"), n, p, data_of<double>(sq_norms, "sq_norms"), scale);
+}
+
+template <class T>
+void bind_columns(py::module_& m, const char* name) {
+  py::class_<GramColumns<T>>(m, name)
+      .def_property_readonly("n_features", &GramColumns<T>::n_features)
+      .def_property_readonly("scale", &GramColumns<T>::scale)
+      .def_property_readonly("cached_bytes", &GramColumns<T>::cached_bytes);
+}
+
+}  // namespace
+
+void register_gram(py::module_& m) {
+  bind_columns<double>(m, "GramColumns64");
+  bind_columns<float>(m, "GramColumns32");
+
+  m.def("dense_gram", &dense_gram_py<double>, py::arg("X"), "X^T X by BLAS syrk (float64).");
+  m.def("dense_gram", &dense_gram_py<float>, py::arg("X"), "X^T X by BLAS syrk (float32).");
+
+  // keep_alive<0, 1>: the source reads the caller's array in place, so it keeps it alive.
+  m.def("full_gram", &full<double>, py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
+  m.def("full_gram", &full<float>, py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
+  m.def("dense_lazy_gram", &dense_lazy<double>, py::arg("X"), py::arg("sq_norms"),
+        py::arg("scale"), py::keep_alive<0, 1>());
+  m.def("dense_lazy_gram", &dense_lazy<float>, py::arg("X"), py::arg("sq_norms"),
+        py::arg("scale"), py::keep_alive<0, 1>());
+  m.def("sparse_lazy_gram", &sparse_lazy<double>, py::arg("indptr"), py::arg("indices"),
+        py::arg("data"), py::arg("n_samples"), py::arg("n_features"), py::arg("sq_norms"),
+        py::arg("scale"), py::keep_alive<0, 1>(), py::keep_alive<0, 2>(), py::keep_alive<0, 3>());
+  m.def("sparse_lazy_gram", &sparse_lazy<float>, py::arg("indptr"), py::arg("indices"),
+        py::arg("data"), py::arg("n_samples"), py::arg("n_features"), py::arg("sq_norms"),
+        py::arg("scale"), py::keep_alive<0, 1>(), py::keep_alive<0, 2>(), py::keep_alive<0, 3>());
+}
+
+}  // namespace shrinkage::bind

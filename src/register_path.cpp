@@ -1,0 +1,99 @@
+// The elastic-net path: runs with the GIL released, polls Ctrl-C through a checkpoint.
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "arrays.hpp"
+#include "shrinkage/enet_path.hpp"
+
+namespace py = pybind11;
+
+namespace shrinkage::bind {
+
+namespace {
+
+template <class T>
+py::tuple enet_path_py(GramColumns<T>& gram, const py::array& xy, double yy,
+                       const py::array& alphas, const py::object& coef_init, double l1_ratio,
+                       bool positive, double tol, int max_iter, bool screening, bool newton,
+                       bool random_order, std::uint64_t seed, const py::object& progress) {
+  const int p = gram.n_features();
+  if (xy.ndim() != 2 || xy.shape(0) != p) throw std::invalid_argument("Xy must be (p, n_tasks)");
+  const int n_tasks = checked_int(xy.shape(1), "n_tasks");
+  const double* b = data_of<double>(xy, "Xy", true);
+  const double* a = data_of<double>(alphas, "alphas");
+  const int n_alphas = checked_int(alphas.size(), "n_alphas");
+  const double* w0 = nullptr;
+  if (!coef_init.is_none()) {
+    const auto init = coef_init.cast<py::array>();
+    if (init.size() != static_cast<py::ssize_t>(p) * n_tasks)
+      throw std::invalid_argument("coef_init must have p * n_tasks entries");
+    w0 = data_of<double>(init, "coef_init", true);
+  }
+  PathOptions opt;
+  opt.l1_ratio = l1_ratio;
+  opt.positive = positive;
+  opt.tol = tol;
+  opt.max_iter = max_iter;
+  opt.screening = screening;
+  opt.newton = newton;
+  opt.random_order = random_order;
+  opt.seed = seed;
+
+  // Reacquires the GIL to run pending signal handlers (Ctrl-C) and the Python progress hook;
+  // an exception there stays set in this thread and stops the path.
+  Checkpoint checkpoint = [&progress](int alphas_done) {
+    py::gil_scoped_acquire acquire;
+    if (PyErr_CheckSignals() != 0) return true;
+    if (progress.is_none()) return false;
+    try {
+      return progress(alphas_done).cast<bool>();
+    } catch (py::error_already_set& e) {
+      e.restore();
+      return true;
+    }
+  };
+
+  PathResult res;
+  bool interrupted = false;
+  {
+    py::gil_scoped_release release;
+    try {
+      res = enet_path<T>(gram, b, n_tasks, yy, a, n_alphas, w0, opt, checkpoint);
+    } catch (const PathInterrupted&) {
+      interrupted = true;
+    }
+  }
+  if (interrupted) {
+    if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
+    throw py::error_already_set();
+  }
+  py::array_t<double> coefs({n_tasks, p, n_alphas});
+  std::copy(res.coefs.begin(), res.coefs.end(), coefs.mutable_data());
+  py::array_t<double> gaps(n_alphas);
+  std::copy(res.gaps.begin(), res.gaps.end(), gaps.mutable_data());
+  py::array_t<bool> converged(n_alphas);
+  std::copy(res.converged.begin(), res.converged.end(), converged.mutable_data());
+  return py::make_tuple(coefs, gaps, py::cast(res.n_iter), converged);
+}
+
+template <class T>
+void def_path(py::module_& m) {
+  m.def("enet_path", &enet_path_py<T>, py::arg("gram"), py::arg("xy"), py::arg("yy"),
+        py::arg("alphas"), py::arg("coef_init"), py::arg("l1_ratio"), py::arg("positive"),
+        py::arg("tol"), py::arg("max_iter"), py::arg("screening") = true,
+        py::arg("newton") = true, py::arg("random_order") = false, py::arg("seed") = 0,
+        py::arg("progress") = py::none(),
+        "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_alphas], gaps, "
+        "n_iter, converged). Statistics are normalised: xy = X^T y / n, yy = sum ||y||^2 / n.");
+}
+
+}  // namespace
+
+void register_path(py::module_& m) {
+  def_path<double>(m);
+  def_path<float>(m);
+}
+
+}  // namespace shrinkage::bind
