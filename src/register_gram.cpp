@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <type_traits>
+#include <utility>
 
 #include "arrays.hpp"
 #include "shrinkage/gram.hpp"
@@ -15,7 +17,7 @@ namespace shrinkage::bind {
 namespace {
 
 template <class T>
-py::array_t<T> dense_gram_py(const py::array& x) {
+py::object dense_gram_py(const py::array& x) {
   const T* data = data_of<T>(x, "X");
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
   py::array_t<T> out({p, p});
@@ -24,7 +26,7 @@ py::array_t<T> dense_gram_py(const py::array& x) {
     py::gil_scoped_release release;
     dense_gram(data, n, p, is_fortran(x), g);
   }
-  return out;
+  return std::move(out);
 }
 
 template <class T>
@@ -61,26 +63,56 @@ void bind_columns(py::module_& m, const char* name) {
 
 }  // namespace
 
+template <class V>
+py::object to_object(V&& v) {
+  if constexpr (std::is_base_of_v<py::object, std::decay_t<V>>)
+    return std::forward<V>(v);
+  else
+    return py::cast(std::forward<V>(v));
+}
+
+// Calls f(T{}) with T the array's floating dtype (float64 or float32).
+template <class F>
+py::object by_dtype(const py::array& a, F&& f) {
+  if (py::dtype::of<double>().is(a.dtype())) return to_object(f(double{}));
+  if (py::dtype::of<float>().is(a.dtype())) return to_object(f(float{}));
+  throw std::invalid_argument("expected a float64 or float32 array");
+}
+
 void register_gram(py::module_& m) {
   bind_columns<double>(m, "GramColumns64");
   bind_columns<float>(m, "GramColumns32");
 
-  m.def("dense_gram", &dense_gram_py<double>, py::arg("X"), "X^T X by BLAS syrk (float64).");
-  m.def("dense_gram", &dense_gram_py<float>, py::arg("X"), "X^T X by BLAS syrk (float32).");
-
-  // keep_alive<0, 1>: the source reads the caller's array in place, so it keeps it alive.
-  m.def("full_gram", &full<double>, py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
-  m.def("full_gram", &full<float>, py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
-  m.def("dense_lazy_gram", &dense_lazy<double>, py::arg("X"), py::arg("sq_norms"),
-        py::arg("scale"), py::keep_alive<0, 1>());
-  m.def("dense_lazy_gram", &dense_lazy<float>, py::arg("X"), py::arg("sq_norms"),
-        py::arg("scale"), py::keep_alive<0, 1>());
-  m.def("sparse_lazy_gram", &sparse_lazy<double>, py::arg("indptr"), py::arg("indices"),
-        py::arg("data"), py::arg("n_samples"), py::arg("n_features"), py::arg("sq_norms"),
-        py::arg("scale"), py::keep_alive<0, 1>(), py::keep_alive<0, 2>(), py::keep_alive<0, 3>());
-  m.def("sparse_lazy_gram", &sparse_lazy<float>, py::arg("indptr"), py::arg("indices"),
-        py::arg("data"), py::arg("n_samples"), py::arg("n_features"), py::arg("sq_norms"),
-        py::arg("scale"), py::keep_alive<0, 1>(), py::keep_alive<0, 2>(), py::keep_alive<0, 3>());
+  m.def(
+      "dense_gram",
+      [](const py::array& x) {
+        return by_dtype(x, [&](auto t) { return dense_gram_py<decltype(t)>(x); });
+      },
+      py::arg("X"), "X^T X by BLAS syrk, in X's dtype; X is C or Fortran contiguous.");
+  // keep_alive<0, k>: a source reads the caller's arrays in place, so it keeps them alive.
+  m.def(
+      "full_gram",
+      [](const py::array& gram, double scale) {
+        return by_dtype(gram, [&](auto t) { return full<decltype(t)>(gram, scale); });
+      },
+      py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
+  m.def(
+      "dense_lazy_gram",
+      [](const py::array& x, const py::array& sq_norms, double scale) {
+        return by_dtype(x, [&](auto t) { return dense_lazy<decltype(t)>(x, sq_norms, scale); });
+      },
+      py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::keep_alive<0, 1>());
+  m.def(
+      "sparse_lazy_gram",
+      [](const py::array& indptr, const py::array& indices, const py::array& data, int n, int p,
+         const py::array& sq_norms, double scale) {
+        return by_dtype(data, [&](auto t) {
+          return sparse_lazy<decltype(t)>(indptr, indices, data, n, p, sq_norms, scale);
+        });
+      },
+      py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n_samples"),
+      py::arg("n_features"), py::arg("sq_norms"), py::arg("scale"), py::keep_alive<0, 1>(),
+      py::keep_alive<0, 2>(), py::keep_alive<0, 3>());
 }
 
 }  // namespace shrinkage::bind

@@ -10,8 +10,9 @@
 //   2. gap-safe screening removes features that are provably zero at this alpha;
 //   3. a working set W = current support + the sequential strong rule's survivors;
 //   4. cyclic CD on the packed block G[W, W] until the working-set gap reaches tol * c;
-//      when the support is stable and CD converges slowly, one Newton (Cholesky) step on the
-//      support finishes it exactly, accepted only if it decreases the objective;
+//      every few epochs an Anderson extrapolation of the iterates, and, when the support is
+//      stable and CD converges slowly, a Newton (Cholesky) step on the support that finishes
+//      it exactly; both are kept only if they decrease the objective;
 //   5. the exact gradient q = b - G w for all p features, the full gap; KKT violators outside
 //      W join it and 4 repeats.
 // The gradient q carries over between alphas (it does not depend on alpha).
@@ -342,12 +343,101 @@ class ElasticNetPath {
     return detail::duality_gap(g, c_, l1, l2);
   }
 
-  // Objective on W up to the constant c/2: -1/2 w^T (b + q) + penalty (single target).
+  // Objective on W up to the constant c/2: -1/2 <w, b + q> + penalty.
   double block_objective(double l1, double l2) const {
-    double s = 0;
-    for (std::size_t i = 0; i < ww_.size(); ++i)
-      s += -0.5 * ww_[i] * (bw_[i] + qw_[i]) + l1 * std::fabs(ww_[i]) + 0.5 * l2 * ww_[i] * ww_[i];
-    return s;
+    const std::size_t m = ws_.size();
+    double smooth = 0, l1norm = 0, l2sq = 0;
+    for (std::size_t i = 0; i < ww_.size(); ++i) {
+      smooth -= 0.5 * ww_[i] * (bw_[i] + qw_[i]);
+      l2sq += ww_[i] * ww_[i];
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      double row = 0;
+      for (int t = 0; t < nt_; ++t) row += ww_[t * m + i] * ww_[t * m + i];
+      l1norm += std::sqrt(row);
+    }
+    return smooth + l1 * l1norm + 0.5 * l2 * l2sq;
+  }
+
+  // Anderson extrapolation (as in skglm) of the last kAnderson + 1 CD iterates: w_acc is the
+  // affine combination that minimises the norm of the combined successive differences. q is
+  // affine in w, so it extrapolates with the same weights. Kept only if the objective drops.
+  static constexpr int kAnderson = 5;
+  void anderson_record() {
+    history_w_.push_back(ww_);
+    history_q_.push_back(qw_);
+    if (history_w_.size() > kAnderson + 1) {
+      history_w_.erase(history_w_.begin());
+      history_q_.erase(history_q_.begin());
+    }
+  }
+  bool anderson_step(double l1, double l2) {
+    if (history_w_.size() != kAnderson + 1) return false;
+    const std::size_t len = ww_.size();
+    double gram[kAnderson][kAnderson];
+    for (int i = 0; i < kAnderson; ++i)
+      for (int j = 0; j <= i; ++j) {
+        double s = 0;
+        for (std::size_t e = 0; e < len; ++e)
+          s += (history_w_[i + 1][e] - history_w_[i][e]) * (history_w_[j + 1][e] - history_w_[j][e]);
+        gram[i][j] = gram[j][i] = s;
+      }
+    double z[kAnderson];
+    if (!solve_small_spd(gram, z)) return false;
+    double total = 0;
+    for (double v : z) total += v;
+    if (!(std::fabs(total) > 0)) return false;
+    const double before = block_objective(l1, l2);
+    const std::vector<double> w_saved = ww_, q_saved = qw_;
+    std::fill(ww_.begin(), ww_.end(), 0.0);
+    std::fill(qw_.begin(), qw_.end(), 0.0);
+    for (int i = 0; i < kAnderson; ++i) {
+      const double c = z[i] / total;
+      for (std::size_t e = 0; e < len; ++e) {
+        ww_[e] += c * history_w_[i + 1][e];
+        qw_[e] += c * history_q_[i + 1][e];
+      }
+    }
+    bool feasible = true;
+    if (opt_.positive)
+      for (double v : ww_) feasible &= v >= 0;
+    if (!feasible || !(block_objective(l1, l2) < before)) {
+      ww_ = w_saved;
+      qw_ = q_saved;
+      return false;
+    }
+    return true;
+  }
+  // Solves A z = 1 for a small SPD matrix (Cholesky with a relative ridge against rank loss).
+  static bool solve_small_spd(double (&a)[kAnderson][kAnderson], double (&z)[kAnderson]) {
+    double trace = 0;
+    for (int i = 0; i < kAnderson; ++i) trace += a[i][i];
+    if (!(trace > 0)) return false;
+    for (int i = 0; i < kAnderson; ++i) a[i][i] += 1e-12 * trace;
+    double l[kAnderson][kAnderson] = {};
+    for (int j = 0; j < kAnderson; ++j) {
+      double d = a[j][j];
+      for (int k = 0; k < j; ++k) d -= l[j][k] * l[j][k];
+      if (!(d > 0)) return false;
+      l[j][j] = std::sqrt(d);
+      for (int i = j + 1; i < kAnderson; ++i) {
+        double s = a[i][j];
+        for (int k = 0; k < j; ++k) s -= l[i][k] * l[j][k];
+        l[i][j] = s / l[j][j];
+      }
+    }
+    double y[kAnderson];
+    for (int i = 0; i < kAnderson; ++i) {
+      double s = 1.0;
+      for (int k = 0; k < i; ++k) s -= l[i][k] * y[k];
+      y[i] = s / l[i][i];
+    }
+    for (int i = kAnderson - 1; i >= 0; --i) {
+      double s = y[i];
+      for (int k = i + 1; k < kAnderson; ++k) s -= l[k][i] * z[k];
+      z[i] = s / l[i][i];
+    }
+    return true;
   }
 
   void poll() {
@@ -362,6 +452,9 @@ class ElasticNetPath {
     if (m == 0) return;
     double previous = std::numeric_limits<double>::infinity();
     bool newton_blocked = false;
+    history_w_.clear();
+    history_q_.clear();
+    anderson_record();
     while (epochs < opt_.max_iter) {
       if (opt_.random_order) std::shuffle(order_.begin(), order_.end(), rng_);
       const EpochResult r =
@@ -370,6 +463,13 @@ class ElasticNetPath {
                    : cd_epoch_group(m, nt_, H_.data(), ww_.data(), qw_.data(), order_.data(), l1,
                                     l2);
       ++epochs;
+      anderson_record();
+      if (history_w_.size() == kAnderson + 1 && epochs % kAnderson == 0 &&
+          anderson_step(l1, l2)) {
+        history_w_.clear();
+        history_q_.clear();
+        anderson_record();
+      }
       double gap = block_gap(l1, l2);
       if (gap <= target) return;
       poll();
@@ -379,6 +479,11 @@ class ElasticNetPath {
         ++epochs;
         const Newton outcome = newton_step(l1, l2);
         if (outcome == Newton::Failed) newton_blocked = true;
+        else {
+          history_w_.clear();
+          history_q_.clear();
+          anderson_record();
+        }
         gap = block_gap(l1, l2);
         if (gap <= target) return;
       }
@@ -457,6 +562,7 @@ class ElasticNetPath {
   std::vector<char> screened_, in_ws_;
   std::vector<int> ws_, order_;
   std::vector<double> H_, A_, ww_, qw_, bw_;
+  std::vector<std::vector<double>> history_w_, history_q_;
   std::mt19937_64 rng_;
   Clock::time_point last_poll_;
 };

@@ -1,0 +1,98 @@
+"""Demo job: ``python -m shrinkage`` fits a Lasso path on a generated problem and prints it.
+
+    python -m shrinkage                          # DESIGN.md's T1 problem (5000 x 100)
+    python -m shrinkage --problem W2 --model enet --l1-ratio 0.5
+    python -m shrinkage --data data.csv --target price --output path.npz
+    python -m shrinkage --data data.npy --target -1
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+
+import numpy as np
+
+from . import datasets, enet_path
+
+
+def load_table(path, target):
+    """X, y and feature names from a .npy (2-D array) or .csv file (header optional)."""
+    if path.endswith(".npy"):
+        data = np.load(path)
+        if data.ndim != 2 or data.shape[1] < 2:
+            raise SystemExit(f"{path}: need a 2-D array with at least two columns")
+        names = [f"x{i}" for i in range(data.shape[1])]
+    else:
+        with open(path, newline="") as f:
+            first = next(csv.reader(f))
+        try:
+            [float(v) for v in first]
+            names, skip = [f"x{i}" for i in range(len(first))], 0
+        except ValueError:
+            names, skip = [v.strip() for v in first], 1
+        data = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
+    if target in names:
+        col = names.index(target)
+    else:
+        try:
+            col = int(target) % data.shape[1]
+        except ValueError:
+            raise SystemExit(f"target column {target!r} not found in {names}") from None
+    X = np.delete(data, col, axis=1)
+    return X, data[:, col], [n for i, n in enumerate(names) if i != col]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m shrinkage", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--problem", default="T1", choices=sorted(datasets.PROBLEMS),
+                        help="built-in generated problem (default T1)")
+    parser.add_argument("--data", help=".csv or .npy file instead of a generated problem")
+    parser.add_argument("--target", default="-1", help="target column: name or index (-1)")
+    parser.add_argument("--no-center", action="store_true",
+                        help="do not centre X and y of a data file (no intercept)")
+    parser.add_argument("--model", default="lasso", choices=["lasso", "enet"])
+    parser.add_argument("--l1-ratio", type=float, default=0.5, help="for --model enet")
+    parser.add_argument("--alphas", type=int, default=100)
+    parser.add_argument("--eps", type=float, default=1e-3)
+    parser.add_argument("--tol", type=float, default=1e-4)
+    parser.add_argument("--output", default="table", help="'table' or a .npz file for the path")
+    args = parser.parse_args(argv)
+
+    if args.data:
+        X, y, _ = load_table(args.data, args.target)
+        if not args.no_center:
+            X = X - X.mean(axis=0)
+            y = y - y.mean()
+        source = args.data
+    else:
+        X, y = datasets.benchmark_problem(args.problem)
+        source = f"problem {args.problem}"
+    l1_ratio = 1.0 if args.model == "lasso" else args.l1_ratio
+
+    start = time.perf_counter()
+    alphas, coefs, gaps = enet_path(X, y, l1_ratio=l1_ratio, alphas=args.alphas, eps=args.eps,
+                                    tol=args.tol)
+    elapsed = time.perf_counter() - start
+    nonzeros = (coefs != 0).sum(axis=0)
+    rel_gaps = gaps / (0.5 * np.dot(y, y) / len(y))
+
+    if args.output != "table":
+        np.savez(args.output, alphas=alphas, coefs=coefs, dual_gaps=gaps)
+        print(f"wrote {args.output}: alphas {alphas.shape}, coefs {coefs.shape}")
+        return 0
+    print(f"{args.model} path on {source}: n={X.shape[0]}, p={X.shape[1]}, "
+          f"{len(alphas)} alphas, tol={args.tol:g}")
+    print(f"{'alpha':>12} {'non-zeros':>10} {'dual gap':>12} {'gap / P(0)':>12}")
+    rows = sorted(set(np.linspace(0, len(alphas) - 1, min(len(alphas), 11)).astype(int)))
+    for k in rows:
+        print(f"{alphas[k]:12.4e} {nonzeros[k]:10d} {gaps[k]:12.3e} {rel_gaps[k]:12.3e}")
+    print(f"time: {elapsed:.4f} s   largest relative gap: {rel_gaps.max():.2e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Generated regression problems: the design of Friedman, Hastie & Tibshirani (2010), Table 1.
+
+Rows are Gaussian with equal pairwise correlation ``rho`` (one common factor per row),
+``beta_j = (-1)^j exp(-2 (j - 1) / 20)`` and ``y = X beta + k * noise`` with ``k`` giving the
+requested signal-to-noise ratio (ratio of standard deviations); X and y are centred. The named
+problems are DESIGN.md section 6's benchmark shapes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PROBLEMS = {
+    "T1": (5_000, 100),
+    "T2": (100_000, 1_000),
+    "T3": (10_000, 2_000),
+    "W1": (1_000, 10_000),
+    "W2": (100, 5_000),
+}
+
+
+def friedman_coefficients(n_features):
+    j = np.arange(1, n_features + 1)
+    return (-1.0) ** j * np.exp(-2.0 * (j - 1) / 20.0)
+
+
+def make_correlated_regression(n_samples, n_features, *, rho=0.5, snr=3.0, random_state=0,
+                               dtype=np.float64, order="C", block_rows=65_536):
+    """Return (X, y) with equicorrelated Gaussian rows, generated in row blocks.
+
+    Parameters
+    ----------
+    n_samples, n_features : int
+    rho : float in [0, 1)
+        Pairwise correlation of the columns.
+    snr : float
+        Standard deviation of the signal over that of the noise.
+    random_state : int
+    dtype : float64 or float32
+    order : "C" or "F"
+        Memory layout of X.
+    """
+    if not 0 <= rho < 1:
+        raise ValueError(f"rho must be in [0, 1), got {rho}.")
+    rng = np.random.default_rng(random_state)
+    beta = friedman_coefficients(n_features)
+    X = np.empty((n_samples, n_features), dtype=dtype, order=order)
+    signal = np.empty(n_samples)
+    for start in range(0, n_samples, block_rows):
+        stop = min(start + block_rows, n_samples)
+        z = rng.standard_normal((stop - start, n_features))
+        z *= np.sqrt(1.0 - rho)
+        z += np.sqrt(rho) * rng.standard_normal((stop - start, 1))
+        X[start:stop] = z
+        signal[start:stop] = z @ beta
+    X -= X.mean(axis=0, dtype=np.float64).astype(dtype)
+    signal -= signal.mean()
+    noise = rng.standard_normal(n_samples)
+    noise -= noise.mean()
+    y = signal + (signal.std() / snr / noise.std()) * noise
+    return X, y.astype(dtype)
+
+
+def benchmark_problem(name, *, random_state=0, dtype=np.float64, order="C"):
+    """One of DESIGN.md's benchmark problems ("T1", "T2", "T3", "W1", "W2") with rho = 0.5."""
+    try:
+        n, p = PROBLEMS[name]
+    except KeyError:
+        raise ValueError(f"unknown problem {name!r}; choose from {sorted(PROBLEMS)}") from None
+    return make_correlated_regression(n, p, rho=0.5, random_state=random_state, dtype=dtype,
+                                      order=order)

@@ -1,0 +1,164 @@
+"""Same answers as scikit-learn's lasso_path / enet_path, both run at tol 1e-12.
+
+At that tolerance both solutions are within sqrt(2 * gap / lambda_min(G)) of the unique
+optimum; on these well-posed problems that is < 1e-7 relative, so 1e-6 is a real test.
+"""
+
+import functools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn import datasets as skdatasets
+from sklearn import linear_model as sk
+
+import shrinkage
+from shrinkage.datasets import make_correlated_regression
+
+from certify import assert_certified
+
+TIGHT = {"tol": 1e-12}
+SK_TIGHT = {"tol": 1e-12, "max_iter": 200_000}
+
+
+def rel_diff(a, b):
+    return np.abs(np.asarray(a, float) - b).max() / max(np.abs(b).max(), 1e-300)
+
+
+@functools.cache
+def problem(name):
+    if name == "diabetes":
+        X, y = skdatasets.load_diabetes(return_X_y=True)
+        return X, y - y.mean()
+    shape = {"tall": (400, 40), "square": (120, 120), "wide": (60, 150)}[name]
+    return make_correlated_regression(*shape, rho=0.5, random_state=len(name))
+
+
+@functools.cache
+def sklearn_path(name, l1_ratio):
+    X, y = problem(name)
+    return sk.enet_path(X, y, l1_ratio=l1_ratio, alphas=30, **SK_TIGHT)
+
+
+@pytest.mark.parametrize("name", ["tall", "square", "wide", "diabetes"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.1])
+@pytest.mark.parametrize("precompute", ["auto", True, False])
+def test_matches_sklearn(name, l1_ratio, precompute):
+    X, y = problem(name)
+    a_ref, c_ref, _ = sklearn_path(name, l1_ratio)
+    a, c, gaps = shrinkage.enet_path(X, y, l1_ratio=l1_ratio, alphas=30, precompute=precompute,
+                                     **TIGHT)
+    np.testing.assert_allclose(a, a_ref, rtol=1e-14)
+    assert rel_diff(c, c_ref) < 1e-6
+    assert_certified(X, y, a, c, l1_ratio, 1e-12)
+
+
+def test_lasso_path_is_enet_path_with_l1_ratio_one():
+    X, y = make_correlated_regression(200, 30, random_state=0)
+    a1, c1, g1 = shrinkage.lasso_path(X, y, **TIGHT)
+    a2, c2, g2 = shrinkage.enet_path(X, y, l1_ratio=1.0, **TIGHT)
+    np.testing.assert_array_equal(c1, c2)
+    a_ref, c_ref, _ = sk.lasso_path(X, y, **SK_TIGHT)
+    assert rel_diff(c1, c_ref) < 1e-6
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_memory_order_and_given_gram(order):
+    X, y = make_correlated_regression(300, 25, random_state=4, order=order)
+    a, c, _ = shrinkage.lasso_path(X, y, alphas=20, **TIGHT)
+    gram, xy = X.T @ X, X.T @ y
+    a2, c2, _ = shrinkage.lasso_path(X, y, alphas=20, precompute=gram, Xy=xy, **TIGHT)
+    assert rel_diff(c2, c) < 1e-9
+
+
+def test_given_alphas_are_sorted_decreasing():
+    X, y = make_correlated_regression(200, 20, random_state=5)
+    alphas = [0.01, 0.5, 0.1]
+    a, c, _ = shrinkage.lasso_path(X, y, alphas=alphas, **TIGHT)
+    a_ref, c_ref, _ = sk.lasso_path(X, y, alphas=alphas, **SK_TIGHT)
+    np.testing.assert_array_equal(a, [0.5, 0.1, 0.01])
+    assert rel_diff(c, c_ref) < 1e-6
+
+
+def test_single_alpha_list_comes_back_unchanged():
+    X, y = make_correlated_regression(50, 5, random_state=6)
+    alphas = [0.1]
+    a, c, _ = shrinkage.lasso_path(X, y, alphas=alphas)
+    assert a is alphas and c.shape == (5, 1)
+
+
+def test_positive():
+    X, y = make_correlated_regression(300, 30, random_state=7)
+    a_ref, c_ref, _ = sk.lasso_path(X, y, positive=True, **SK_TIGHT)
+    a, c, _ = shrinkage.lasso_path(X, y, positive=True, **TIGHT)
+    np.testing.assert_allclose(a, a_ref, rtol=1e-14)
+    assert (c >= 0).all()
+    assert rel_diff(c, c_ref) < 1e-6
+    assert_certified(X, y, a, c, 1.0, 1e-12, positive=True)
+
+
+@pytest.mark.parametrize("shape", [(200, 30), (50, 120)])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
+def test_multi_task(shape, l1_ratio, rng):
+    X, _ = make_correlated_regression(*shape, random_state=8)
+    W = np.zeros((shape[1], 3))
+    W[:5] = rng.standard_normal((5, 3))
+    Y = X @ W + 0.1 * rng.standard_normal((shape[0], 3))
+    a_ref, c_ref, _ = sk.enet_path(X, Y, l1_ratio=l1_ratio, alphas=20, **SK_TIGHT)
+    a, c, _ = shrinkage.enet_path(X, Y, l1_ratio=l1_ratio, alphas=20, **TIGHT)
+    assert c.shape == c_ref.shape == (3, shape[1], 20)
+    np.testing.assert_allclose(a, a_ref, rtol=1e-14)
+    assert rel_diff(c, c_ref) < 1e-6
+    assert_certified(X, Y, a, c, l1_ratio, 1e-12)
+
+
+def test_coef_init_warm_start():
+    X, y = make_correlated_regression(200, 20, random_state=9)
+    init = np.linspace(-1, 1, 20)
+    a_ref, c_ref, _ = sk.lasso_path(X, y, alphas=[0.05, 0.01], coef_init=init, **SK_TIGHT)
+    a, c, _, n_iter = shrinkage.lasso_path(X, y, alphas=[0.05, 0.01], coef_init=init,
+                                           return_n_iter=True, **TIGHT)
+    assert rel_diff(c, c_ref) < 1e-6
+    # Starting at the first alpha's solution, that alpha needs no epoch at all.
+    _, _, _, n_iter2 = shrinkage.lasso_path(X, y, alphas=[0.05], coef_init=c[:, 0],
+                                            return_n_iter=True, **TIGHT)
+    assert n_iter2 == [0]
+
+
+@pytest.mark.parametrize("fmt", ["csc", "csr"])
+@pytest.mark.parametrize("precompute", ["auto", False])
+def test_sparse(fmt, precompute, rng):
+    X = sp.random(150, 80, density=0.1, format=fmt, random_state=10)
+    y = X @ rng.standard_normal(80) + 0.01 * rng.standard_normal(150)
+    a_ref, c_ref, _ = sk.lasso_path(X, y, alphas=20, **SK_TIGHT)
+    a, c, _ = shrinkage.lasso_path(X, y, alphas=20, precompute=precompute, **TIGHT)
+    np.testing.assert_allclose(a, a_ref, rtol=1e-13)
+    assert rel_diff(c, c_ref) < 1e-6
+    assert_certified(X.toarray(), y, a, c, 1.0, 1e-12)
+
+
+@pytest.mark.parametrize("precompute", [True, False])
+def test_float32_stays_float32(precompute):
+    X, y = make_correlated_regression(300, 30, random_state=11, dtype=np.float32)
+    a, c, gaps = shrinkage.lasso_path(X, y, precompute=precompute, alphas=20, tol=1e-6)
+    assert c.dtype == np.float32 and a.dtype == np.float64 and gaps.dtype == np.float64
+    a64, c64, _ = shrinkage.lasso_path(X.astype(np.float64), y.astype(np.float64), alphas=20,
+                                       tol=1e-10)
+    # float32 statistics carry relative errors ~ 1e-7 * sqrt(n); the data are well conditioned.
+    assert rel_diff(c, c64) < 1e-4
+    _, c_ref, _ = sk.lasso_path(X, y, alphas=20, tol=1e-6, max_iter=100_000)
+    assert c_ref.dtype == np.float32 and rel_diff(c, c_ref) < 1e-3
+
+
+def test_random_selection_converges_to_the_same_path():
+    X, y = make_correlated_regression(200, 30, random_state=12)
+    _, c1, _ = shrinkage.lasso_path(X, y, alphas=15, **TIGHT)
+    _, c2, _ = shrinkage.lasso_path(X, y, alphas=15, selection="random", random_state=0, **TIGHT)
+    assert rel_diff(c2, c1) < 1e-6
+
+
+def test_no_screening_gives_the_same_path():
+    X, y = make_correlated_regression(80, 200, random_state=13)
+    _, c1, _ = shrinkage.lasso_path(X, y, alphas=15, **TIGHT)
+    _, c2, _ = shrinkage.lasso_path(X, y, alphas=15, do_screening=False, **TIGHT)
+    assert rel_diff(c2, c1) < 1e-6
