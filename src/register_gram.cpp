@@ -30,6 +30,22 @@ py::object dense_gram_py(const py::array& x) {
 }
 
 template <class T>
+py::object cross_product_py(const py::array& x, const py::array& y) {
+  const T* xd = data_of<T>(x, "X");
+  const T* yd = data_of<T>(y, "Y", true);
+  const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
+  if (y.ndim() != 2 || y.shape(0) != n) throw std::invalid_argument("Y must be (n_samples, k)");
+  const int k = checked_int(y.shape(1), "n_targets");
+  py::array_t<T, py::array::f_style> out({p, k});
+  T* o = out.mutable_data();
+  {
+    py::gil_scoped_release release;
+    cross_product(xd, n, p, is_fortran(x), yd, k, o);
+  }
+  return std::move(out);
+}
+
+template <class T>
 std::unique_ptr<GramColumns<T>> full(const py::array& gram, double scale) {
   const int p = checked_int(gram.shape(0), "n_features");
   if (gram.ndim() != 2 || gram.shape(1) != p) throw std::invalid_argument("Gram must be square");
@@ -89,6 +105,13 @@ void register_gram(py::module_& m) {
         return by_dtype(x, [&](auto t) { return dense_gram_py<decltype(t)>(x); });
       },
       py::arg("X"), "X^T X by BLAS syrk, in X's dtype; X is C or Fortran contiguous.");
+  m.def(
+      "cross_product",
+      [](const py::array& x, const py::array& y) {
+        return by_dtype(x, [&](auto t) { return cross_product_py<decltype(t)>(x, y); });
+      },
+      py::arg("X"), py::arg("Y"),
+      "X^T Y by BLAS gemm in X's dtype (Y Fortran-ordered, same dtype), Fortran-ordered out.");
   // keep_alive<0, k>: a source reads the caller's arrays in place, so it keeps them alive.
   m.def(
       "full_gram",

@@ -21,10 +21,10 @@ void axpy_sub(int n, double a, const double* __restrict x, double* __restrict y)
 }
 
 SHRINKAGE_MULTIVERSION
-EpochResult cd_epoch(int m, const double* H, double* __restrict w, double* __restrict q,
-                     const int* order, double l1, double l2, bool positive) {
+EpochResult cd_epoch(int m, const double* H, int ldh, double* __restrict w,
+                     double* __restrict q, const int* order, double l1, double l2, bool positive) {
   EpochResult r;
-  const std::size_t ld = static_cast<std::size_t>(m);
+  const std::size_t ld = static_cast<std::size_t>(ldh);
   for (int i = 0; i < m; ++i) {
     const int k = order[i];
     const double* __restrict hk = H + k * ld;
@@ -36,6 +36,7 @@ EpochResult cd_epoch(int m, const double* H, double* __restrict w, double* __res
     const double delta = fresh - old;
     if (delta != 0.0) {
       r.support_changed |= sign(fresh) != sign(old);
+      ++r.n_changed;
       w[k] = fresh;
       for (int t = 0; t < m; ++t) q[t] -= delta * hk[t];
       r.max_change = std::fmax(r.max_change, std::fabs(delta));
@@ -46,18 +47,20 @@ EpochResult cd_epoch(int m, const double* H, double* __restrict w, double* __res
 }
 
 SHRINKAGE_MULTIVERSION
-EpochResult cd_epoch_group(int m, int n_tasks, const double* H, double* __restrict w,
-                           double* __restrict q, const int* order, double l1, double l2) {
+EpochResult cd_epoch_group(int m, int n_tasks, const double* H, int ldh,
+                           double* __restrict w, double* __restrict q, const int* order,
+                           double l1, double l2) {
   EpochResult r;
-  const std::size_t ld = static_cast<std::size_t>(m);
+  const std::size_t ld = static_cast<std::size_t>(ldh);
+  const std::size_t mt = static_cast<std::size_t>(m);  // w and q: m x n_tasks, leading dim m
   std::vector<double> z(static_cast<std::size_t>(n_tasks));
   for (int i = 0; i < m; ++i) {
     const int k = order[i];
     const double* __restrict hk = H + k * ld;
     double norm2 = 0.0, old_norm2 = 0.0;
     for (int t = 0; t < n_tasks; ++t) {
-      const double wk = w[k + t * ld];
-      z[t] = q[k + t * ld] + hk[k] * wk;
+      const double wk = w[k + t * mt];
+      z[t] = q[k + t * mt] + hk[k] * wk;
       norm2 += z[t] * z[t];
       old_norm2 += wk * wk;
     }
@@ -67,12 +70,13 @@ EpochResult cd_epoch_group(int m, int n_tasks, const double* H, double* __restri
     r.support_changed |= (shrink > 0.0) != (old_norm2 > 0.0);
     double new_norm2 = 0.0;
     for (int t = 0; t < n_tasks; ++t) {
-      double* __restrict wt = w + t * ld;
-      double* __restrict qt = q + t * ld;
+      double* __restrict wt = w + t * mt;
+      double* __restrict qt = q + t * mt;
       const double fresh = shrink * z[t];
       const double delta = fresh - wt[k];
       new_norm2 += fresh * fresh;
       if (delta != 0.0) {
+        r.n_changed += t == 0;
         wt[k] = fresh;
         for (int s = 0; s < m; ++s) qt[s] -= delta * hk[s];
         r.max_change = std::fmax(r.max_change, std::fabs(delta));

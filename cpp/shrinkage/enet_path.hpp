@@ -31,6 +31,7 @@
 
 #include "shrinkage/blas.hpp"
 #include "shrinkage/cd_kernels.hpp"
+#include "shrinkage/cholesky.hpp"
 #include "shrinkage/gram.hpp"
 
 namespace shrinkage {
@@ -98,7 +99,8 @@ class ElasticNetPath {
                  const PathOptions& opt, const Checkpoint& checkpoint)
       : gram_(gram), p_(gram.n_features()), nt_(n_tasks), c_(c), scale_(gram.scale()),
         opt_(opt), checkpoint_(checkpoint), b_(b, b + static_cast<std::size_t>(p_) * n_tasks),
-        w_(b_.size(), 0.0), q_(b_), screened_(p_, 0), in_ws_(p_, 0), rng_(opt.seed) {
+        w_(b_.size(), 0.0), q_(b_), screened_(p_, 0), in_ws_(p_, 0), next_ws_(p_, 0),
+        was_nonzero_(p_, 0), rng_(opt.seed) {
     if (nt_ > 1 && opt_.positive)
       throw std::invalid_argument("positive=True is not supported with several targets");
     const double* d = gram_.diagonal();
@@ -121,6 +123,7 @@ class ElasticNetPath {
     for (int k = 0; k < n_alphas; ++k) {
       const double alpha = alphas[k];
       Point pt = solve(alpha, l1_prev);
+      count_entered();
       out.gaps[k] = pt.gap;
       out.n_iter[k] = pt.epochs;
       out.converged[k] = pt.converged;
@@ -172,13 +175,13 @@ class ElasticNetPath {
 
   // q = b - G w from scratch (no drift), using only the columns of the support.
   void recompute_gradient() {
-    std::vector<int> support;
+    support_.clear();
     for (int j = 0; j < p_; ++j)
-      if (nonzero(j)) support.push_back(j);
-    gram_.require(support.data(), static_cast<int>(support.size()));
+      if (nonzero(j)) support_.push_back(j);
+    gram_.require(support_.data(), static_cast<int>(support_.size()));
     q_ = b_;
     for (int t = 0; t < nt_; ++t)
-      for (int j : support)
+      for (int j : support_)
         detail::sub_column(p_, scale_ * w(j, t), gram_.column(j), q_.data() + std::size_t(t) * p_);
   }
 
@@ -230,13 +233,26 @@ class ElasticNetPath {
 
     std::fill(screened_.begin(), screened_.end(), 0);
     if (screen(gap, l1, l2)) gap = full_gap(l1, l2);
-    // Working set: the support and the sequential strong rule's survivors.
-    ws_.clear();
+    // Working set: the support and the sequential strong rule's survivors. Survivors whose Gram
+    // column is at hand cost almost nothing (a zero that stays zero skips its axpy); those that
+    // would need a new column are admitted best first, about twice as many as entered the
+    // model at the previous alpha (on correlated data the rule passes nearly every feature near
+    // alpha_max; KKT checks catch what it misses). Features keep their place in the previous
+    // working set, so the packed block is regathered only when some feature left.
     const double strong = 2.0 * l1 - l1_prev;
+    auto& costly = violators_;
+    costly.clear();
     for (int j = 0; j < p_; ++j) {
-      in_ws_[j] = !screened_[j] && (nonzero(j) || grad_norm(j, 0.0) >= strong);
-      if (in_ws_[j]) ws_.push_back(j);
+      if (screened_[j]) continue;
+      const bool in_model = nonzero(j);
+      const bool survives = !in_model && grad_norm(j, 0.0) >= strong;
+      next_ws_[j] = in_model || (survives && gram_.has_column(j));
+      if (survives && !next_ws_[j]) costly.emplace_back(grad_norm(j, 0.0), j);
     }
+    keep_in_working_set([&](int j) { return !screened_[j] && next_ws_[j]; });
+    for (int j = 0; j < p_; ++j)
+      if (!in_ws_[j] && !screened_[j] && next_ws_[j]) admit(j);
+    admit_best(costly, std::max<std::size_t>(4, 2 * entered_));
 
     int epochs = 0;
     double inner_target = tol_abs;
@@ -252,50 +268,84 @@ class ElasticNetPath {
         gap = full_gap(l1, l2);
         if (gap <= tol_abs) return {gap, epochs, true};
       }
-      drop_screened();
+      keep_in_working_set([&](int j) { return !screened_[j]; });
       if (!add_violators(l1)) inner_target *= 0.25;  // only the incremental drift is left
     }
   }
 
-  void drop_screened() {
-    auto is_out = [&](int j) { return screened_[j] != 0; };
+  // How many features entered the model at the alpha just solved (sizes the next admission).
+  void count_entered() {
+    entered_ = 0;
+    for (int j = 0; j < p_; ++j) {
+      const char now = nonzero(j);
+      entered_ += now && !was_nonzero_[j];
+      was_nonzero_[j] = now;
+    }
+  }
+
+  // Keeps the working-set features for which keep(j) holds, in their order.
+  template <class Keep>
+  void keep_in_working_set(Keep&& keep) {
+    const std::size_t before = ws_.size();
     for (int j : ws_)
-      if (is_out(j)) in_ws_[j] = 0;
-    ws_.erase(std::remove_if(ws_.begin(), ws_.end(), is_out), ws_.end());
+      if (!keep(j)) in_ws_[j] = 0;
+    ws_.erase(std::remove_if(ws_.begin(), ws_.end(), [&](int j) { return !in_ws_[j]; }),
+              ws_.end());
+    if (ws_.size() != before) block_m_ = 0;  // the packed block no longer matches
+  }
+
+  void admit(int j) {
+    in_ws_[j] = 1;
+    ws_.push_back(j);
   }
 
   // Adds the features outside W that violate the optimality conditions, worst first; at most
-  // max(32, |W|) at a time so that the working set grows geometrically.
+  // max(16, 2 |support|) at a time (celer's growth), as each may cost a new Gram column.
   bool add_violators(double l1) {
-    std::vector<std::pair<double, int>> viol;
+    auto& viol = violators_;
+    viol.clear();
     for (int j = 0; j < p_; ++j) {
       if (in_ws_[j] || screened_[j]) continue;
       const double v = grad_norm(j, 0.0) - l1;
       if (v > 0) viol.emplace_back(v, j);
     }
     if (viol.empty()) return false;
-    const std::size_t cap = std::max<std::size_t>(32, ws_.size());
-    if (viol.size() > cap) {
-      std::nth_element(viol.begin(), viol.begin() + cap, viol.end(), std::greater<>());
-      viol.resize(cap);
-    }
-    for (const auto& v : viol) {
-      in_ws_[v.second] = 1;
-      ws_.push_back(v.second);
-    }
+    std::size_t support = 0;
+    for (double v : ww_) support += v != 0.0;
+    admit_best(viol, std::max<std::size_t>(16, 2 * support));
     return true;
   }
 
-  // Packs G[W, W] (scaled, double) and the working-set slices of w, q, b.
+  // Appends the `cap` highest-scored (score, feature) pairs to the working set.
+  void admit_best(std::vector<std::pair<double, int>>& scored, std::size_t cap) {
+    if (scored.size() > cap) {
+      std::nth_element(scored.begin(), scored.begin() + cap, scored.end(), std::greater<>());
+      scored.resize(cap);
+    }
+    for (const auto& v : scored)
+      if (!in_ws_[v.second]) admit(v.second);
+  }
+
+  // Packs G[W, W] (scaled, double) with leading dimension ld_, and the working-set slices of
+  // w, q, b. W only grows between rebuilds, so only the new rows and columns are gathered.
   void load_block() {
     const int m = static_cast<int>(ws_.size());
     gram_.require(ws_.data(), m);
-    H_.resize(static_cast<std::size_t>(m) * m);
-    for (int k = 0; k < m; ++k) {
+    if (m > ld_) {
+      ld_ = std::max(m, 2 * ld_);
+      H_.assign(static_cast<std::size_t>(ld_) * ld_, 0.0);
+      block_m_ = 0;
+    }
+    const std::size_t ld = static_cast<std::size_t>(ld_);
+    for (int k = block_m_; k < m; ++k) {
       const T* col = gram_.column(ws_[k]);
-      double* hk = H_.data() + static_cast<std::size_t>(k) * m;
+      double* hk = H_.data() + k * ld;
       for (int i = 0; i < m; ++i) hk[i] = scale_ * static_cast<double>(col[ws_[i]]);
     }
+    for (int k = 0; k < block_m_; ++k)
+      for (int i = block_m_; i < m; ++i) H_[k * ld + i] = H_[i * ld + k];
+    block_m_ = m;
+
     const std::size_t mt = static_cast<std::size_t>(m) * nt_;
     ww_.resize(mt);
     qw_.resize(mt);
@@ -388,7 +438,8 @@ class ElasticNetPath {
     for (double v : z) total += v;
     if (!(std::fabs(total) > 0)) return false;
     const double before = block_objective(l1, l2);
-    const std::vector<double> w_saved = ww_, q_saved = qw_;
+    w_saved_ = ww_;
+    q_saved_ = qw_;
     std::fill(ww_.begin(), ww_.end(), 0.0);
     std::fill(qw_.begin(), qw_.end(), 0.0);
     for (int i = 0; i < kAnderson; ++i) {
@@ -402,8 +453,8 @@ class ElasticNetPath {
     if (opt_.positive)
       for (double v : ww_) feasible &= v >= 0;
     if (!feasible || !(block_objective(l1, l2) < before)) {
-      ww_ = w_saved;
-      qw_ = q_saved;
+      ww_.swap(w_saved_);
+      qw_.swap(q_saved_);
       return false;
     }
     return true;
@@ -454,14 +505,22 @@ class ElasticNetPath {
     bool newton_blocked = false;
     history_w_.clear();
     history_q_.clear();
+    // Predictor: from the previous alpha's solution, one Newton step on its support follows
+    // the (locally linear) path to this alpha; the factor is usually cached, so it costs O(s^2).
+    if (nt_ == 1 && opt_.newton && epochs == 0 && epochs < opt_.max_iter &&
+        std::any_of(ww_.begin(), ww_.end(), [](double v) { return v != 0.0; })) {
+      ++epochs;
+      newton_step(l1, l2);
+      if (block_gap(l1, l2) <= target) return;
+    }
     anderson_record();
     while (epochs < opt_.max_iter) {
       if (opt_.random_order) std::shuffle(order_.begin(), order_.end(), rng_);
       const EpochResult r =
-          nt_ == 1 ? cd_epoch(m, H_.data(), ww_.data(), qw_.data(), order_.data(), l1, l2,
+          nt_ == 1 ? cd_epoch(m, H_.data(), ld_, ww_.data(), qw_.data(), order_.data(), l1, l2,
                               opt_.positive)
-                   : cd_epoch_group(m, nt_, H_.data(), ww_.data(), qw_.data(), order_.data(), l1,
-                                    l2);
+                   : cd_epoch_group(m, nt_, H_.data(), ld_, ww_.data(), qw_.data(), order_.data(),
+                                    l1, l2);
       ++epochs;
       anderson_record();
       if (history_w_.size() == kAnderson + 1 && epochs % kAnderson == 0 &&
@@ -475,7 +534,7 @@ class ElasticNetPath {
       poll();
       if (r.support_changed) newton_blocked = false;
       if (nt_ == 1 && opt_.newton && !newton_blocked && !r.support_changed &&
-          epochs < opt_.max_iter && newton_pays_off(gap, previous, target, l1)) {
+          epochs < opt_.max_iter && newton_pays_off(gap, previous, target, l1, r.n_changed)) {
         ++epochs;
         const Newton outcome = newton_step(l1, l2);
         if (outcome == Newton::Failed) newton_blocked = true;
@@ -491,9 +550,11 @@ class ElasticNetPath {
     }
   }
 
-  // Newton costs about s^3/3 flops against m^2 per epoch: take it when linear convergence at
-  // the observed rate would need more epochs than that.
-  bool newton_pays_off(double gap, double previous, double target, double l1) const {
+  // Linear convergence at the observed rate needs `needed` more epochs, each costing about
+  // m (1 + changed) flops; Newton costs s^3/3 for a new factorisation (none when the support
+  // is that of the cached factor) plus s m to update q. Take it when it is cheaper.
+  bool newton_pays_off(double gap, double previous, double target, double l1,
+                       int changed) const {
     const int m = static_cast<int>(ws_.size());
     int s = 0;
     for (int i = 0; i < m; ++i) s += (ww_[i] != 0.0 || l1 == 0.0);
@@ -501,56 +562,113 @@ class ElasticNetPath {
     const double rate = gap / previous;
     const double needed = rate < 1.0 ? std::log(target / gap) / std::log(rate)
                                      : std::numeric_limits<double>::infinity();
-    const double cost = double(s) * s * s / (3.0 * m * m) + 1.0;
-    return needed > cost;
+    const double epoch_cost = double(m) * (1 + changed);
+    const double newton_cost = double(s) * s * s / 3.0 + double(s) * m;
+    return needed * epoch_cost > newton_cost;
   }
 
   // Solves the optimality conditions on the support S with its signs fixed:
-  // (G_SS + l2 I) d = q_S - l2 w_S - l1 sign(w_S). Steps to the first sign change if the full
-  // step would cross one (a descent step either way), and keeps the result only if the
-  // objective decreased, so an ill-conditioned block can never make things worse.
+  // (G_SS + l2 I) d = q_S - l2 w_S - l1 sign(w_S). If the full step would flip a sign, it steps
+  // to the first sign change (still a descent step), drops that coordinate from S and solves
+  // again: an active-set iteration of a few rounds. A singular G_SS (more non-zeros than the
+  // rank of X, as CD iterates have on wide data) gets a tiny ridge so the rounds can shrink S.
+  // The result is kept only if the objective decreased.
+  static constexpr int kNewtonRounds = 8;
   Newton newton_step(double l1, double l2) {
     const int m = static_cast<int>(ws_.size());
-    std::vector<int> S;
+    const std::size_t ld = static_cast<std::size_t>(ld_);
+    auto& S = support_;
+    S.clear();
     for (int i = 0; i < m; ++i)
       if (ww_[i] != 0.0 || l1 == 0.0) S.push_back(i);
-    const int s = static_cast<int>(S.size());
-    A_.resize(static_cast<std::size_t>(s) * s);
-    std::vector<double> d(s);
-    for (int a = 0; a < s; ++a) {
-      const double* ha = H_.data() + static_cast<std::size_t>(S[a]) * m;
-      for (int r = a; r < s; ++r) A_[std::size_t(a) * s + r] = ha[S[r]];
-      A_[std::size_t(a) * s + a] += l2;
-      d[a] = qw_[S[a]] - l2 * ww_[S[a]] - l1 * detail::sign_of(ww_[S[a]]);
-    }
-    if (blas::potrf(s, A_.data(), s) != 0) return Newton::Failed;
-    blas::potrs(s, 1, A_.data(), s, d.data(), s);
-
-    double step = 1.0;
-    int blocking = -1;
-    if (l1 > 0)
-      for (int a = 0; a < s; ++a) {
-        const double wi = ww_[S[a]];
-        if (detail::sign_of(wi + d[a]) != detail::sign_of(wi) && -wi / d[a] < step) {
-          step = -wi / d[a];
-          blocking = a;
-        }
-      }
     const double before = block_objective(l1, l2);
-    const std::vector<double> w_saved = ww_, q_saved = qw_;
-    for (int a = 0; a < s; ++a) {
-      const double delta = (a == blocking) ? -ww_[S[a]] : step * d[a];
-      ww_[S[a]] += delta;
-      axpy_sub(m, delta, H_.data() + static_cast<std::size_t>(S[a]) * m, qw_.data());
+    w_saved_ = ww_;
+    q_saved_ = qw_;
+    Newton outcome = Newton::Failed;
+    for (int round = 0; round < kNewtonRounds && !S.empty(); ++round) {
+      if (!solve_on_support(l1, l2)) break;
+      const int s = static_cast<int>(S.size());
+      double step = 1.0;
+      int blocking = -1;
+      if (l1 > 0)
+        for (int a = 0; a < s; ++a) {
+          const double wi = ww_[S[a]];
+          if (detail::sign_of(wi + d_[a]) != detail::sign_of(wi) && -wi / d_[a] < step) {
+            step = -wi / d_[a];
+            blocking = a;
+          }
+        }
+      for (int a = 0; a < s; ++a) {
+        const double delta = (a == blocking) ? -ww_[S[a]] : step * d_[a];
+        ww_[S[a]] += delta;
+        axpy_sub(m, delta, H_.data() + S[a] * ld, qw_.data());
+      }
+      if (blocking < 0) {
+        outcome = Newton::Full;
+        break;
+      }
+      ww_[S[blocking]] = 0.0;
+      S.erase(S.begin() + blocking);
+      outcome = Newton::Partial;
     }
-    if (blocking >= 0) ww_[S[blocking]] = 0.0;
     const double after = block_objective(l1, l2);
-    if (!(after <= before + 1e-13 * std::fabs(before))) {
-      ww_ = w_saved;
-      qw_ = q_saved;
+    if (outcome == Newton::Failed || !(after <= before + 1e-13 * std::fabs(before))) {
+      ww_.swap(w_saved_);
+      qw_.swap(q_saved_);
       return Newton::Failed;
     }
-    return blocking >= 0 ? Newton::Partial : Newton::Full;
+    return outcome;
+  }
+
+  // d = (G_SS + l2 I)^{-1} (q_S - l2 w_S - l1 sign(w_S)); false if even a ridged system
+  // fails. The factor of the previous solve is kept: the Cholesky factor of a leading principal
+  // block is the leading block of the factor, so the part of S it shares as a prefix is reused
+  // and the rest appended a row at a time (O(s^2) each, as in LARS). Only a dependent column,
+  // or a change of l2, forces a fresh factorisation, ridged if need be.
+  bool solve_on_support(double l1, double l2) {
+    const auto& S = support_;
+    const int s = static_cast<int>(S.size());
+    const std::size_t ld = static_cast<std::size_t>(ld_);
+    int kept = 0;
+    if (factor_l2_ == l2 && factor_ridge_ == 0.0 && factor_ld_ >= s)
+      while (kept < s && kept < static_cast<int>(factor_features_.size()) &&
+             factor_features_[kept] == ws_[S[kept]])
+        ++kept;
+    else
+      kept = 0;
+    if (factor_ld_ < s) {
+      factor_ld_ = std::max(s, 2 * factor_ld_);
+      A_.assign(static_cast<std::size_t>(factor_ld_) * factor_ld_, 0.0);
+      kept = 0;
+    }
+    const std::size_t fld = static_cast<std::size_t>(factor_ld_);
+    factor_features_.resize(kept);
+    factor_l2_ = l2;
+    factor_ridge_ = 0.0;
+    for (int a = kept; a < s; ++a) {
+      const double* ha = H_.data() + S[a] * ld;
+      d_.resize(a);
+      for (int r = 0; r < a; ++r) d_[r] = ha[S[r]];
+      if (!cholesky_append(a, A_.data(), factor_ld_, d_.data(), ha[S[a]] + l2, 1e-12)) break;
+      factor_features_.push_back(ws_[S[a]]);
+    }
+    if (static_cast<int>(factor_features_.size()) < s) {  // dependent columns: ridge it
+      double max_diag = 0;
+      for (int a = 0; a < s; ++a) max_diag = std::max(max_diag, H_[S[a] * ld + S[a]]);
+      factor_ridge_ = 1e-10 * max_diag;
+      for (int a = 0; a < s; ++a) {
+        const double* ha = H_.data() + S[a] * ld;
+        for (int r = a; r < s; ++r) A_[a * fld + r] = ha[S[r]];
+        A_[a * fld + a] += l2 + factor_ridge_;
+      }
+      factor_features_.clear();
+      if (cholesky_factor(s, A_.data(), factor_ld_) >= 0) return false;
+    }
+    d_.resize(s);
+    for (int a = 0; a < s; ++a)
+      d_[a] = qw_[S[a]] - l2 * ww_[S[a]] - l1 * detail::sign_of(ww_[S[a]]);
+    cholesky_solve(s, A_.data(), factor_ld_, d_.data());
+    return true;
   }
 
   GramColumns<T>& gram_;
@@ -559,9 +677,17 @@ class ElasticNetPath {
   const PathOptions opt_;
   const Checkpoint& checkpoint_;
   std::vector<double> b_, w_, q_, diag_;
-  std::vector<char> screened_, in_ws_;
-  std::vector<int> ws_, order_;
-  std::vector<double> H_, A_, ww_, qw_, bw_;
+  std::vector<char> screened_, in_ws_, next_ws_, was_nonzero_;
+  std::size_t entered_ = 0;
+  std::vector<int> ws_, order_, support_;
+  std::vector<std::pair<double, int>> violators_;
+  int block_m_ = 0, ld_ = 0;  // rows/columns of H_ that are packed, and its leading dimension
+  // A_ (leading dimension factor_ld_) holds the Cholesky factor of G_SS + l2 I for the
+  // features factor_features_ (none after a ridged factorisation).
+  int factor_ld_ = 0;
+  double factor_l2_ = -1, factor_ridge_ = 0;
+  std::vector<int> factor_features_;
+  std::vector<double> H_, A_, d_, ww_, qw_, bw_, w_saved_, q_saved_;
   std::vector<std::vector<double>> history_w_, history_q_;
   std::mt19937_64 rng_;
   Clock::time_point last_poll_;

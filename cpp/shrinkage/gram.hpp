@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -33,6 +34,8 @@ class GramColumns {
   double scale() const { return scale_; }
   // The unscaled diagonal, known for every feature without computing any column.
   virtual const double* diagonal() const = 0;
+  // Whether column j is available without computing anything.
+  virtual bool has_column(int j) const = 0;
   // Makes the columns idx[0..count) available. Safe to call from concurrent solver threads.
   virtual void require(const int* idx, int count) = 0;
   // Unscaled column j (length p). Valid after require(); the pointer never moves.
@@ -54,6 +57,7 @@ class FullGram final : public GramColumns<T> {
     for (int j = 0; j < p; ++j) diag_[j] = gram_[static_cast<std::size_t>(j) * p + j];
   }
   const double* diagonal() const override { return diag_.data(); }
+  bool has_column(int) const override { return true; }
   void require(const int*, int) override {}
   const T* column(int j) const override {
     return gram_ + static_cast<std::size_t>(j) * this->n_features();
@@ -66,25 +70,29 @@ class FullGram final : public GramColumns<T> {
 };
 
 // Growing column cache shared by the lazy sources: chunks of kChunk columns that never move.
+// Writers hold the owner's mutex; a column is published (its slot set) only once written, so
+// readers may test has() without the lock.
 template <class T>
 class ColumnCache {
  public:
   static constexpr int kChunk = 64;
-  explicit ColumnCache(int p) : p_(p), slot_(static_cast<std::size_t>(p), -1) {}
+  explicit ColumnCache(int p) : p_(p), slot_(static_cast<std::size_t>(p)) {
+    for (auto& s : slot_) s.store(-1, std::memory_order_relaxed);
+  }
 
-  bool has(int j) const { return slot_[j] >= 0; }
+  bool has(int j) const { return slot_[j].load(std::memory_order_acquire) >= 0; }
   const T* column(int j) const {
-    const int s = slot_[j];
+    const int s = slot_[j].load(std::memory_order_acquire);
     return chunks_[s / kChunk].get() + static_cast<std::size_t>(s % kChunk) * p_;
   }
-  // Reserves slots for `count` new features; returns runs of consecutive slots within one
-  // chunk as (first index into idx, length, destination pointer), so a batch can be written by
-  // one gemm per run with leading dimension p.
+  // Reserves slots for `count` new features as runs of consecutive slots within one chunk:
+  // (first index into idx, length, first slot, destination), so that a batch is written by one
+  // gemm per run with leading dimension p.
   struct Run {
-    int first, length;
+    int first, length, slot;
     T* dest;
   };
-  std::vector<Run> assign(const int* idx, int count) {
+  std::vector<Run> reserve(int count) {
     std::vector<Run> runs;
     int i = 0;
     while (i < count) {
@@ -93,19 +101,23 @@ class ColumnCache {
       const int room = kChunk - used_ % kChunk;
       const int len = room < count - i ? room : count - i;
       T* dest = chunks_.back().get() + static_cast<std::size_t>(used_ % kChunk) * p_;
-      for (int r = 0; r < len; ++r) slot_[idx[i + r]] = used_ + r;
-      runs.push_back({i, len, dest});
+      runs.push_back({i, len, used_, dest});
       used_ += len;
       i += len;
     }
     return runs;
+  }
+  // Makes a written run visible to readers.
+  void publish(const int* idx, const Run& run) {
+    for (int r = 0; r < run.length; ++r)
+      slot_[idx[run.first + r]].store(run.slot + r, std::memory_order_release);
   }
   std::size_t bytes() const { return chunks_.size() * sizeof(T) * kChunk * p_; }
 
  private:
   int p_;
   int used_ = 0;
-  std::vector<int> slot_;
+  std::vector<std::atomic<int>> slot_;
   std::vector<std::unique_ptr<T[]>> chunks_;
 };
 
@@ -118,6 +130,7 @@ class DenseLazyGram final : public GramColumns<T> {
         diag_(sq_norms, sq_norms + p), cache_(p) {}
 
   const double* diagonal() const override { return diag_.data(); }
+  bool has_column(int j) const override { return cache_.has(j); }
   const T* column(int j) const override { return cache_.column(j); }
   std::size_t cached_bytes() const override { return cache_.bytes(); }
 
@@ -128,7 +141,7 @@ class DenseLazyGram final : public GramColumns<T> {
       if (!cache_.has(idx[i])) missing.push_back(idx[i]);
     if (missing.empty()) return;
     const int p = this->n_features();
-    for (const auto& run : cache_.assign(missing.data(), static_cast<int>(missing.size()))) {
+    for (const auto& run : cache_.reserve(static_cast<int>(missing.size()))) {
       // Gather the run's columns of X (n x len), then G[:, run] = X^T X[:, run].
       gathered_.resize(static_cast<std::size_t>(n_) * run.length);
       for (int r = 0; r < run.length; ++r) {
@@ -146,6 +159,7 @@ class DenseLazyGram final : public GramColumns<T> {
       else
         blas::gemm('N', 'N', p, run.length, n_, T(1), x_, p, gathered_.data(), n_, T(0),
                    run.dest, p);
+      cache_.publish(missing.data(), run);
     }
   }
 
@@ -170,6 +184,7 @@ class SparseLazyGram final : public GramColumns<T> {
         diag_(sq_norms, sq_norms + p), cache_(p) {}
 
   const double* diagonal() const override { return diag_.data(); }
+  bool has_column(int j) const override { return cache_.has(j); }
   const T* column(int j) const override { return cache_.column(j); }
   std::size_t cached_bytes() const override { return cache_.bytes(); }
 
@@ -180,7 +195,7 @@ class SparseLazyGram final : public GramColumns<T> {
       if (!cache_.has(idx[i])) missing.push_back(idx[i]);
     if (missing.empty()) return;
     const int p = this->n_features();
-    for (const auto& run : cache_.assign(missing.data(), static_cast<int>(missing.size()))) {
+    for (const auto& run : cache_.reserve(static_cast<int>(missing.size()))) {
       const int b = run.length;
       dense_.assign(static_cast<std::size_t>(n_) * b, T(0));  // row-major n x b
       for (int r = 0; r < b; ++r) {
@@ -198,6 +213,7 @@ class SparseLazyGram final : public GramColumns<T> {
         }
         for (int r = 0; r < b; ++r) run.dest[static_cast<std::size_t>(r) * p + k] = T(acc[r]);
       }
+      cache_.publish(missing.data(), run);
     }
   }
 
@@ -233,6 +249,15 @@ void dense_gram(const T* x, int n, int p, bool fortran_order, T* out) {
   else
     blas::syrk('N', p, n, T(1), x, p, T(0), out, p);
   mirror_lower(out, p);
+}
+
+// X^T Y (p x k, column-major) for dense X (n x p, either order) and Y (n x k, column-major).
+template <class T>
+void cross_product(const T* x, int n, int p, bool fortran_order, const T* y, int k, T* out) {
+  if (fortran_order)
+    blas::gemm('T', 'N', p, k, n, T(1), x, n, y, n, T(0), out, p);
+  else
+    blas::gemm('N', 'N', p, k, n, T(1), x, p, y, n, T(0), out, p);
 }
 
 }  // namespace shrinkage

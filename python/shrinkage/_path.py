@@ -214,10 +214,10 @@ def _gram_source(X, Y, precompute, Xy, check_input):
         if check_input:
             _spot_check_gram(X, gram)
         check_finite_statistics(np.diag(gram), "Gram")
-        xy = Xy if Xy is not None else X.T @ Y
+        xy = Xy if Xy is not None else _cross_product(X, Y)
         return _core.full_gram(gram, scale), np.asarray(xy)
 
-    xy = Xy if Xy is not None else np.asarray(X.T @ Y)
+    xy = Xy if Xy is not None else _cross_product(X, Y)
     if full:
         gram = (X.T @ X).toarray() if sp.issparse(X) else _core.dense_gram(X)
         gram = np.ascontiguousarray(gram, dtype=X.dtype)
@@ -233,6 +233,14 @@ def _gram_source(X, Y, precompute, Xy, check_input):
     sq_norms = np.einsum("ij,ij->j", X, X, dtype=np.float64)
     check_finite_statistics(sq_norms)
     return _core.dense_lazy_gram(X, sq_norms, scale), xy
+
+
+def _cross_product(X, Y):
+    """X^T Y; dense products go through the same BLAS as the Gram (scipy's), so numpy's
+    OpenBLAS threads never compete with scipy's for the cores."""
+    if sp.issparse(X):
+        return np.asarray(X.T @ Y)
+    return _core.cross_product(X, np.asfortranarray(Y))
 
 
 def _spot_check_gram(X, gram):

@@ -1,0 +1,169 @@
+"""Side-by-side comparison on DESIGN.md section 6's problems, measured in one run.
+
+For each problem: the Gram floor (numpy ``X.T @ X``), shrinkage, scikit-learn (precompute True
+and/or False where it finishes in reasonable time), celer (if installed) and R's glmnet (if
+``Rscript`` with the glmnet package is installed; timed inside R, covariance and naive modes)
+on the same data and the same 100-alpha grid. Next to each time: the largest relative duality
+gap over the path, gap / P(0) with P(0) = ||y||^2 / (2n), recomputed here from X and y for every
+solver, so a fast time at a loose gap is visible as such.
+
+    python benchmarks/compare.py                 # all five problems
+    python benchmarks/compare.py T1 W2 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+import shrinkage
+from shrinkage.datasets import PROBLEMS, benchmark_problem
+
+# scikit-learn without a Gram is hopeless on T2/T3 (DESIGN section 7: 520-690 s).
+SKLEARN_NO_GRAM = {"T1", "W1", "W2"}
+SKLEARN_GRAM = {"T1", "T2", "T3"}
+
+
+def relative_gaps(X, y, alphas, coefs):
+    """Largest gap / P(0) over the path (lasso, scikit-learn's dual point)."""
+    n = X.shape[0]
+    R = y[:, None] - X @ coefs  # n x K
+    XtR = X.T @ R / n
+    worst = 0.0
+    for k, alpha in enumerate(alphas):
+        r = R[:, k]
+        w = coefs[:, k]
+        dual_norm = np.abs(XtR[:, k]).max()
+        s = min(1.0, alpha / dual_norm) if dual_norm > 0 else 1.0
+        r2 = r @ r / n
+        primal = 0.5 * r2 + alpha * np.abs(w).sum()
+        dual = -0.5 * s * s * r2 + s * (r @ y) / n
+        worst = max(worst, primal - dual)
+    return worst / (0.5 * (y @ y) / n)
+
+
+def best_time(fn, repeat):
+    best, out = np.inf, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, out
+
+
+def run_glmnet(X, y, alphas, mode, thresh=1e-7):
+    """glmnet on the same grid (lambda = alpha with standardize=FALSE, intercept=FALSE)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        np.asfortranarray(X, dtype=np.float64).ravel(order="F").tofile(f"{tmp}/X.bin")
+        y.astype(np.float64).tofile(f"{tmp}/y.bin")
+        alphas.tofile(f"{tmp}/alphas.bin")
+        script = f"""
+suppressMessages(library(glmnet))
+n <- {X.shape[0]}; p <- {X.shape[1]}; K <- {len(alphas)}
+X <- matrix(readBin("{tmp}/X.bin", "double", n * p), n, p)
+y <- readBin("{tmp}/y.bin", "double", n)
+lam <- readBin("{tmp}/alphas.bin", "double", K)
+t <- system.time(fit <- glmnet(X, y, lambda = lam, standardize = FALSE, intercept = FALSE,
+                               type.gaussian = "{mode}", thresh = {thresh}))[["elapsed"]]
+B <- as.matrix(fit$beta)
+writeBin(as.double(B), "{tmp}/coef.bin")
+cat(t, ncol(B), "\\n")
+"""
+        out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
+                             check=True).stdout.split()
+        seconds, k = float(out[0]), int(out[1])
+        coefs = np.fromfile(f"{tmp}/coef.bin").reshape(X.shape[1], k, order="F")
+    return seconds, alphas[:k], coefs
+
+
+def glmnet_available():
+    if shutil.which("Rscript") is None:
+        return False
+    return subprocess.run(["Rscript", "-e", "library(glmnet)"], capture_output=True).returncode == 0
+
+
+def compare(name, repeat, tol):
+    X, y = benchmark_problem(name, order="F")
+    n, p = X.shape
+    alphas, _, _ = shrinkage.lasso_path(X, y, alphas=2, tol=1.0)  # alpha_max only
+    alphas = np.geomspace(alphas[0], alphas[0] * 1e-3, 100)
+    rows = []
+    big = n * p >= 10**7
+    reps = 1 if big else repeat
+
+    if n >= p:
+        t, _ = best_time(lambda: X.T @ X, reps)
+        rows.append(("Gram floor (X.T @ X)", t, None))
+
+    def ours():
+        return shrinkage.lasso_path(X, y, alphas=alphas, tol=tol)
+
+    t, (_, coefs, _) = best_time(ours, reps)
+    rows.append(("shrinkage", t, relative_gaps(X, y, alphas, coefs)))
+
+    from sklearn.linear_model import lasso_path as sk_lasso_path
+    for precompute, allowed in ((True, SKLEARN_GRAM), (False, SKLEARN_NO_GRAM)):
+        if name not in allowed:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t, (_, coefs, _) = best_time(
+                lambda pc=precompute: sk_lasso_path(X, y, alphas=alphas, tol=tol, precompute=pc),
+                reps)
+        rows.append((f"scikit-learn precompute={precompute}", t, relative_gaps(X, y, alphas, coefs)))
+
+    try:
+        from celer import celer_path
+    except ImportError:
+        celer_path = None
+    if celer_path is not None and name != "T2":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t, (_, coefs, _) = best_time(
+                lambda: celer_path(X, y, "lasso", alphas=alphas, tol=tol, prune=True), reps)
+        rows.append(("celer (prune)", t, relative_gaps(X, y, alphas, coefs)))
+
+    if glmnet_available():
+        for mode in ("covariance", "naive"):
+            t, a, coefs = run_glmnet(X, y, alphas, mode)
+            label = f"glmnet {mode}" + ("" if len(a) == len(alphas) else f" ({len(a)} alphas)")
+            rows.append((label, t, relative_gaps(X, y, a, coefs)))
+
+    print(f"\n{name}: n={n}, p={p}, 100 alphas, eps=1e-3, tol={tol:g}")
+    print(f"  {'solver':34s} {'seconds':>9s} {'max gap/P(0)':>13s} {'vs shrinkage':>13s}")
+    ours_time = rows[1 if n >= p else 0][1]
+    for label, t, gap in rows:
+        gap_s = "" if gap is None else f"{gap:.1e}"
+        print(f"  {label:34s} {t:9.4f} {gap_s:>13s} {t / ours_time:12.1f}x")
+    sys.stdout.flush()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("problems", nargs="*", default=list(PROBLEMS))
+    parser.add_argument("--repeat", type=int, default=3, help="best of N (small problems)")
+    parser.add_argument("--tol", type=float, default=1e-4)
+    args = parser.parse_args()
+    try:
+        from threadpoolctl import threadpool_info
+        blas = [(i["internal_api"], i.get("architecture"), i["num_threads"])
+                for i in threadpool_info() if i["user_api"] == "blas"]
+        print("BLAS:", blas)
+    except ImportError:
+        pass
+    print("OPENBLAS_CORETYPE:", os.environ.get("OPENBLAS_CORETYPE"))
+    for name in args.problems:
+        compare(name, args.repeat, args.tol)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+#include "shrinkage/cholesky.hpp"
+
+#include <cmath>
+#include <cstddef>
+
+#include "shrinkage/blas.hpp"
+#include "shrinkage/dispatch.hpp"
+
+namespace shrinkage {
+
+namespace {
+constexpr int kUnblockedMax = 192;  // below this LAPACK's call and threading overhead dominate
+}
+
+SHRINKAGE_MULTIVERSION
+int cholesky_unblocked(int n, double* a, int lda) {
+  const std::size_t ld = static_cast<std::size_t>(lda);
+  for (int j = 0; j < n; ++j) {
+    double* __restrict aj = a + j * ld;
+    // a[j:, j] -= sum_k a[j, k] * a[j:, k]  (contiguous axpys over the columns to the left)
+    for (int k = 0; k < j; ++k) {
+      const double* __restrict ak = a + k * ld;
+      const double f = ak[j];
+      for (int i = j; i < n; ++i) aj[i] -= f * ak[i];
+    }
+    const double pivot = aj[j];
+    if (!(pivot > 0.0)) return j;
+    const double d = std::sqrt(pivot);
+    aj[j] = d;
+    const double inv = 1.0 / d;
+    for (int i = j + 1; i < n; ++i) aj[i] *= inv;
+  }
+  return -1;
+}
+
+int cholesky_factor(int n, double* a, int lda) {
+  if (n <= kUnblockedMax) return cholesky_unblocked(n, a, lda);
+  const int info = blas::potrf(n, a, lda);
+  return info == 0 ? -1 : info - 1;
+}
+
+SHRINKAGE_MULTIVERSION
+bool cholesky_append(int n, double* l, int lda, double* __restrict v, double d, double tiny) {
+  const std::size_t ld = static_cast<std::size_t>(lda);
+  double norm2 = 0;
+  for (int j = 0; j < n; ++j) {  // v <- L^{-1} v, column oriented (contiguous axpys)
+    const double* __restrict lj = l + j * ld;
+    const double yj = v[j] / lj[j];
+    v[j] = yj;
+    norm2 += yj * yj;
+    for (int i = j + 1; i < n; ++i) v[i] -= yj * lj[i];
+  }
+  const double pivot = d - norm2;
+  if (!(pivot > tiny * d)) return false;
+  for (int j = 0; j < n; ++j) l[n + j * ld] = v[j];
+  l[n + n * ld] = std::sqrt(pivot);
+  return true;
+}
+
+SHRINKAGE_MULTIVERSION
+void cholesky_solve(int n, const double* l, int ldl, double* b) {
+  const std::size_t ld = static_cast<std::size_t>(ldl);
+  for (int j = 0; j < n; ++j) {  // L y = b, column oriented
+    const double* __restrict lj = l + j * ld;
+    const double yj = b[j] / lj[j];
+    b[j] = yj;
+    for (int i = j + 1; i < n; ++i) b[i] -= yj * lj[i];
+  }
+  for (int j = n - 1; j >= 0; --j) {  // L^T x = y, dot products down the columns
+    const double* __restrict lj = l + j * ld;
+    double s = b[j];
+    for (int i = j + 1; i < n; ++i) s -= lj[i] * b[i];
+    b[j] = s / lj[j];
+  }
+}
+
+}  // namespace shrinkage
