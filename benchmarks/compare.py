@@ -124,7 +124,7 @@ def compare(name, repeat, tol):
         from celer import celer_path
     except ImportError:
         celer_path = None
-    if celer_path is not None and name != "T2":
+    if celer_path is not None and name not in ("T2", "T3"):  # 900+ s on T3 (DESIGN §7)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t, (_, coefs, _) = best_time(

@@ -1,0 +1,65 @@
+"""asv benchmarks of the path functions on DESIGN.md section 6's problems.
+
+    asv run --python=same --quick --config benchmarks/asv.conf.json
+
+Ratios against scikit-learn, celer and glmnet are measured side by side by compare.py; asv
+tracks shrinkage's own time and peak memory across commits.
+"""
+
+import numpy as np
+
+import shrinkage
+from shrinkage.datasets import benchmark_problem
+
+PROBLEMS = ["T1", "T2", "T3", "W1", "W2"]
+
+
+class LassoPath:
+    """100-alpha Lasso path, eps=1e-3, default tol."""
+
+    params = [PROBLEMS]
+    param_names = ["problem"]
+    timeout = 900
+
+    def setup(self, problem):
+        self.X, self.y = benchmark_problem(problem, order="F")
+
+    def time_lasso_path(self, problem):
+        shrinkage.lasso_path(self.X, self.y)
+
+    def peakmem_lasso_path(self, problem):
+        shrinkage.lasso_path(self.X, self.y)
+
+    def track_largest_relative_gap(self, problem):
+        _, _, gaps = shrinkage.lasso_path(self.X, self.y)
+        return float(gaps.max() / (0.5 * (self.y @ self.y) / len(self.y)))
+
+    track_largest_relative_gap.unit = "gap / P(0)"
+
+
+class EnetPath:
+    """100-alpha elastic-net path (l1_ratio = 0.5), float64 and float32."""
+
+    params = [["T1", "W2"], ["float64", "float32"]]
+    param_names = ["problem", "dtype"]
+    timeout = 600
+
+    def setup(self, problem, dtype):
+        self.X, self.y = benchmark_problem(problem, order="F", dtype=np.dtype(dtype))
+
+    def time_enet_path(self, problem, dtype):
+        shrinkage.enet_path(self.X, self.y, l1_ratio=0.5)
+
+
+class GramFloor:
+    """numpy's X.T @ X on the tall problems: the floor a tall path is measured against."""
+
+    params = [["T1", "T2", "T3"]]
+    param_names = ["problem"]
+    timeout = 600
+
+    def setup(self, problem):
+        self.X, _ = benchmark_problem(problem, order="F")
+
+    def time_gram(self, problem):
+        self.X.T @ self.X

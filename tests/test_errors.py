@@ -1,0 +1,163 @@
+"""Bad input raises a clear exception naming the problem; never a crash or a wrong answer."""
+
+import numpy as np
+import pytest
+
+import shrinkage
+from shrinkage.datasets import make_correlated_regression
+
+
+@pytest.fixture
+def data():
+    return make_correlated_regression(40, 6, random_state=0)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("precompute", [True, False])
+def test_non_finite_X(data, bad, precompute):
+    X, y = data
+    X = X.copy()
+    X[3, 2] = bad
+    with pytest.raises(ValueError, match="X contains NaN or infinity"):
+        shrinkage.lasso_path(X, y, precompute=precompute)
+
+
+def test_overflowing_X(data):
+    X, y = data
+    X = X.copy()
+    X[0, 0] = 1e200
+    with pytest.raises(ValueError, match="overflow"):
+        shrinkage.lasso_path(X, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_y(data, bad):
+    X, y = data
+    y = y.copy()
+    y[5] = bad
+    with pytest.raises(ValueError, match="y contains NaN or infinity"):
+        shrinkage.lasso_path(X, y)
+
+
+def test_shape_mismatch(data):
+    X, y = data
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        shrinkage.lasso_path(X, y[:-1])
+    with pytest.raises(ValueError, match="2-D"):
+        shrinkage.lasso_path(X[:, 0], y)
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        shrinkage.lasso_path(X, y[:, None, None])
+
+
+def test_empty(data):
+    X, y = data
+    with pytest.raises(ValueError, match="at least one"):
+        shrinkage.lasso_path(X[:, :0], y)
+
+
+@pytest.mark.parametrize("alphas", [[-1.0, 0.5], [np.nan], 0, -3, [[0.1]]])
+def test_bad_alphas(data, alphas):
+    X, y = data
+    with pytest.raises(ValueError, match="alphas"):
+        shrinkage.lasso_path(X, y, alphas=alphas)
+
+
+@pytest.mark.parametrize("eps", [0, -1e-3])
+def test_bad_eps(data, eps):
+    X, y = data
+    with pytest.raises(ValueError, match="eps"):
+        shrinkage.lasso_path(X, y, eps=eps)
+
+
+@pytest.mark.parametrize("l1_ratio", [-0.1, 1.5, np.nan])
+def test_bad_l1_ratio(data, l1_ratio):
+    X, y = data
+    with pytest.raises(ValueError, match="l1_ratio"):
+        shrinkage.enet_path(X, y, l1_ratio=l1_ratio)
+
+
+def test_l1_ratio_zero_needs_explicit_alphas(data):
+    X, y = data
+    with pytest.raises(ValueError, match="l1_ratio=0"):
+        shrinkage.enet_path(X, y, l1_ratio=0.0)
+
+
+def test_unknown_params(data):
+    X, y = data
+    with pytest.raises(ValueError, match="Unexpected parameters"):
+        shrinkage.lasso_path(X, y, fit_intercept=True)
+
+
+@pytest.mark.parametrize(("name", "value", "match"), [
+    ("tol", -1.0, "tol"), ("tol", np.nan, "tol"), ("max_iter", 0, "max_iter"),
+    ("selection", "greedy", "selection"),
+])
+def test_bad_solver_params(data, name, value, match):
+    X, y = data
+    with pytest.raises(ValueError, match=match):
+        shrinkage.lasso_path(X, y, **{name: value})
+
+
+def test_positive_with_multi_output(data):
+    X, y = data
+    with pytest.raises(ValueError, match="positive"):
+        shrinkage.lasso_path(X, np.c_[y, y], positive=True)
+
+
+def test_bad_precompute(data):
+    X, y = data
+    G = X.T @ X
+    with pytest.raises(ValueError, match="square"):
+        shrinkage.lasso_path(X, y, precompute=G[:, :-1])
+    with pytest.raises(ValueError, match="features"):
+        shrinkage.lasso_path(X[:, :5], y, precompute=G)
+    asym = G.copy()
+    asym[0, 1] += 1.0
+    with pytest.raises(ValueError, match="not symmetric"):
+        shrinkage.lasso_path(X, y, precompute=asym)
+    not_psd = G.copy()
+    not_psd[0, 1] = not_psd[1, 0] = 2 * np.sqrt(G[0, 0] * G[1, 1])
+    with pytest.raises(ValueError, match="positive semi-definite"):
+        shrinkage.lasso_path(X, y, precompute=not_psd)
+    with pytest.raises(ValueError, match="did not pass validation"):
+        shrinkage.lasso_path(X, y, precompute=2 * G)
+    nan_gram = G.copy()
+    nan_gram[2, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        shrinkage.lasso_path(X, y, precompute=nan_gram)
+    with pytest.raises(ValueError, match="precompute"):
+        shrinkage.lasso_path(X, y, precompute="always")
+
+
+def test_bad_coef_init(data):
+    X, y = data
+    with pytest.raises(ValueError, match="coef_init"):
+        shrinkage.lasso_path(X, y, coef_init=np.zeros(5))
+
+
+def test_non_numeric(data):
+    X, y = data
+    with pytest.raises(ValueError, match="numeric"):
+        shrinkage.lasso_path(X.astype(str), y)
+
+
+def test_unsupported_weights_are_refused_not_ignored(data):
+    X, y = data
+    with pytest.raises(NotImplementedError, match="sample_weight"):
+        shrinkage.lasso_path(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_non_convergence_warns_with_the_gap(data):
+    X, y = make_correlated_regression(200, 50, rho=0.9, random_state=1)
+    with pytest.warns(shrinkage.ConvergenceWarning, match="duality gap is"):
+        shrinkage.lasso_path(X, y, tol=1e-14, max_iter=2)
+
+
+def test_sklearn_alpha_argument_deprecations(data):
+    X, y = data
+    with pytest.warns(FutureWarning, match="n_alphas"):
+        a, _, _ = shrinkage.lasso_path(X, y, n_alphas=7)
+    assert len(a) == 7
+    with pytest.warns(FutureWarning, match="alphas=None"):
+        a, _, _ = shrinkage.lasso_path(X, y, alphas=None)
+    assert len(a) == 100

@@ -1,0 +1,56 @@
+"""Ctrl-C stops a long path promptly; the demo job runs and reads user files."""
+
+import _thread
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import shrinkage
+from shrinkage.__main__ import main
+from shrinkage.datasets import make_correlated_regression
+
+
+def test_ctrl_c_interrupts_a_long_path():
+    # tol = 0 can never be met: without the interrupt this runs for minutes.
+    X, y = make_correlated_regression(200, 3000, rho=0.9, random_state=0)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        shrinkage.lasso_path(X, y, tol=0.0, max_iter=10**9, alphas=1000, eps=1e-6)
+    timer.cancel()
+    # Responsiveness, not speed: the solver polls every few milliseconds.
+    assert time.perf_counter() - start < 5.0
+
+
+def test_demo_prints_the_path(capsys):
+    assert main(["--problem", "T1", "--alphas", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "lasso path on problem T1" in out and "largest relative gap" in out
+    rows = [line for line in out.splitlines() if line.strip() and line.split()[0][0].isdigit()]
+    assert len(rows) == 11
+
+
+def test_demo_reads_csv_with_header_and_writes_npz(tmp_path, capsys):
+    X, y = make_correlated_regression(60, 4, random_state=1)
+    path = tmp_path / "data.csv"
+    header = "a,b,price,c,d"
+    table = np.column_stack([X[:, :2], y, X[:, 2:]])
+    np.savetxt(path, table, delimiter=",", header=header, comments="")
+    out = tmp_path / "path.npz"
+    assert main(["--data", str(path), "--target", "price", "--model", "enet",
+                 "--output", str(out)]) == 0
+    saved = np.load(out)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    alphas, coefs, _ = shrinkage.enet_path(Xc, yc, l1_ratio=0.5)
+    np.testing.assert_allclose(saved["coefs"], coefs, rtol=1e-6, atol=1e-10)
+
+
+def test_demo_reads_npy_target_by_index(tmp_path, capsys):
+    X, y = make_correlated_regression(60, 3, random_state=2)
+    path = tmp_path / "data.npy"
+    np.save(path, np.column_stack([y, X]))
+    assert main(["--data", str(path), "--target", "0", "--alphas", "5"]) == 0
+    assert "n=60, p=3" in capsys.readouterr().out

@@ -1,0 +1,32 @@
+"""The compiled building blocks against numpy/LAPACK, called directly."""
+
+import numpy as np
+import pytest
+
+from shrinkage import _core
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (300, 130), (50, 200)])
+def test_dense_gram_and_cross_product(dtype, order, shape, rng):
+    X = np.asarray(rng.standard_normal(shape), dtype=dtype, order=order)
+    Y = np.asfortranarray(rng.standard_normal((shape[0], 2)).astype(dtype))
+    ref = X.astype(np.float64).T @ X.astype(np.float64)
+    rtol = 1e-12 if dtype == np.float64 else 2e-5
+    G = _core.dense_gram(X)
+    assert G.dtype == dtype
+    np.testing.assert_allclose(G, ref, rtol=rtol, atol=rtol * np.abs(ref).max())
+    np.testing.assert_array_equal(G, G.T)
+    XtY = _core.cross_product(X, Y)
+    ref = X.astype(np.float64).T @ Y.astype(np.float64)
+    np.testing.assert_allclose(XtY, ref, rtol=rtol, atol=rtol * np.abs(ref).max())
+
+
+def test_bindings_refuse_wrong_dtype_instead_of_copying(rng):
+    X = rng.standard_normal((5, 3)).astype(np.int64)
+    with pytest.raises(ValueError, match="float64 or float32"):
+        _core.dense_gram(X)
+    X = np.asfortranarray(rng.standard_normal((6, 4)))[::2]
+    with pytest.raises(ValueError, match="contiguous"):
+        _core.dense_gram(X)
