@@ -58,6 +58,33 @@ bool cholesky_append(int n, double* l, int lda, double* __restrict v, double d, 
 }
 
 SHRINKAGE_MULTIVERSION
+void cholesky_delete(int n, double* l, int lda, int k, double* __restrict v) {
+  const std::size_t ld = static_cast<std::size_t>(lda);
+  const int m = n - k - 1;  // size of the trailing block
+  for (int i = 0; i < m; ++i) v[i] = l[k + 1 + i + k * ld];
+  for (int j = 0; j < k; ++j) {  // columns left of k: drop row k
+    double* lj = l + j * ld;
+    for (int i = k; i < n - 1; ++i) lj[i] = lj[i + 1];
+  }
+  for (int j = k + 1; j < n; ++j) {  // trailing columns move up and left by one
+    const double* src = l + j * ld;
+    double* dst = l + (j - 1) * ld;
+    for (int i = j; i < n; ++i) dst[i - 1] = src[i];
+  }
+  // Rank-one update L22 L22^T + v v^T of the trailing block, now at [k, k].
+  for (int j = 0; j < m; ++j) {
+    double* __restrict lj = l + (k + j) * ld + k;
+    const double r = std::hypot(lj[j], v[j]);
+    const double c = r / lj[j], s = v[j] / lj[j];
+    lj[j] = r;
+    for (int i = j + 1; i < m; ++i) {
+      lj[i] = (lj[i] + s * v[i]) / c;
+      v[i] = c * v[i] - s * lj[i];
+    }
+  }
+}
+
+SHRINKAGE_MULTIVERSION
 void cholesky_solve(int n, const double* l, int ldl, double* b) {
   const std::size_t ld = static_cast<std::size_t>(ldl);
   for (int j = 0; j < n; ++j) {  // L y = b, column oriented

@@ -20,6 +20,11 @@ int cholesky_factor(int n, double* a, int lda);
 // pivot is not above tiny * d: the new column is numerically dependent on the others.
 bool cholesky_append(int n, double* l, int lda, double* v, double d, double tiny);
 
+// Removes row and column k from the factor L (n x n) of A, giving that of A without them:
+// rows below k move up, and the trailing block absorbs the removed column by a rank-one
+// update (O((n - k)^2)). `work` needs n - k - 1 entries.
+void cholesky_delete(int n, double* l, int lda, int k, double* work);
+
 // Solves (L L^T) x = b in place for one right-hand side.
 void cholesky_solve(int n, const double* l, int ldl, double* b);
 

@@ -100,7 +100,7 @@ class ElasticNetPath {
       : gram_(gram), p_(gram.n_features()), nt_(n_tasks), c_(c), scale_(gram.scale()),
         opt_(opt), checkpoint_(checkpoint), b_(b, b + static_cast<std::size_t>(p_) * n_tasks),
         w_(b_.size(), 0.0), q_(b_), screened_(p_, 0), in_ws_(p_, 0), next_ws_(p_, 0),
-        was_nonzero_(p_, 0), rng_(opt.seed) {
+        was_nonzero_(p_, 0), local_of_(p_, -1), rng_(opt.seed) {
     if (nt_ > 1 && opt_.positive)
       throw std::invalid_argument("positive=True is not supported with several targets");
     const double* d = gram_.diagonal();
@@ -620,55 +620,85 @@ class ElasticNetPath {
     return outcome;
   }
 
-  // d = (G_SS + l2 I)^{-1} (q_S - l2 w_S - l1 sign(w_S)); false if even a ridged system
-  // fails. The factor of the previous solve is kept: the Cholesky factor of a leading principal
-  // block is the leading block of the factor, so the part of S it shares as a prefix is reused
-  // and the rest appended a row at a time (O(s^2) each, as in LARS). Only a dependent column,
-  // or a change of l2, forces a fresh factorisation, ridged if need be.
+  // d = (G_SS + l2 I)^{-1} (q_S - l2 w_S - l1 sign(w_S)), with S reordered to the factor's
+  // order; false if even a ridged system fails. The factor of the previous solve follows the
+  // support: features that left are deleted (rank-one updates), new ones appended (one
+  // triangular solve each, as in LARS). A fresh factorisation (blocked, BLAS-3) is taken when
+  // most of the support is new, when l2 changed, or with a tiny ridge when a column is
+  // numerically dependent on the others.
   bool solve_on_support(double l1, double l2) {
-    const auto& S = support_;
+    auto& S = support_;
     const int s = static_cast<int>(S.size());
-    const std::size_t ld = static_cast<std::size_t>(ld_);
-    int kept = 0;
-    if (factor_l2_ == l2 && factor_ridge_ == 0.0 && factor_ld_ >= s)
-      while (kept < s && kept < static_cast<int>(factor_features_.size()) &&
-             factor_features_[kept] == ws_[S[kept]])
-        ++kept;
-    else
-      kept = 0;
-    if (factor_ld_ < s) {
-      factor_ld_ = std::max(s, 2 * factor_ld_);
-      A_.assign(static_cast<std::size_t>(factor_ld_) * factor_ld_, 0.0);
-      kept = 0;
-    }
-    const std::size_t fld = static_cast<std::size_t>(factor_ld_);
-    factor_features_.resize(kept);
-    factor_l2_ = l2;
-    factor_ridge_ = 0.0;
-    for (int a = kept; a < s; ++a) {
-      const double* ha = H_.data() + S[a] * ld;
-      d_.resize(a);
-      for (int r = 0; r < a; ++r) d_[r] = ha[S[r]];
-      if (!cholesky_append(a, A_.data(), factor_ld_, d_.data(), ha[S[a]] + l2, 1e-12)) break;
-      factor_features_.push_back(ws_[S[a]]);
-    }
-    if (static_cast<int>(factor_features_.size()) < s) {  // dependent columns: ridge it
-      double max_diag = 0;
-      for (int a = 0; a < s; ++a) max_diag = std::max(max_diag, H_[S[a] * ld + S[a]]);
-      factor_ridge_ = 1e-10 * max_diag;
-      for (int a = 0; a < s; ++a) {
-        const double* ha = H_.data() + S[a] * ld;
-        for (int r = a; r < s; ++r) A_[a * fld + r] = ha[S[r]];
-        A_[a * fld + a] += l2 + factor_ridge_;
+    for (int a = 0; a < s; ++a) local_of_[ws_[S[a]]] = S[a];
+    if (factor_l2_ != l2 || factor_ridge_ != 0.0) factor_features_.clear();
+    for (int k = static_cast<int>(factor_features_.size()) - 1; k >= 0; --k)
+      if (local_of_[factor_features_[k]] < 0) {
+        work_.resize(factor_features_.size());
+        cholesky_delete(static_cast<int>(factor_features_.size()), A_.data(), factor_ld_, k,
+                        work_.data());
+        factor_features_.erase(factor_features_.begin() + k);
       }
-      factor_features_.clear();
-      if (cholesky_factor(s, A_.data(), factor_ld_) >= 0) return false;
+    const int kept = static_cast<int>(factor_features_.size());
+    for (int f : factor_features_) local_of_[f] = -2 - local_of_[f];  // mark "in the factor"
+    std::vector<int>& order = order_scratch_;
+    order.clear();
+    for (int f : factor_features_) order.push_back(-2 - local_of_[f]);
+    for (int a = 0; a < s; ++a)
+      if (local_of_[ws_[S[a]]] >= 0) order.push_back(S[a]);
+    for (int a = 0; a < s; ++a) local_of_[ws_[S[a]]] = -1;
+    S.swap(order);
+    reserve_factor(s);
+    factor_l2_ = l2;
+    bool ok = 3 * (s - kept) <= s;  // appending costs ~(s - kept) s^2 at level-2 speed
+    if (ok) {
+      const std::size_t ld = static_cast<std::size_t>(ld_);
+      for (int a = kept; a < s && ok; ++a) {
+        const double* ha = H_.data() + S[a] * ld;
+        d_.resize(a);
+        for (int r = 0; r < a; ++r) d_[r] = ha[S[r]];
+        ok = cholesky_append(a, A_.data(), factor_ld_, d_.data(), ha[S[a]] + l2, 1e-12);
+      }
     }
+    if (!ok && !factor_from_scratch(l2)) return false;
+    factor_features_.resize(s);
+    for (int a = 0; a < s; ++a) factor_features_[a] = ws_[S[a]];
     d_.resize(s);
     for (int a = 0; a < s; ++a)
       d_[a] = qw_[S[a]] - l2 * ww_[S[a]] - l1 * detail::sign_of(ww_[S[a]]);
     cholesky_solve(s, A_.data(), factor_ld_, d_.data());
     return true;
+  }
+
+  // Grows the factor's storage to hold s x s, keeping what it holds.
+  void reserve_factor(int s) {
+    if (factor_ld_ >= s) return;
+    const int ld = std::max(s, 2 * factor_ld_);
+    std::vector<double> grown(static_cast<std::size_t>(ld) * ld, 0.0);
+    const int n = static_cast<int>(factor_features_.size());
+    for (int j = 0; j < n; ++j)
+      std::copy_n(A_.begin() + std::size_t(j) * factor_ld_, n, grown.begin() + std::size_t(j) * ld);
+    A_.swap(grown);
+    factor_ld_ = ld;
+  }
+
+  // Factorises G_SS + l2 I in S's order; with a ridge of 1e-10 max diag if singular.
+  bool factor_from_scratch(double l2) {
+    const auto& S = support_;
+    const int s = static_cast<int>(S.size());
+    const std::size_t ld = static_cast<std::size_t>(ld_), fld = std::size_t(factor_ld_);
+    double max_diag = 0;
+    for (int a = 0; a < s; ++a) max_diag = std::max(max_diag, H_[S[a] * ld + S[a]]);
+    for (const double ridge : {0.0, 1e-10 * max_diag}) {
+      for (int a = 0; a < s; ++a) {
+        const double* ha = H_.data() + S[a] * ld;
+        for (int r = a; r < s; ++r) A_[a * fld + r] = ha[S[r]];
+        A_[a * fld + a] += l2 + ridge;
+      }
+      factor_ridge_ = ridge;
+      if (cholesky_factor(s, A_.data(), factor_ld_) < 0) return true;
+    }
+    factor_features_.clear();
+    return false;
   }
 
   GramColumns<T>& gram_;
@@ -678,8 +708,9 @@ class ElasticNetPath {
   const Checkpoint& checkpoint_;
   std::vector<double> b_, w_, q_, diag_;
   std::vector<char> screened_, in_ws_, next_ws_, was_nonzero_;
+  std::vector<int> local_of_;  // scratch: feature -> working-set index (-1 when unused)
   std::size_t entered_ = 0;
-  std::vector<int> ws_, order_, support_;
+  std::vector<int> ws_, order_, support_, order_scratch_;
   std::vector<std::pair<double, int>> violators_;
   int block_m_ = 0, ld_ = 0;  // rows/columns of H_ that are packed, and its leading dimension
   // A_ (leading dimension factor_ld_) holds the Cholesky factor of G_SS + l2 I for the
@@ -687,7 +718,7 @@ class ElasticNetPath {
   int factor_ld_ = 0;
   double factor_l2_ = -1, factor_ridge_ = 0;
   std::vector<int> factor_features_;
-  std::vector<double> H_, A_, d_, ww_, qw_, bw_, w_saved_, q_saved_;
+  std::vector<double> H_, A_, d_, work_, ww_, qw_, bw_, w_saved_, q_saved_;
   std::vector<std::vector<double>> history_w_, history_q_;
   std::mt19937_64 rng_;
   Clock::time_point last_poll_;
