@@ -46,22 +46,22 @@ py::object cross_product_py(const py::array& x, const py::array& y) {
 }
 
 template <class T>
-std::unique_ptr<GramColumns<T>> full(const py::array& gram, double scale) {
+std::unique_ptr<GramSource<T>> full(const py::array& gram, double scale) {
   const int p = checked_int(gram.shape(0), "n_features");
   if (gram.ndim() != 2 || gram.shape(1) != p) throw std::invalid_argument("Gram must be square");
   return std::make_unique<FullGram<T>>(data_of<T>(gram, "Gram"), p, scale);
 }
 
 template <class T>
-std::unique_ptr<GramColumns<T>> dense_lazy(const py::array& x, const py::array& sq_norms,
-                                           double scale) {
+std::unique_ptr<GramSource<T>> dense_design(const py::array& x, const py::array& sq_norms,
+                                            double scale) {
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
-  return std::make_unique<DenseLazyGram<T>>(data_of<T>(x, "X"), n, p, is_fortran(x),
+  return std::make_unique<DenseDesign<T>>(data_of<T>(x, "X"), n, p, is_fortran(x),
                                             data_of<double>(sq_norms, "sq_norms"), scale);
 }
 
 template <class T>
-std::unique_ptr<GramColumns<T>> sparse_lazy(const py::array& indptr, const py::array& indices,
+std::unique_ptr<GramSource<T>> sparse_lazy(const py::array& indptr, const py::array& indices,
                                             const py::array& data, int n, int p,
                                             const py::array& sq_norms, double scale) {
   return std::make_unique<SparseLazyGram<T>>(
@@ -70,11 +70,11 @@ std::unique_ptr<GramColumns<T>> sparse_lazy(const py::array& indptr, const py::a
 }
 
 template <class T>
-void bind_columns(py::module_& m, const char* name) {
-  py::class_<GramColumns<T>>(m, name)
-      .def_property_readonly("n_features", &GramColumns<T>::n_features)
-      .def_property_readonly("scale", &GramColumns<T>::scale)
-      .def_property_readonly("cached_bytes", &GramColumns<T>::cached_bytes);
+void bind_source(py::module_& m, const char* name) {
+  py::class_<GramSource<T>>(m, name)
+      .def_property_readonly("n_features", &GramSource<T>::n_features)
+      .def_property_readonly("scale", &GramSource<T>::scale)
+      .def_property_readonly("cached_bytes", &GramSource<T>::cached_bytes);
 }
 
 }  // namespace
@@ -96,8 +96,8 @@ py::object by_dtype(const py::array& a, F&& f) {
 }
 
 void register_gram(py::module_& m) {
-  bind_columns<double>(m, "GramColumns64");
-  bind_columns<float>(m, "GramColumns32");
+  bind_source<double>(m, "GramSource64");
+  bind_source<float>(m, "GramSource32");
 
   m.def(
       "dense_gram",
@@ -120,9 +120,9 @@ void register_gram(py::module_& m) {
       },
       py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
   m.def(
-      "dense_lazy_gram",
+      "dense_design_gram",
       [](const py::array& x, const py::array& sq_norms, double scale) {
-        return by_dtype(x, [&](auto t) { return dense_lazy<decltype(t)>(x, sq_norms, scale); });
+        return by_dtype(x, [&](auto t) { return dense_design<decltype(t)>(x, sq_norms, scale); });
       },
       py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::keep_alive<0, 1>());
   m.def(

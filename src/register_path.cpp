@@ -14,7 +14,7 @@ namespace shrinkage::bind {
 namespace {
 
 template <class T>
-py::tuple enet_path_py(GramColumns<T>& gram, const py::array& xy, double yy,
+py::tuple enet_path_py(GramSource<T>& gram, const py::array& xy, double yy,
                        const py::array& alphas, const py::object& coef_init, double l1_ratio,
                        bool positive, double tol, int max_iter, bool screening, bool newton,
                        bool random_order, std::uint64_t seed, const py::object& progress) {

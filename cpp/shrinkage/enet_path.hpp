@@ -65,12 +65,6 @@ namespace detail {
 
 inline int sign_of(double v) { return (v > 0) - (v < 0); }
 
-// y -= a * x for a Gram column of either precision.
-inline void sub_column(int n, double a, const double* x, double* y) { axpy_sub(n, a, x, y); }
-inline void sub_column(int n, double a, const float* x, double* y) {
-  for (int i = 0; i < n; ++i) y[i] -= a * static_cast<double>(x[i]);
-}
-
 // Everything the duality gap needs, accumulated over a set of features.
 struct GapTerms {
   double wb = 0, wq = 0, l1norm = 0, l2sq = 0, dual_norm = 0, qsq = 0;
@@ -95,7 +89,7 @@ inline double duality_gap(const GapTerms& g, double c, double l1, double l2) {
 template <class T>
 class ElasticNetPath {
  public:
-  ElasticNetPath(GramColumns<T>& gram, const double* b, int n_tasks, double c,
+  ElasticNetPath(GramSource<T>& gram, const double* b, int n_tasks, double c,
                  const PathOptions& opt, const Checkpoint& checkpoint)
       : gram_(gram), p_(gram.n_features()), nt_(n_tasks), c_(c), scale_(gram.scale()),
         opt_(opt), checkpoint_(checkpoint), b_(b, b + static_cast<std::size_t>(p_) * n_tasks),
@@ -178,11 +172,7 @@ class ElasticNetPath {
     support_.clear();
     for (int j = 0; j < p_; ++j)
       if (nonzero(j)) support_.push_back(j);
-    gram_.require(support_.data(), static_cast<int>(support_.size()));
-    q_ = b_;
-    for (int t = 0; t < nt_; ++t)
-      for (int j : support_)
-        detail::sub_column(p_, scale_ * w(j, t), gram_.column(j), q_.data() + std::size_t(t) * p_);
+    gram_.gradient(b_.data(), w_.data(), nt_, support_, q_.data());
   }
 
   double full_gap(double l1, double l2) {
@@ -246,7 +236,7 @@ class ElasticNetPath {
       if (screened_[j]) continue;
       const bool in_model = nonzero(j);
       const bool survives = !in_model && grad_norm(j, 0.0) >= strong;
-      next_ws_[j] = in_model || (survives && gram_.has_column(j));
+      next_ws_[j] = in_model || (survives && (in_ws_[j] || gram_.is_cheap(j)));
       if (survives && !next_ws_[j]) costly.emplace_back(grad_norm(j, 0.0), j);
     }
     keep_in_working_set([&](int j) { return !screened_[j] && next_ws_[j]; });
@@ -283,15 +273,33 @@ class ElasticNetPath {
     }
   }
 
-  // Keeps the working-set features for which keep(j) holds, in their order.
+  // Keeps the working-set features for which keep(j) holds, in their order, compacting the
+  // packed block in place (a few copies instead of recomputing it).
   template <class Keep>
   void keep_in_working_set(Keep&& keep) {
-    const std::size_t before = ws_.size();
-    for (int j : ws_)
-      if (!keep(j)) in_ws_[j] = 0;
-    ws_.erase(std::remove_if(ws_.begin(), ws_.end(), [&](int j) { return !in_ws_[j]; }),
-              ws_.end());
-    if (ws_.size() != before) block_m_ = 0;  // the packed block no longer matches
+    const int m = static_cast<int>(ws_.size());
+    auto& kept = order_scratch_;
+    kept.clear();
+    for (int i = 0; i < m; ++i) {
+      if (keep(ws_[i]))
+        kept.push_back(i);
+      else
+        in_ws_[ws_[i]] = 0;
+    }
+    if (static_cast<int>(kept.size()) == m) return;
+    const std::size_t ld = static_cast<std::size_t>(ld_);
+    const int packed = std::min(block_m_, m);
+    int new_packed = 0;
+    for (int k = 0; k < static_cast<int>(kept.size()); ++k) {
+      ws_[k] = ws_[kept[k]];
+      if (kept[k] < packed) {  // indices only move down, so in-place copies are safe
+        for (int i = 0; i < static_cast<int>(kept.size()) && kept[i] < packed; ++i)
+          H_[k * ld + i] = H_[kept[k] * ld + kept[i]];
+        new_packed = k + 1;
+      }
+    }
+    ws_.resize(kept.size());
+    block_m_ = new_packed;
   }
 
   void admit(int j) {
@@ -330,18 +338,13 @@ class ElasticNetPath {
   // w, q, b. W only grows between rebuilds, so only the new rows and columns are gathered.
   void load_block() {
     const int m = static_cast<int>(ws_.size());
-    gram_.require(ws_.data(), m);
     if (m > ld_) {
       ld_ = std::max(m, 2 * ld_);
       H_.assign(static_cast<std::size_t>(ld_) * ld_, 0.0);
       block_m_ = 0;
     }
     const std::size_t ld = static_cast<std::size_t>(ld_);
-    for (int k = block_m_; k < m; ++k) {
-      const T* col = gram_.column(ws_[k]);
-      double* hk = H_.data() + k * ld;
-      for (int i = 0; i < m; ++i) hk[i] = scale_ * static_cast<double>(col[ws_[i]]);
-    }
+    gram_.fill_block(ws_.data(), m, block_m_, H_.data(), ld_);
     for (int k = 0; k < block_m_; ++k)
       for (int i = block_m_; i < m; ++i) H_[k * ld + i] = H_[i * ld + k];
     block_m_ = m;
@@ -701,7 +704,7 @@ class ElasticNetPath {
     return false;
   }
 
-  GramColumns<T>& gram_;
+  GramSource<T>& gram_;
   const int p_, nt_;
   const double c_, scale_;
   const PathOptions opt_;
@@ -727,7 +730,7 @@ class ElasticNetPath {
 // Convenience entry point: one path from the Gram source and b = X^T y / n (p x n_tasks,
 // column-major), c = sum of ||y_t||^2 / n; coef_init (p x n_tasks) or null.
 template <class T>
-PathResult enet_path(GramColumns<T>& gram, const double* b, int n_tasks, double c,
+PathResult enet_path(GramSource<T>& gram, const double* b, int n_tasks, double c,
                      const double* alphas, int n_alphas, const double* coef_init,
                      const PathOptions& opt, const Checkpoint& checkpoint) {
   ElasticNetPath<T> path(gram, b, n_tasks, c, opt, checkpoint);

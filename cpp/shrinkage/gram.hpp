@@ -1,10 +1,10 @@
-// Column access to the Gram matrix G = scale * gram (p x p, symmetric).
+// The Gram matrix G = scale * X^T X as the solver sees it: the block of its working set and
+// the gradient b - G w for all features.
 //
-// The solver reads only the columns of features that enter its working set. A full Gram
-// (computed once by syrk, or given by the user) has them all; the lazy sources compute them in
-// batches when first asked for (one gemm per batch for dense X, sparse products for CSC X) and
-// keep them in a cache that only grows, so memory follows the number of features that ever
-// entered, not p^2.
+// A full Gram (one syrk, or given by the user) has every column. Wide dense X never forms a
+// column: blocks come from X_W^T X_W and gradients from the residual. Sparse X computes the
+// columns of features that enter, in batches, into a cache that only grows, so memory follows
+// the number of features that ever entered, not p^2.
 #pragma once
 
 #include <algorithm>
@@ -21,31 +21,69 @@
 
 namespace shrinkage {
 
+// What the solver needs of G = scale * gram (p x p, symmetric, never formed for wide X).
 template <class T>
-class GramColumns {
+class GramSource {
  public:
-  GramColumns(int n_features, double scale) : p_(n_features), scale_(scale) {}
-  virtual ~GramColumns() = default;
-  GramColumns(const GramColumns&) = delete;
-  GramColumns& operator=(const GramColumns&) = delete;
+  GramSource(int n_features, double scale) : p_(n_features), scale_(scale) {}
+  virtual ~GramSource() = default;
+  GramSource(const GramSource&) = delete;
+  GramSource& operator=(const GramSource&) = delete;
 
   int n_features() const { return p_; }
-  // G = scale * gram: the stored columns are unscaled so a user's Gram is used without a copy.
+  // The stored statistics are unscaled, so a user's Gram is used without a copy.
   double scale() const { return scale_; }
-  // The unscaled diagonal, known for every feature without computing any column.
+  // The unscaled diagonal, known for every feature up front.
   virtual const double* diagonal() const = 0;
-  // Whether column j is available without computing anything.
-  virtual bool has_column(int j) const = 0;
-  // Makes the columns idx[0..count) available. Safe to call from concurrent solver threads.
-  virtual void require(const int* idx, int count) = 0;
-  // Unscaled column j (length p). Valid after require(); the pointer never moves.
-  virtual const T* column(int j) const = 0;
-  // Bytes held by computed columns (for diagnostics and benchmarks).
-  virtual std::size_t cached_bytes() const = 0;
+  // Whether feature j can join a working set without new O(n p) work.
+  virtual bool is_cheap(int j) const = 0;
+  // Fills columns [first, m) of the block H = G[ws, ws] (m rows, leading dimension ldh).
+  virtual void fill_block(const int* ws, int m, int first, double* H, int ldh) = 0;
+  // q = b - G w for all p features and n_tasks columns (p x n_tasks, column-major), where w is
+  // zero outside `support`.
+  virtual void gradient(const double* b, const double* w, int n_tasks,
+                        const std::vector<int>& support, double* q) = 0;
+  // Bytes of statistics computed and held (diagnostics, benchmarks).
+  virtual std::size_t cached_bytes() const { return 0; }
 
  private:
   int p_;
   double scale_;
+};
+
+// Sources that hold or compute whole columns of the Gram.
+template <class T>
+class GramColumns : public GramSource<T> {
+ public:
+  using GramSource<T>::GramSource;
+  // Makes the columns idx[0..count) available. Safe to call from concurrent solver threads.
+  virtual void require(const int* idx, int count) = 0;
+  // Unscaled column j (length p). Valid after require(); the pointer never moves.
+  virtual const T* column(int j) const = 0;
+
+  void fill_block(const int* ws, int m, int first, double* H, int ldh) override {
+    require(ws + first, m - first);
+    const double scale = this->scale();
+    for (int k = first; k < m; ++k) {
+      const T* col = column(ws[k]);
+      double* hk = H + static_cast<std::size_t>(k) * ldh;
+      for (int i = 0; i < m; ++i) hk[i] = scale * static_cast<double>(col[ws[i]]);
+    }
+  }
+
+  void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
+                double* q) override {
+    const int p = this->n_features();
+    require(support.data(), static_cast<int>(support.size()));
+    std::copy(b, b + static_cast<std::size_t>(p) * n_tasks, q);
+    for (int t = 0; t < n_tasks; ++t)
+      for (int j : support) {
+        const double a = this->scale() * w[static_cast<std::size_t>(t) * p + j];
+        const T* col = column(j);
+        double* qt = q + static_cast<std::size_t>(t) * p;
+        for (int i = 0; i < p; ++i) qt[i] -= a * static_cast<double>(col[i]);
+      }
+  }
 };
 
 // A dense p x p Gram held by the caller (symmetric, so row- and column-major are the same).
@@ -57,17 +95,25 @@ class FullGram final : public GramColumns<T> {
     for (int j = 0; j < p; ++j) diag_[j] = gram_[static_cast<std::size_t>(j) * p + j];
   }
   const double* diagonal() const override { return diag_.data(); }
-  bool has_column(int) const override { return true; }
+  bool is_cheap(int) const override { return true; }
   void require(const int*, int) override {}
   const T* column(int j) const override {
     return gram_ + static_cast<std::size_t>(j) * this->n_features();
   }
-  std::size_t cached_bytes() const override { return 0; }
 
  private:
   const T* gram_;
   std::vector<double> diag_;
 };
+
+// X^T Y (p x k, column-major) for dense X (n x p, either order) and Y (n x k, column-major).
+template <class T>
+void cross_product(const T* x, int n, int p, bool fortran_order, const T* y, int k, T* out) {
+  if (fortran_order)
+    blas::gemm('T', 'N', p, k, n, T(1), x, n, y, n, T(0), out, p);
+  else
+    blas::gemm('N', 'N', p, k, n, T(1), x, p, y, n, T(0), out, p);
+}
 
 // Growing column cache shared by the lazy sources: chunks of kChunk columns that never move.
 // Writers hold the owner's mutex; a column is published (its slot set) only once written, so
@@ -121,56 +167,65 @@ class ColumnCache {
   std::vector<std::unique_ptr<T[]>> chunks_;
 };
 
-// Columns of X^T X for dense X (n x p, C or Fortran order), one gemm per batch.
+// Wide dense X (n < p): no Gram column is ever formed. The working-set block is
+// X_W^T X_new / n (n m flops per new feature instead of n p for a whole column) and the
+// gradient comes from the residual, q = b - X^T (X_S w_S) / n. Holds no solver state, so
+// concurrent paths may share it.
 template <class T>
-class DenseLazyGram final : public GramColumns<T> {
+class DenseDesign final : public GramSource<T> {
  public:
-  DenseLazyGram(const T* x, int n, int p, bool fortran_order, const double* sq_norms, double scale)
-      : GramColumns<T>(p, scale), x_(x), n_(n), fortran_(fortran_order),
-        diag_(sq_norms, sq_norms + p), cache_(p) {}
+  DenseDesign(const T* x, int n, int p, bool fortran_order, const double* sq_norms, double scale)
+      : GramSource<T>(p, scale), x_(x), n_(n), fortran_(fortran_order),
+        diag_(sq_norms, sq_norms + p) {}
 
   const double* diagonal() const override { return diag_.data(); }
-  bool has_column(int j) const override { return cache_.has(j); }
-  const T* column(int j) const override { return cache_.column(j); }
-  std::size_t cached_bytes() const override { return cache_.bytes(); }
+  bool is_cheap(int) const override { return false; }
 
-  void require(const int* idx, int count) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<int> missing;
-    for (int i = 0; i < count; ++i)
-      if (!cache_.has(idx[i])) missing.push_back(idx[i]);
-    if (missing.empty()) return;
+  void fill_block(const int* ws, int m, int first, double* H, int ldh) override {
+    if (first >= m) return;
+    std::vector<T> xw(static_cast<std::size_t>(n_) * m), out(static_cast<std::size_t>(m) * (m - first));
+    for (int k = 0; k < m; ++k) gather_column(ws[k], xw.data() + static_cast<std::size_t>(k) * n_);
+    blas::gemm('T', 'N', m, m - first, n_, T(1), xw.data(), n_,
+               xw.data() + static_cast<std::size_t>(first) * n_, n_, T(0), out.data(), m);
+    const double scale = this->scale();
+    for (int k = first; k < m; ++k)
+      for (int i = 0; i < m; ++i)
+        H[static_cast<std::size_t>(k) * ldh + i] =
+            scale * static_cast<double>(out[static_cast<std::size_t>(k - first) * m + i]);
+  }
+
+  void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
+                double* q) override {
     const int p = this->n_features();
-    for (const auto& run : cache_.reserve(static_cast<int>(missing.size()))) {
-      // Gather the run's columns of X (n x len), then G[:, run] = X^T X[:, run].
-      gathered_.resize(static_cast<std::size_t>(n_) * run.length);
-      for (int r = 0; r < run.length; ++r) {
-        const int j = missing[run.first + r];
-        T* out = gathered_.data() + static_cast<std::size_t>(r) * n_;
-        if (fortran_) {
-          std::memcpy(out, x_ + static_cast<std::size_t>(j) * n_, sizeof(T) * n_);
-        } else {
-          for (int i = 0; i < n_; ++i) out[i] = x_[static_cast<std::size_t>(i) * p + j];
-        }
+    const std::size_t n = static_cast<std::size_t>(n_);
+    std::vector<T> fit(n * n_tasks, T(0)), xtr(static_cast<std::size_t>(p) * n_tasks);
+    std::vector<T> col(n);
+    for (int j : support) {  // fit = X_S w_S, one column of X at a time
+      gather_column(j, col.data());
+      for (int t = 0; t < n_tasks; ++t) {
+        const T a = static_cast<T>(w[static_cast<std::size_t>(t) * p + j]);
+        T* ft = fit.data() + t * n;
+        for (std::size_t i = 0; i < n; ++i) ft[i] += a * col[i];
       }
-      if (fortran_)
-        blas::gemm('T', 'N', p, run.length, n_, T(1), x_, n_, gathered_.data(), n_, T(0),
-                   run.dest, p);
-      else
-        blas::gemm('N', 'N', p, run.length, n_, T(1), x_, p, gathered_.data(), n_, T(0),
-                   run.dest, p);
-      cache_.publish(missing.data(), run);
     }
+    cross_product(x_, n_, p, fortran_, fit.data(), n_tasks, xtr.data());
+    for (std::size_t i = 0; i < xtr.size(); ++i) q[i] = b[i] - this->scale() * double(xtr[i]);
   }
 
  private:
+  void gather_column(int j, T* out) const {
+    if (fortran_) {
+      std::memcpy(out, x_ + static_cast<std::size_t>(j) * n_, sizeof(T) * n_);
+    } else {
+      const std::size_t p = static_cast<std::size_t>(this->n_features());
+      for (int i = 0; i < n_; ++i) out[i] = x_[i * p + j];
+    }
+  }
+
   const T* x_;
   int n_;
   bool fortran_;
   std::vector<double> diag_;
-  ColumnCache<T> cache_;
-  std::vector<T> gathered_;
-  std::mutex mutex_;
 };
 
 // Columns of X^T X for CSC X: each batch of columns is scattered into a dense n x B block once,
@@ -184,7 +239,7 @@ class SparseLazyGram final : public GramColumns<T> {
         diag_(sq_norms, sq_norms + p), cache_(p) {}
 
   const double* diagonal() const override { return diag_.data(); }
-  bool has_column(int j) const override { return cache_.has(j); }
+  bool is_cheap(int j) const override { return cache_.has(j); }
   const T* column(int j) const override { return cache_.column(j); }
   std::size_t cached_bytes() const override { return cache_.bytes(); }
 
@@ -249,15 +304,6 @@ void dense_gram(const T* x, int n, int p, bool fortran_order, T* out) {
   else
     blas::syrk('N', p, n, T(1), x, p, T(0), out, p);
   mirror_lower(out, p);
-}
-
-// X^T Y (p x k, column-major) for dense X (n x p, either order) and Y (n x k, column-major).
-template <class T>
-void cross_product(const T* x, int n, int p, bool fortran_order, const T* y, int k, T* out) {
-  if (fortran_order)
-    blas::gemm('T', 'N', p, k, n, T(1), x, n, y, n, T(0), out, p);
-  else
-    blas::gemm('N', 'N', p, k, n, T(1), x, p, y, n, T(0), out, p);
 }
 
 }  // namespace shrinkage

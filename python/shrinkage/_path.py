@@ -75,9 +75,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         An int gives that many alphas on scikit-learn's geometric grid; an array is used as
         given, sorted in decreasing order.
     precompute : "auto", bool or array of shape (n_features, n_features), default="auto"
-        True computes the full Gram X^T X (one BLAS syrk); False computes only the Gram columns
-        of features that enter the model, in batches; "auto" picks the full Gram when
-        n_samples >= n_features and it fits in memory. An array is used as the Gram.
+        True computes the full Gram X^T X (one BLAS syrk); False never forms it: the solver
+        takes the Gram block of its working set from those columns of X, and gradients from
+        the residual (sparse X: the Gram columns of features that enter); "auto" picks the
+        full Gram when n_samples >= n_features and it fits in memory. An array is used as
+        the Gram.
     Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
         Precomputed ``X.T @ y`` (used for the grid and with a precomputed Gram).
     copy_X : bool, default=True
@@ -232,7 +234,7 @@ def _gram_source(X, Y, precompute, Xy, check_input):
         return source, xy
     sq_norms = np.einsum("ij,ij->j", X, X, dtype=np.float64)
     check_finite_statistics(sq_norms)
-    return _core.dense_lazy_gram(X, sq_norms, scale), xy
+    return _core.dense_design_gram(X, sq_norms, scale), xy
 
 
 def _cross_product(X, Y):
