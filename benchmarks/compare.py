@@ -51,8 +51,11 @@ def relative_gaps(X, y, alphas, coefs):
 
 
 def best_time(fn, repeat):
+    """Best of `repeat` runs, each after a pause: numpy and scipy carry separate OpenBLAS pools,
+    and one still spinning from the previous measurement slows the next (whoever it is)."""
     best, out = np.inf, None
     for _ in range(repeat):
+        time.sleep(0.3)
         start = time.perf_counter()
         out = fn()
         best = min(best, time.perf_counter() - start)

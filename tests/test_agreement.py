@@ -162,3 +162,23 @@ def test_no_screening_gives_the_same_path():
     _, c1, _ = shrinkage.lasso_path(X, y, alphas=15, **TIGHT)
     _, c2, _ = shrinkage.lasso_path(X, y, alphas=15, do_screening=False, **TIGHT)
     assert rel_diff(c2, c1) < 1e-6
+
+
+@pytest.mark.parametrize("precompute", [True, False])
+@pytest.mark.parametrize("positive", [False, True])
+def test_multi_target_independent_paths(precompute, positive, rng):
+    """Each column of Y solved on its own (ElasticNet.fit's meaning of 2-D y), in threads."""
+    X, _ = make_correlated_regression(120, 40, random_state=14)
+    Y = X[:, :6] @ rng.standard_normal((6, 3)) + 0.1 * rng.standard_normal((120, 3))
+    a, c, gaps, n_iter = shrinkage.multi_target_path(
+        X, Y, l1_ratio=0.7, alphas=15, precompute=precompute, positive=positive, n_jobs=2,
+        return_n_iter=True, **TIGHT)
+    assert c.shape == (3, 40, 15) and gaps.shape == (3, 15) and len(n_iter) == 3
+    n = len(Y)
+    top = np.maximum(X.T @ Y, 0).max() if positive else np.abs(X.T @ Y).max()
+    np.testing.assert_allclose(a[0], top / (n * 0.7), rtol=1e-12)
+    for t in range(3):
+        _, c_ref, _ = sk.enet_path(X, Y[:, t], l1_ratio=0.7, alphas=a, positive=positive,
+                                   **SK_TIGHT)
+        assert rel_diff(c[t], c_ref) < 1e-6
+        assert_certified(X, Y[:, t], a, c[t], 0.7, 1e-12, positive=positive)

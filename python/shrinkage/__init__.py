@@ -7,9 +7,9 @@ covariance-update coordinate descent that stops on a duality-gap certificate.
 
 from . import _blas_bridge, _core
 from ._exceptions import ConvergenceWarning
-from ._path import enet_path, lasso_path
+from ._path import enet_path, lasso_path, multi_target_path
 
 _core.install_blas(_blas_bridge.blas_table_capsule())
 
 __version__ = "0.1.0"
-__all__ = ["ConvergenceWarning", "__version__", "enet_path", "lasso_path"]
+__all__ = ["ConvergenceWarning", "__version__", "enet_path", "lasso_path", "multi_target_path"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -114,6 +117,93 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     >>> bool((gaps <= 1e-4 * (y @ y) / len(y)).all())
     True
     """
+    problem = _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init,
+                       positive, check_input, params)
+    coefs, gaps, n_iters, converged = _core.enet_path(
+        problem.gram, problem.xy, problem.yy, problem.alphas, problem.coef_init,
+        progress=_progress(verbose, len(problem.alphas)) if verbose else None,
+        **problem.solver_options)
+    if not converged.all():
+        _warn_not_converged(problem.alphas, gaps, converged, problem.tol * problem.yy)
+    coefs = coefs.astype(problem.dtype, copy=False)
+    coefs = coefs if problem.multi_output else coefs[0]
+    alphas = problem.alphas
+    if isinstance(problem.given_alphas, list) and len(problem.given_alphas) == 1:
+        alphas = problem.given_alphas  # scikit-learn returns a one-element list unchanged
+    if return_n_iter:
+        return alphas, coefs, gaps, n_iters
+    return alphas, coefs, gaps
+
+
+def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="auto", Xy=None,
+                      positive=False, return_n_iter=False, n_jobs=None, **params):
+    """One independent elastic-net path per column of Y, sharing one Gram, in parallel threads.
+
+    This is what ``ElasticNet.fit`` solves with 2-D y (each target its own problem), as
+    opposed to :func:`enet_path` with 2-D y, which solves the multi-task (l2,1) problem. All
+    targets share one alpha grid: the automatic grid runs from the largest alpha_max of the
+    targets down by ``eps``. The statistics (Gram, X^T Y) are computed once; the paths run with
+    the GIL released on ``n_jobs`` threads (None: one per target, at most the CPU count).
+    Other parameters are those of :func:`enet_path`.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_targets, n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_targets, n_alphas)
+    n_iters : list of lists of int (with ``return_n_iter=True``)
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 8)); Y = X[:, :2] @ [[1.0, 0.0], [0.0, -1.0]]
+    >>> alphas, coefs, gaps = shrinkage.multi_target_path(X, Y, alphas=5)
+    >>> coefs.shape
+    (2, 8, 5)
+    """
+    Y = np.asarray(Y)
+    if Y.ndim != 2:
+        raise ValueError(f"Y must be 2-D (n_samples, n_targets), got shape {Y.shape}.")
+    problem = _prepare(X, Y, l1_ratio, eps, "deprecated", alphas, precompute, Xy, None,
+                       positive, True, params, multitask=False)
+    n_targets = problem.xy.shape[1]
+    stop = threading.Event()
+
+    def solve(t):
+        return _core.enet_path(
+            problem.gram, np.asfortranarray(problem.xy[:, [t]]), problem.yy_per_target[t],
+            problem.alphas, None, progress=lambda _done: stop.is_set(),
+            **problem.solver_options)
+
+    workers = n_jobs if n_jobs is not None else min(n_targets, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(solve, t) for t in range(n_targets)]
+        try:
+            results = [f.result() for f in futures]
+        except BaseException:
+            stop.set()  # Ctrl-C (or an error) reaches the main thread: stop the others too
+            raise
+    coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
+    gaps = np.stack([r[1] for r in results])
+    converged = np.stack([r[3] for r in results])
+    for t in np.flatnonzero(~converged.all(axis=1)):
+        _warn_not_converged(problem.alphas, gaps[t], converged[t],
+                            problem.tol * problem.yy_per_target[t])
+    if return_n_iter:
+        return problem.alphas, coefs, gaps, [r[2] for r in results]
+    return problem.alphas, coefs, gaps
+
+
+class _Problem:
+    """Validated inputs, the Gram source and the solver options of one path computation."""
+
+    __slots__ = ("alphas", "coef_init", "dtype", "given_alphas", "gram", "multi_output",
+                 "solver_options", "tol", "xy", "yy", "yy_per_target")
+
+
+def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, positive,
+             check_input, params, multitask=True):
     unknown = set(params) - _PARAMS
     if unknown:
         raise ValueError("Unexpected parameters in params", unknown)
@@ -136,43 +226,38 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     n_samples, n_features = X.shape
     y = check_y(y, n_samples, X.dtype)
     multi_output = y.ndim == 2
-    if multi_output and positive:
+    if multitask and multi_output and positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim == 2).")
     Y = y.reshape(n_samples, -1)
 
-    gram, xy_raw = _gram_source(X, Y, precompute, Xy, check_input)
-    xy = np.asfortranarray(xy_raw, dtype=np.float64) / n_samples
-    yy = float(np.einsum("ij,ij->", Y, Y, dtype=np.float64)) / n_samples
-
-    given_alphas = alphas
+    problem = _Problem()
+    problem.gram, xy_raw = _gram_source(X, Y, precompute, Xy, check_input)
+    problem.xy = np.asfortranarray(xy_raw, dtype=np.float64) / n_samples
+    problem.yy_per_target = np.einsum("ij,ij->j", Y, Y, dtype=np.float64) / n_samples
+    problem.yy = float(problem.yy_per_target.sum())
+    problem.given_alphas = alphas
     if isinstance(alphas, (int, np.integer)):
-        alphas = _alpha_grid(xy_raw, n_samples, l1_ratio, eps, alphas, positive)
+        problem.alphas = _alpha_grid(xy_raw, n_samples, l1_ratio, eps, alphas, positive,
+                                     multitask)
     else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
+        problem.alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
 
-    w0 = None
+    problem.coef_init = None
     if coef_init is not None:
         w0 = np.asarray(coef_init, dtype=np.float64)
         expected = (Y.shape[1], n_features) if multi_output else (n_features,)
         if w0.shape != expected:
             raise ValueError(f"coef_init has shape {w0.shape}, expected {expected}.")
-        w0 = np.asfortranarray(w0.reshape(-1, n_features).T)
-
-    coefs, gaps, n_iters, converged = _core.enet_path(
-        gram, xy, yy, alphas, w0, l1_ratio=float(l1_ratio), positive=bool(positive),
-        tol=float(tol), max_iter=int(max_iter), screening=bool(params.get("do_screening", True)),
-        random_order=selection == "random", seed=_seed(params.get("random_state")),
-        progress=_progress(verbose, len(alphas)) if verbose else None,
-    )
-    if not converged.all():
-        _warn_not_converged(alphas, gaps, converged, tol * yy)
-    coefs = coefs.astype(X.dtype, copy=False)
-    coefs = coefs if multi_output else coefs[0]
-    if isinstance(given_alphas, list) and len(given_alphas) == 1:
-        alphas = given_alphas  # scikit-learn returns a one-element list unchanged
-    if return_n_iter:
-        return alphas, coefs, gaps, n_iters
-    return alphas, coefs, gaps
+        problem.coef_init = np.asfortranarray(w0.reshape(-1, n_features).T)
+    problem.solver_options = {
+        "l1_ratio": float(l1_ratio), "positive": bool(positive), "tol": float(tol),
+        "max_iter": int(max_iter), "screening": bool(params.get("do_screening", True)),
+        "random_order": selection == "random", "seed": _seed(params.get("random_state")),
+    }
+    problem.tol = tol
+    problem.dtype = X.dtype
+    problem.multi_output = multi_output
+    return problem
 
 
 def _resolve_alphas_argument(alphas, n_alphas):
@@ -262,8 +347,10 @@ def _spot_check_gram(X, gram):
         )
 
 
-def _alpha_grid(xy_raw, n_samples, l1_ratio, eps, n_alphas, positive):
-    """scikit-learn's grid: geomspace(alpha_max, eps * alpha_max, n_alphas)."""
+def _alpha_grid(xy_raw, n_samples, l1_ratio, eps, n_alphas, positive, multitask=True):
+    """scikit-learn's grid: geomspace(alpha_max, eps * alpha_max, n_alphas). alpha_max zeroes
+    every coefficient: of the multi-task problem (row norms of X^T Y), or of every target's
+    own problem (the largest |X^T y| entry) for independent targets."""
     if l1_ratio == 0:
         raise ValueError(
             "Automatic alpha grid generation is not supported for l1_ratio=0. "
@@ -272,8 +359,10 @@ def _alpha_grid(xy_raw, n_samples, l1_ratio, eps, n_alphas, positive):
         )
     if positive:
         top = max(0.0, float(np.max(xy_raw)))
-    else:
+    elif multitask:
         top = float(np.max(np.sqrt(np.einsum("ij,ij->i", xy_raw, xy_raw, dtype=np.float64))))
+    else:
+        top = float(np.max(np.abs(xy_raw)))
     alpha_max = top / (n_samples * l1_ratio)
     if alpha_max <= _TINY_ALPHA:
         return np.full(n_alphas, _TINY_ALPHA)

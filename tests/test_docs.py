@@ -1,0 +1,13 @@
+"""The Examples sections of the public docstrings run and print what they claim."""
+
+import doctest
+
+import pytest
+
+import shrinkage._path
+
+
+@pytest.mark.parametrize("module", [shrinkage._path])
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
