@@ -175,35 +175,52 @@ class ElasticNetPath {
     gram_.gradient(b_.data(), w_.data(), nt_, support_, q_.data());
   }
 
+  // The duality gap at (w, q); also leaves the dual norm max_j ||q_j - l2 w_j|| in dual_norm_
+  // for the screening that follows it.
   double full_gap(double l1, double l2) {
     detail::GapTerms g;
-    for (int t = 0; t < nt_; ++t)
+    if (nt_ == 1) {
       for (int j = 0; j < p_; ++j) {
-        const double wj = w(j, t), qj = q(j, t);
-        g.wb += wj * b(j, t);
+        const double wj = w_[j], qj = q_[j], gj = qj - l2 * wj;
+        g.wb += wj * b_[j];
         g.wq += wj * qj;
         g.l2sq += wj * wj;
         g.qsq += qj * qj;
+        g.l1norm += std::fabs(wj);
+        g.dual_norm = std::max(g.dual_norm, opt_.positive ? gj : std::fabs(gj));
       }
-    for (int j = 0; j < p_; ++j) {
-      g.l1norm += row_norm([&](int t) { return std::fabs(w(j, t)); });
-      g.dual_norm = std::max(g.dual_norm, grad_norm(j, l2));
+    } else {
+      for (int t = 0; t < nt_; ++t)
+        for (int j = 0; j < p_; ++j) {
+          const double wj = w(j, t), qj = q(j, t);
+          g.wb += wj * b(j, t);
+          g.wq += wj * qj;
+          g.l2sq += wj * wj;
+          g.qsq += qj * qj;
+        }
+      for (int j = 0; j < p_; ++j) {
+        g.l1norm += row_norm([&](int t) { return std::fabs(w(j, t)); });
+        g.dual_norm = std::max(g.dual_norm, grad_norm(j, l2));
+      }
     }
+    dual_norm_ = g.dual_norm;
     return detail::duality_gap(g, c_, l1, l2);
   }
 
   // Gap-safe rule (Fercoq, Gramfort & Salmon 2015) in the normalised units: feature j is zero
-  // at the optimum if 1 - |x_j^T theta| > sqrt(2 gap (G_jj + l2)) / l1. Returns true when a
-  // non-zero coefficient was screened out (the gradient is then recomputed).
+  // at the optimum if 1 - |x_j^T theta| > sqrt(2 gap (G_jj + l2)) / l1. Called right after
+  // full_gap (whose dual norm it uses). Returns true when a non-zero coefficient was screened
+  // out (the gradient is then recomputed).
   bool screen(double gap, double l1, double l2) {
     if (!opt_.screening || l1 <= 0 || !(gap > 0)) return false;
-    const double scale = std::max(l1, dual_norm_all(l2));
+    const double scale = std::max(l1, dual_norm_);
+    const double radius = std::sqrt(2.0 * gap) / l1;
     bool zeroed = false;
     for (int j = 0; j < p_; ++j) {
       if (screened_[j]) continue;
       const double u = grad_norm(j, l2) / scale;
       const double u_abs = opt_.positive ? u : std::fabs(u);
-      if (1.0 - u_abs > std::sqrt(2.0 * gap * (diag_[j] + l2)) / l1) {
+      if (1.0 - u_abs > radius * std::sqrt(diag_[j] + l2)) {
         screened_[j] = 1;
         if (nonzero(j)) {
           for (int t = 0; t < nt_; ++t) w(j, t) = 0.0;
@@ -707,6 +724,7 @@ class ElasticNetPath {
   GramSource<T>& gram_;
   const int p_, nt_;
   const double c_, scale_;
+  double dual_norm_ = 0;  // of the last full_gap
   const PathOptions opt_;
   const Checkpoint& checkpoint_;
   std::vector<double> b_, w_, q_, diag_;

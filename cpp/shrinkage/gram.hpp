@@ -14,10 +14,12 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <stdexcept>
 #include <vector>
 
 #include "shrinkage/blas.hpp"
+#include "shrinkage/cd_kernels.hpp"
 
 namespace shrinkage {
 
@@ -79,9 +81,13 @@ class GramColumns : public GramSource<T> {
     for (int t = 0; t < n_tasks; ++t)
       for (int j : support) {
         const double a = this->scale() * w[static_cast<std::size_t>(t) * p + j];
-        const T* col = column(j);
         double* qt = q + static_cast<std::size_t>(t) * p;
-        for (int i = 0; i < p; ++i) qt[i] -= a * static_cast<double>(col[i]);
+        if constexpr (std::is_same_v<T, double>) {
+          axpy_sub(p, a, column(j), qt);
+        } else {
+          const T* col = column(j);
+          for (int i = 0; i < p; ++i) qt[i] -= a * static_cast<double>(col[i]);
+        }
       }
   }
 };
