@@ -32,7 +32,9 @@ def enet_gap(X, y, w, alpha, l1_ratio, positive=False):
         s = l1 / dual_norm if dual_norm > l1 else 1.0
         dual = -0.5 * s * s * (r2 + l2 * w2) + s * (R * Y).sum() / n
     else:
-        dual = -0.5 * r2 + (R * Y).sum() / n - ((X.T @ R / n) ** 2).sum() / (2 * l2)
+        XtR = X.T @ R / n  # the conjugate of l2/2 ||w||^2 (+ w >= 0) sees max(XtR, 0) only
+        XtR = np.maximum(XtR, 0) if positive else XtR
+        dual = -0.5 * r2 + (R * Y).sum() / n - (XtR**2).sum() / (2 * l2)
     return primal - dual
 
 

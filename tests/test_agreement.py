@@ -182,3 +182,14 @@ def test_multi_target_independent_paths(precompute, positive, rng):
                                    **SK_TIGHT)
         assert rel_diff(c[t], c_ref) < 1e-6
         assert_certified(X, Y[:, t], a, c[t], 0.7, 1e-12, positive=positive)
+
+
+@pytest.mark.parametrize("shape", [(25, 65), (76, 78)])
+@pytest.mark.parametrize("l1_ratio", [0.7, 0.2, 0.0])
+def test_multi_task_converges_on_correlated_wide_data(shape, l1_ratio, rng):
+    """rho = 0.9: block CD alone crawls here; the multi-task Newton step finishes it."""
+    X, y = make_correlated_regression(*shape, rho=0.9, random_state=15)
+    Y = np.c_[y, rng.standard_normal(shape[0])]
+    alphas = 10 if l1_ratio > 0 else np.geomspace(1.0, 1e-3, 6)
+    a, c, _ = shrinkage.enet_path(X, Y, l1_ratio=l1_ratio, alphas=alphas, tol=1e-10)
+    assert_certified(X, Y, a, c, l1_ratio, 1e-10)

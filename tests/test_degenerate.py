@@ -108,3 +108,28 @@ def test_ill_conditioned_columns_scaled_by_1e6():
     for k, alpha in enumerate(a):
         assert enet_objective(X, y, c[:, k], alpha, 1) <= enet_objective(
             X, y, c_ref[:, k], alpha, 1) * (1 + 1e-10)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_ridge_limit_with_given_alphas(positive):
+    """l1_ratio = 0 (pure ridge penalty), with and without w >= 0. With positive=True the dual
+    is the constrained one (scikit-learn 1.9 reports the unconstrained ridge gap there and
+    warns; its coefficients agree with ours)."""
+    X, y = make_correlated_regression(60, 18, rho=0.9, random_state=5)
+    y = y if not positive else y - 0.5 * X[:, 3]
+    alphas = np.geomspace(1.0, 1e-3, 6)
+    a, c, gaps = shrinkage.enet_path(X, y, l1_ratio=0.0, alphas=alphas, positive=positive,
+                                     **TIGHT)
+    assert_certified(X, y, a, c, 0.0, 1e-12, positive=positive)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, c_ref, _ = sk.enet_path(X, y, l1_ratio=0.0, alphas=alphas, positive=positive,
+                                   **SK_TIGHT)
+    np.testing.assert_allclose(c, c_ref, rtol=1e-6, atol=1e-9 * np.abs(c_ref).max())
+    if not positive:  # the exact ridge solution
+        n = len(y)
+        for k, alpha in enumerate(a):
+            exact = np.linalg.solve(X.T @ X / n + alpha * np.eye(X.shape[1]), X.T @ y / n)
+            np.testing.assert_allclose(c[:, k], exact, rtol=1e-8, atol=1e-12)

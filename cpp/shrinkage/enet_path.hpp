@@ -175,6 +175,13 @@ class ElasticNetPath {
     gram_.gradient(b_.data(), w_.data(), nt_, support_, q_.data());
   }
 
+  // q_j^2 in the ridge dual ||X^T r||^2 / (2 l2); with w >= 0 the conjugate of the penalty
+  // only sees the positive part.
+  double ridge_dual_term(double qj) const {
+    const double v = opt_.positive ? std::max(qj, 0.0) : qj;
+    return v * v;
+  }
+
   // The duality gap at (w, q); also leaves the dual norm max_j ||q_j - l2 w_j|| in dual_norm_
   // for the screening that follows it.
   double full_gap(double l1, double l2) {
@@ -185,7 +192,7 @@ class ElasticNetPath {
         g.wb += wj * b_[j];
         g.wq += wj * qj;
         g.l2sq += wj * wj;
-        g.qsq += qj * qj;
+        g.qsq += ridge_dual_term(qj);
         g.l1norm += std::fabs(wj);
         g.dual_norm = std::max(g.dual_norm, opt_.positive ? gj : std::fabs(gj));
       }
@@ -276,7 +283,12 @@ class ElasticNetPath {
         if (gap <= tol_abs) return {gap, epochs, true};
       }
       keep_in_working_set([&](int j) { return !screened_[j]; });
-      if (!add_violators(l1)) inner_target *= 0.25;  // only the incremental drift is left
+      if (!add_violators(l1)) {
+        // Only the drift of the incremental gradient is left: ask the working set for more.
+        // Bounded, so the loop always ends (each pass also runs an epoch or adds features).
+        inner_target *= 0.25;
+        if (inner_target < 1e-8 * tol_abs) return {gap, epochs, false};
+      }
     }
   }
 
@@ -397,7 +409,7 @@ class ElasticNetPath {
         g.wb += wi * bw_[at];
         g.wq += wi * qi;
         g.l2sq += wi * wi;
-        g.qsq += qi * qi;
+        g.qsq += ridge_dual_term(qi);
         row_abs += wi * wi;
         row_grad += (qi - l2 * wi) * (qi - l2 * wi);
       }
@@ -527,10 +539,10 @@ class ElasticNetPath {
     history_q_.clear();
     // Predictor: from the previous alpha's solution, one Newton step on its support follows
     // the (locally linear) path to this alpha; the factor is usually cached, so it costs O(s^2).
-    if (nt_ == 1 && opt_.newton && epochs == 0 && epochs < opt_.max_iter &&
+    if (opt_.newton && epochs == 0 && epochs < opt_.max_iter &&
         std::any_of(ww_.begin(), ww_.end(), [](double v) { return v != 0.0; })) {
       ++epochs;
-      newton_step(l1, l2);
+      newton_any(l1, l2);
       if (block_gap(l1, l2) <= target) return;
     }
     anderson_record();
@@ -553,10 +565,10 @@ class ElasticNetPath {
       if (gap <= target) return;
       poll();
       if (r.support_changed) newton_blocked = false;
-      if (nt_ == 1 && opt_.newton && !newton_blocked && !r.support_changed &&
-          epochs < opt_.max_iter && newton_pays_off(gap, previous, target, l1, r.n_changed)) {
+      if (opt_.newton && !newton_blocked && !r.support_changed && epochs < opt_.max_iter &&
+          newton_pays_off(gap, previous, target, l1, r.n_changed)) {
         ++epochs;
-        const Newton outcome = newton_step(l1, l2);
+        const Newton outcome = newton_any(l1, l2);
         if (outcome == Newton::Failed) newton_blocked = true;
         else {
           history_w_.clear();
@@ -577,14 +589,84 @@ class ElasticNetPath {
                        int changed) const {
     const int m = static_cast<int>(ws_.size());
     int s = 0;
-    for (int i = 0; i < m; ++i) s += (ww_[i] != 0.0 || l1 == 0.0);
+    for (int i = 0; i < m; ++i) s += (row_nonzero(i) || l1 == 0.0);
     if (s == 0) return false;
     const double rate = gap / previous;
     const double needed = rate < 1.0 ? std::log(target / gap) / std::log(rate)
                                      : std::numeric_limits<double>::infinity();
-    const double epoch_cost = double(m) * (1 + changed);
-    const double newton_cost = double(s) * s * s / 3.0 + double(s) * m;
+    const double st = double(s) * nt_;
+    const double epoch_cost = double(m) * (1 + changed) * nt_;
+    const double newton_cost = (nt_ == 1 ? 0.0 : st * st * st / 3.0) + double(s) * s * s / 3.0 +
+                               double(s) * m * nt_;
     return needed * epoch_cost > newton_cost;
+  }
+
+  bool row_nonzero(int i) const {
+    const std::size_t m = ws_.size();
+    for (int t = 0; t < nt_; ++t)
+      if (ww_[t * m + i] != 0.0) return true;
+    return false;
+  }
+
+  Newton newton_any(double l1, double l2) {
+    return nt_ == 1 ? newton_step(l1, l2) : newton_group_step(l1, l2);
+  }
+
+  // Multi-task (l2,1) Newton step on the rows S with w_j != 0: the optimality conditions
+  // -q_j + l2 w_j + l1 w_j / ||w_j|| = 0 are smooth there; their Jacobian is
+  // G_SS (x) I + l2 I + blockdiag(l1 / ||w_j|| (I - u_j u_j^T)), u_j = w_j / ||w_j||, which is
+  // positive definite when G_SS + l2 I is. The step is backtracked on the true objective and
+  // kept only if it decreases it.
+  Newton newton_group_step(double l1, double l2) {
+    const int m = static_cast<int>(ws_.size()), nt = nt_;
+    const std::size_t ld = static_cast<std::size_t>(ld_), mm = static_cast<std::size_t>(m);
+    auto& S = support_;
+    S.clear();
+    for (int i = 0; i < m; ++i)
+      if (row_nonzero(i) || l1 == 0.0) S.push_back(i);
+    const int s = static_cast<int>(S.size()), n = s * nt;
+    const std::size_t ldj = static_cast<std::size_t>(n);
+    A_.assign(ldj * n, 0.0);
+    d_.assign(n, 0.0);
+    for (int a = 0; a < s; ++a) {
+      const int i = S[a];
+      double norm = 0;
+      for (int t = 0; t < nt; ++t) norm += ww_[t * mm + i] * ww_[t * mm + i];
+      norm = std::sqrt(norm);
+      const double* hi = H_.data() + i * ld;
+      for (int b = a; b < s; ++b)
+        for (int t = 0; t < nt; ++t) A_[(a * nt + t) * ldj + (b * nt + t)] = hi[S[b]];
+      for (int t = 0; t < nt; ++t) {
+        const double wt = ww_[t * mm + i];
+        const double u_t = norm > 0 ? wt / norm : 0.0;
+        for (int t2 = t; t2 < nt && norm > 0; ++t2) {
+          const double u_t2 = ww_[t2 * mm + i] / norm;
+          A_[(a * nt + t) * ldj + (a * nt + t2)] += l1 / norm * ((t == t2) - u_t * u_t2);
+        }
+        A_[(a * nt + t) * ldj + (a * nt + t)] += l2;
+        d_[a * nt + t] = qw_[t * mm + i] - l2 * wt - l1 * u_t;
+      }
+    }
+    if (cholesky_factor(n, A_.data(), n) >= 0) return Newton::Failed;
+    cholesky_solve(n, A_.data(), n, d_.data());
+    // dq = H[:, S] d (m x nt): q moves by -step * dq.
+    work_.assign(mm * nt, 0.0);
+    for (int a = 0; a < s; ++a)
+      for (int t = 0; t < nt; ++t)
+        axpy_sub(m, -d_[a * nt + t], H_.data() + S[a] * ld, work_.data() + t * mm);
+    const double before = block_objective(l1, l2);
+    w_saved_ = ww_;
+    q_saved_ = qw_;
+    for (double step = 1.0; step > 1e-3; step *= 0.5) {
+      for (int a = 0; a < s; ++a)
+        for (int t = 0; t < nt; ++t)
+          ww_[t * mm + S[a]] = w_saved_[t * mm + S[a]] + step * d_[a * nt + t];
+      for (std::size_t e = 0; e < qw_.size(); ++e) qw_[e] = q_saved_[e] - step * work_[e];
+      if (block_objective(l1, l2) < before) return step == 1.0 ? Newton::Full : Newton::Partial;
+    }
+    ww_.swap(w_saved_);
+    qw_.swap(q_saved_);
+    return Newton::Failed;
   }
 
   // Solves the optimality conditions on the support S with its signs fixed:
