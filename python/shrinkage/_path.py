@@ -252,7 +252,8 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
     problem.solver_options = {
         "l1_ratio": float(l1_ratio), "positive": bool(positive), "tol": float(tol),
         "max_iter": int(max_iter), "screening": bool(params.get("do_screening", True)),
-        "random_order": selection == "random", "seed": _seed(params.get("random_state")),
+        "random_order": selection == "random",
+        "seed": _seed(params.get("random_state")) if selection == "random" else 0,
     }
     problem.tol = tol
     problem.dtype = X.dtype
