@@ -7,7 +7,7 @@ follows threadpoolctl, and uses MKL when the user's scipy does.
 """
 from cpython.pycapsule cimport PyCapsule_New
 from scipy.linalg.cython_blas cimport dgemm, dsyrk, sgemm, ssyrk
-from scipy.linalg.cython_lapack cimport dpotrf, dpotrs, spotrf, spotrs
+from scipy.linalg.cython_lapack cimport dpotrf
 
 
 cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
@@ -16,18 +16,12 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
     ctypedef void gemm_d
     ctypedef void gemm_s
     ctypedef void potrf_d
-    ctypedef void potrf_s
-    ctypedef void potrs_d
-    ctypedef void potrs_s
     cdef struct BlasTable:
         syrk_d* dsyrk
         syrk_s* ssyrk
         gemm_d* dgemm
         gemm_s* sgemm
         potrf_d* dpotrf
-        potrf_s* spotrf
-        potrs_d* dpotrs
-        potrs_s* spotrs
 
 cdef BlasTable table
 table.dsyrk = <syrk_d*>dsyrk
@@ -35,9 +29,6 @@ table.ssyrk = <syrk_s*>ssyrk
 table.dgemm = <gemm_d*>dgemm
 table.sgemm = <gemm_s*>sgemm
 table.dpotrf = <potrf_d*>dpotrf
-table.spotrf = <potrf_s*>spotrf
-table.dpotrs = <potrs_d*>dpotrs
-table.spotrs = <potrs_s*>spotrs
 
 
 def blas_table_capsule():

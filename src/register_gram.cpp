@@ -90,8 +90,8 @@ py::object to_object(V&& v) {
 // Calls f(T{}) with T the array's floating dtype (float64 or float32).
 template <class F>
 py::object by_dtype(const py::array& a, F&& f) {
-  if (py::dtype::of<double>().is(a.dtype())) return to_object(f(double{}));
-  if (py::dtype::of<float>().is(a.dtype())) return to_object(f(float{}));
+  if (py::isinstance<py::array_t<double>>(a)) return to_object(f(double{}));
+  if (py::isinstance<py::array_t<float>>(a)) return to_object(f(float{}));
   throw std::invalid_argument("expected a float64 or float32 array");
 }
 

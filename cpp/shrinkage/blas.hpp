@@ -17,9 +17,6 @@ using gemm_d = void(char*, char*, int*, int*, int*, double*, const double*, int*
 using gemm_s = void(char*, char*, int*, int*, int*, float*, const float*, int*, const float*, int*,
                     float*, float*, int*);
 using potrf_d = void(char*, int*, double*, int*, int*);
-using potrf_s = void(char*, int*, float*, int*, int*);
-using potrs_d = void(char*, int*, int*, const double*, int*, double*, int*, int*);
-using potrs_s = void(char*, int*, int*, const float*, int*, float*, int*, int*);
 }
 
 struct BlasTable {
@@ -28,9 +25,6 @@ struct BlasTable {
   gemm_d* dgemm = nullptr;
   gemm_s* sgemm = nullptr;
   potrf_d* dpotrf = nullptr;
-  potrf_s* spotrf = nullptr;
-  potrs_d* dpotrs = nullptr;
-  potrs_s* spotrs = nullptr;
 };
 
 // Installed once (at import); read-only afterwards, so concurrent solver threads may use it.
@@ -74,13 +68,6 @@ inline int potrf(int n, double* a, int lda) {
   int info = 0;
   checked().dpotrf(&uplo, &n, a, &lda, &info);
   return info;
-}
-
-// Solves A X = B in place given potrf's factor.
-inline void potrs(int n, int nrhs, const double* l, int ldl, double* b, int ldb) {
-  char uplo = 'L';
-  int info = 0;
-  checked().dpotrs(&uplo, &n, &nrhs, l, &ldl, b, &ldb, &info);
 }
 
 }  // namespace blas
