@@ -16,12 +16,13 @@ namespace shrinkage::bind {
 
 namespace {
 
+// X^T X in double for float64 or float32 X (float32 data is accumulated in double).
 template <class T>
 py::object dense_gram_py(const py::array& x) {
   const T* data = data_of<T>(x, "X");
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
-  py::array_t<T> out({p, p});
-  T* g = out.mutable_data();
+  py::array_t<double> out({p, p});
+  double* g = out.mutable_data();
   {
     py::gil_scoped_release release;
     dense_gram(data, n, p, is_fortran(x), g);
@@ -29,15 +30,16 @@ py::object dense_gram_py(const py::array& x) {
   return std::move(out);
 }
 
+// X^T Y in double (Y float64, Fortran-ordered); float32 X is accumulated in double.
 template <class T>
 py::object cross_product_py(const py::array& x, const py::array& y) {
   const T* xd = data_of<T>(x, "X");
-  const T* yd = data_of<T>(y, "Y", true);
+  const double* yd = data_of<double>(y, "Y", true);
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
   if (y.ndim() != 2 || y.shape(0) != n) throw std::invalid_argument("Y must be (n_samples, k)");
   const int k = checked_int(y.shape(1), "n_targets");
-  py::array_t<T, py::array::f_style> out({p, k});
-  T* o = out.mutable_data();
+  py::array_t<double, py::array::f_style> out({p, k});
+  double* o = out.mutable_data();
   {
     py::gil_scoped_release release;
     cross_product(xd, n, p, is_fortran(x), yd, k, o);
@@ -104,14 +106,14 @@ void register_gram(py::module_& m) {
       [](const py::array& x) {
         return by_dtype(x, [&](auto t) { return dense_gram_py<decltype(t)>(x); });
       },
-      py::arg("X"), "X^T X by BLAS syrk, in X's dtype; X is C or Fortran contiguous.");
+      py::arg("X"), "X^T X by BLAS syrk, float64 (float32 X accumulated in double).");
   m.def(
       "cross_product",
       [](const py::array& x, const py::array& y) {
         return by_dtype(x, [&](auto t) { return cross_product_py<decltype(t)>(x, y); });
       },
       py::arg("X"), py::arg("Y"),
-      "X^T Y by BLAS gemm in X's dtype (Y Fortran-ordered, same dtype), Fortran-ordered out.");
+      "X^T Y by BLAS gemm, float64 (Y float64 Fortran-ordered; float32 X accumulated in double).");
   // keep_alive<0, k>: a source reads the caller's arrays in place, so it keeps them alive.
   m.def(
       "full_gram",

@@ -17,7 +17,8 @@ template <class T>
 py::tuple enet_path_py(GramSource<T>& gram, const py::array& xy, double yy,
                        const py::array& alphas, const py::object& coef_init, double l1_ratio,
                        bool positive, double tol, int max_iter, bool screening, bool newton,
-                       bool random_order, std::uint64_t seed, const py::object& progress) {
+                       bool random_order, std::uint64_t seed, bool float32_output,
+                       const py::object& progress) {
   const int p = gram.n_features();
   if (xy.ndim() != 2 || xy.shape(0) != p) throw std::invalid_argument("Xy must be (p, n_tasks)");
   const int n_tasks = checked_int(xy.shape(1), "n_tasks");
@@ -40,6 +41,7 @@ py::tuple enet_path_py(GramSource<T>& gram, const py::array& xy, double yy,
   opt.newton = newton;
   opt.random_order = random_order;
   opt.seed = seed;
+  opt.float32_output = float32_output;
 
   // Reacquires the GIL to run pending signal handlers (Ctrl-C) and the Python progress hook;
   // an exception there stays set in this thread and stops the path.
@@ -84,7 +86,7 @@ void def_path(py::module_& m) {
         py::arg("alphas"), py::arg("coef_init"), py::arg("l1_ratio"), py::arg("positive"),
         py::arg("tol"), py::arg("max_iter"), py::arg("screening") = true,
         py::arg("newton") = true, py::arg("random_order") = false, py::arg("seed") = 0,
-        py::arg("progress") = py::none(),
+        py::arg("float32_output") = false, py::arg("progress") = py::none(),
         "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_alphas], gaps, "
         "n_iter, converged). Statistics are normalised: xy = X^T y / n, yy = sum ||y||^2 / n.");
 }

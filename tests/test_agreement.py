@@ -193,3 +193,28 @@ def test_multi_task_converges_on_correlated_wide_data(shape, l1_ratio, rng):
     alphas = 10 if l1_ratio > 0 else np.geomspace(1.0, 1e-3, 6)
     a, c, _ = shrinkage.enet_path(X, Y, l1_ratio=l1_ratio, alphas=alphas, tol=1e-10)
     assert_certified(X, Y, a, c, l1_ratio, 1e-10)
+
+
+@pytest.mark.parametrize("kind", ["full", "design", "sparse"])
+@pytest.mark.parametrize("rho", [0.5, 0.9])
+def test_float32_certificates_hold_for_X_itself(kind, rho):
+    """float32 data give float64 statistics and the gaps of the rounded float32 coefficients,
+    so the certificate recomputed in float64 from X holds (scikit-learn's float32 path
+    computes in float32 and does not guarantee this)."""
+    shape = (400, 60) if kind != "design" else (60, 200)
+    X, y = make_correlated_regression(*shape, rho=rho, random_state=16, dtype=np.float32)
+    if kind == "sparse":
+        X = sp.csc_matrix(np.where(np.abs(X) > 0.5, X, 0).astype(np.float32))
+    # tol 1e-5: rounding the coefficients to float32 alone costs up to ~1e-6 relative gap at
+    # rho = 0.9 (measured), the floor below which float32 output cannot go.
+    a, c, gaps = shrinkage.lasso_path(X, y, alphas=20, tol=1e-5,
+                                      precompute=kind == "full")
+    assert c.dtype == np.float32
+    Xd = X.toarray() if sp.issparse(X) else X
+    assert_certified(Xd, y, a, c, 1.0, 1e-5)
+
+
+def test_float32_below_its_precision_warns_and_says_why():
+    X, y = make_correlated_regression(300, 40, rho=0.9, random_state=17, dtype=np.float32)
+    with pytest.warns(shrinkage.ConvergenceWarning, match="float32 coefficients"):
+        shrinkage.lasso_path(X, y, alphas=10, tol=1e-12)

@@ -45,6 +45,9 @@ struct PathOptions {
   bool newton = true;       // finish a stable support with a Cholesky step
   bool random_order = false;
   std::uint64_t seed = 0;
+  // The caller returns float32 coefficients: certify the rounded point (solving to tol / 2 so
+  // that rounding rarely matters; below float32's floor it is reported, not hidden).
+  bool float32_output = false;
 };
 
 struct PathResult {
@@ -117,6 +120,7 @@ class ElasticNetPath {
     for (int k = 0; k < n_alphas; ++k) {
       const double alpha = alphas[k];
       Point pt = solve(alpha, l1_prev);
+      if (opt_.float32_output) pt = round_to_float32(alpha, pt);
       count_entered();
       out.gaps[k] = pt.gap;
       out.n_iter[k] = pt.epochs;
@@ -239,9 +243,19 @@ class ElasticNetPath {
     return zeroed;
   }
 
+  // The gap of the coefficients as they will be returned, in float32.
+  Point round_to_float32(double alpha, Point pt) {
+    for (double& v : w_) v = static_cast<double>(static_cast<float>(v));
+    recompute_gradient();
+    const double l1 = alpha * opt_.l1_ratio;
+    pt.gap = full_gap(l1, alpha - l1);
+    pt.converged = pt.converged && pt.gap <= opt_.tol * c_;
+    return pt;
+  }
+
   Point solve(double alpha, double l1_prev) {
     const double l1 = alpha * opt_.l1_ratio, l2 = alpha - l1;
-    const double tol_abs = opt_.tol * c_;
+    const double tol_abs = opt_.tol * c_ * (opt_.float32_output ? 0.5 : 1.0);
     double gap = full_gap(l1, l2);
     if (gap <= tol_abs) return {gap, 0, true};
 

@@ -121,6 +121,34 @@ void cross_product(const T* x, int n, int p, bool fortran_order, const T* y, int
     blas::gemm('N', 'N', p, k, n, T(1), x, p, y, n, T(0), out, p);
 }
 
+// float32 data, float64 statistics: row blocks of X are converted to double (a scratch of a
+// few MiB, never a copy of X) and accumulated by dgemm / dsyrk, so the statistics of float32
+// data are as exact as those of float64 data and the solver's certificates hold for X itself.
+namespace detail {
+template <class F>
+void for_row_blocks(const float* x, int n, int p, bool fortran_order, F&& accumulate) {
+  const int rows = std::max(1, std::min(n, (1 << 20) / std::max(p, 1)));
+  std::vector<double> block(static_cast<std::size_t>(rows) * p);
+  for (int r0 = 0; r0 < n; r0 += rows) {
+    const int rb = std::min(rows, n - r0);
+    for (int j = 0; j < p; ++j)
+      for (int i = 0; i < rb; ++i)
+        block[static_cast<std::size_t>(j) * rb + i] =
+            fortran_order ? x[static_cast<std::size_t>(j) * n + r0 + i]
+                          : x[static_cast<std::size_t>(r0 + i) * p + j];
+    accumulate(block.data(), r0, rb, r0 == 0 ? 0.0 : 1.0);
+  }
+}
+}  // namespace detail
+
+// X^T Y (p x k) in double for float32 X; Y is double, n x k column-major.
+inline void cross_product(const float* x, int n, int p, bool fortran_order, const double* y, int k,
+                          double* out) {
+  detail::for_row_blocks(x, n, p, fortran_order, [&](const double* xb, int r0, int rb, double beta) {
+    blas::gemm('T', 'N', p, k, rb, 1.0, xb, rb, y + r0, n, beta, out, p);
+  });
+}
+
 // Growing column cache shared by the lazy sources: chunks of kChunk columns that never move.
 // Writers hold the owner's mutex; a column is published (its slot set) only once written, so
 // readers may test has() without the lock.
@@ -175,8 +203,8 @@ class ColumnCache {
 
 // Wide dense X (n < p): no Gram column is ever formed. The working-set block is
 // X_W^T X_new / n (n m flops per new feature instead of n p for a whole column) and the
-// gradient comes from the residual, q = b - X^T (X_S w_S) / n. Holds no solver state, so
-// concurrent paths may share it.
+// gradient comes from the residual, q = b - X^T (X_S w_S) / n, both in double whatever X's
+// precision. Holds no solver state, so concurrent paths may share it.
 template <class T>
 class DenseDesign final : public GramSource<T> {
  public:
@@ -189,43 +217,33 @@ class DenseDesign final : public GramSource<T> {
 
   void fill_block(const int* ws, int m, int first, double* H, int ldh) override {
     if (first >= m) return;
-    std::vector<T> xw(static_cast<std::size_t>(n_) * m), out(static_cast<std::size_t>(m) * (m - first));
+    std::vector<double> xw(static_cast<std::size_t>(n_) * m);
     for (int k = 0; k < m; ++k) gather_column(ws[k], xw.data() + static_cast<std::size_t>(k) * n_);
-    blas::gemm('T', 'N', m, m - first, n_, T(1), xw.data(), n_,
-               xw.data() + static_cast<std::size_t>(first) * n_, n_, T(0), out.data(), m);
-    const double scale = this->scale();
-    for (int k = first; k < m; ++k)
-      for (int i = 0; i < m; ++i)
-        H[static_cast<std::size_t>(k) * ldh + i] =
-            scale * static_cast<double>(out[static_cast<std::size_t>(k - first) * m + i]);
+    blas::gemm('T', 'N', m, m - first, n_, this->scale(), xw.data(), n_,
+               xw.data() + static_cast<std::size_t>(first) * n_, n_, 0.0,
+               H + static_cast<std::size_t>(first) * ldh, ldh);
   }
 
   void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
                 double* q) override {
     const int p = this->n_features();
     const std::size_t n = static_cast<std::size_t>(n_);
-    std::vector<T> fit(n * n_tasks, T(0)), xtr(static_cast<std::size_t>(p) * n_tasks);
-    std::vector<T> col(n);
+    std::vector<double> fit(n * n_tasks, 0.0), col(n);
     for (int j : support) {  // fit = X_S w_S, one column of X at a time
       gather_column(j, col.data());
-      for (int t = 0; t < n_tasks; ++t) {
-        const T a = static_cast<T>(w[static_cast<std::size_t>(t) * p + j]);
-        T* ft = fit.data() + t * n;
-        for (std::size_t i = 0; i < n; ++i) ft[i] += a * col[i];
-      }
+      for (int t = 0; t < n_tasks; ++t)
+        axpy_sub(n_, -w[static_cast<std::size_t>(t) * p + j], col.data(), fit.data() + t * n);
     }
-    cross_product(x_, n_, p, fortran_, fit.data(), n_tasks, xtr.data());
-    for (std::size_t i = 0; i < xtr.size(); ++i) q[i] = b[i] - this->scale() * double(xtr[i]);
+    cross_product(x_, n_, p, fortran_, fit.data(), n_tasks, q);  // q = X^T fit
+    for (std::size_t i = 0; i < static_cast<std::size_t>(p) * n_tasks; ++i)
+      q[i] = b[i] - this->scale() * q[i];
   }
 
  private:
-  void gather_column(int j, T* out) const {
-    if (fortran_) {
-      std::memcpy(out, x_ + static_cast<std::size_t>(j) * n_, sizeof(T) * n_);
-    } else {
-      const std::size_t p = static_cast<std::size_t>(this->n_features());
-      for (int i = 0; i < n_; ++i) out[i] = x_[i * p + j];
-    }
+  void gather_column(int j, double* out) const {
+    const std::size_t p = static_cast<std::size_t>(this->n_features());
+    for (int i = 0; i < n_; ++i)
+      out[i] = fortran_ ? x_[static_cast<std::size_t>(j) * n_ + i] : x_[i * p + j];
   }
 
   const T* x_;
@@ -309,6 +327,14 @@ void dense_gram(const T* x, int n, int p, bool fortran_order, T* out) {
     blas::syrk('T', p, n, T(1), x, n, T(0), out, p);
   else
     blas::syrk('N', p, n, T(1), x, p, T(0), out, p);
+  mirror_lower(out, p);
+}
+
+// X^T X accumulated in double for float32 X; out is p x p.
+inline void dense_gram(const float* x, int n, int p, bool fortran_order, double* out) {
+  detail::for_row_blocks(x, n, p, fortran_order, [&](const double* xb, int, int rb, double beta) {
+    blas::syrk('T', p, rb, 1.0, xb, rb, beta, out, p);
+  });
   mirror_lower(out, p);
 }
 

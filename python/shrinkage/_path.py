@@ -124,7 +124,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         progress=_progress(verbose, len(problem.alphas)) if verbose else None,
         **problem.solver_options)
     if not converged.all():
-        _warn_not_converged(problem.alphas, gaps, converged, problem.tol * problem.yy)
+        _warn_not_converged(problem.alphas, gaps, converged, problem.tol * problem.yy,
+                            problem.dtype)
     coefs = coefs.astype(problem.dtype, copy=False)
     coefs = coefs if problem.multi_output else coefs[0]
     alphas = problem.alphas
@@ -189,7 +190,7 @@ def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="a
     converged = np.stack([r[3] for r in results])
     for t in np.flatnonzero(~converged.all(axis=1)):
         _warn_not_converged(problem.alphas, gaps[t], converged[t],
-                            problem.tol * problem.yy_per_target[t])
+                            problem.tol * problem.yy_per_target[t], problem.dtype)
     if return_n_iter:
         return problem.alphas, coefs, gaps, [r[2] for r in results]
     return problem.alphas, coefs, gaps
@@ -254,6 +255,7 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
         "max_iter": int(max_iter), "screening": bool(params.get("do_screening", True)),
         "random_order": selection == "random",
         "seed": _seed(params.get("random_state")) if selection == "random" else 0,
+        "float32_output": X.dtype == np.float32,
     }
     problem.tol = tol
     problem.dtype = X.dtype
@@ -284,12 +286,14 @@ def _gram_source(X, Y, precompute, Xy, check_input):
     n_samples, n_features = X.shape
     scale = 1.0 / n_samples
     if Xy is not None:
-        Xy = np.asarray(Xy, dtype=X.dtype).reshape(n_features, -1)
+        Xy = np.asarray(Xy, dtype=np.float64).reshape(n_features, -1)
         if Xy.shape[1] != Y.shape[1]:
             raise ValueError(f"Xy has shape {Xy.shape}, expected ({n_features}, {Y.shape[1]}).")
         if not np.isfinite(Xy).all():
             raise ValueError("Xy contains NaN or infinity.")
 
+    if sp.issparse(X) and X.dtype == np.float32:
+        X = X.astype(np.float64)  # statistics in double; the data array is nnz long
     if isinstance(precompute, str):
         if precompute != "auto":
             raise ValueError(f"precompute must be 'auto', a bool or an array, got {precompute!r}.")
@@ -298,7 +302,7 @@ def _gram_source(X, Y, precompute, Xy, check_input):
     elif isinstance(precompute, (bool, np.bool_)):
         full = bool(precompute)
     else:
-        gram = check_gram(precompute, n_features, X.dtype)
+        gram = check_gram(precompute, n_features, np.float64)
         if check_input:
             _spot_check_gram(X, gram)
         check_finite_statistics(np.diag(gram), "Gram")
@@ -308,7 +312,6 @@ def _gram_source(X, Y, precompute, Xy, check_input):
     xy = Xy if Xy is not None else _cross_product(X, Y)
     if full:
         gram = (X.T @ X).toarray() if sp.issparse(X) else _core.dense_gram(X)
-        gram = np.ascontiguousarray(gram, dtype=X.dtype)
         check_finite_statistics(np.diag(gram))
         return _core.full_gram(gram, scale), xy
     if sp.issparse(X):
@@ -324,11 +327,11 @@ def _gram_source(X, Y, precompute, Xy, check_input):
 
 
 def _cross_product(X, Y):
-    """X^T Y; dense products go through the same BLAS as the Gram (scipy's), so numpy's
-    OpenBLAS threads never compete with scipy's for the cores."""
+    """X^T Y in float64 (float32 X accumulated in double); dense products go through the same
+    BLAS as the Gram (scipy's), so numpy's OpenBLAS threads never compete with scipy's."""
     if sp.issparse(X):
-        return np.asarray(X.T @ Y)
-    return _core.cross_product(X, np.asfortranarray(Y))
+        return np.asarray(X.T @ Y.astype(np.float64))
+    return _core.cross_product(X, np.asfortranarray(Y, dtype=np.float64))
 
 
 def _spot_check_gram(X, gram):
@@ -391,13 +394,17 @@ def _progress(verbose, n_alphas):
     return report
 
 
-def _warn_not_converged(alphas, gaps, converged, tol_abs):
+def _warn_not_converged(alphas, gaps, converged, tol_abs, dtype):
     bad = np.flatnonzero(~converged)
     worst = bad[np.argmax(gaps[bad])]
+    hint = ("Increase max_iter or tol, check the scale of the features, or use larger alphas.")
+    if dtype == np.float32:
+        hint = ("float32 coefficients may not represent a solution that precise (the gaps are "
+                "those of the returned, rounded coefficients): use float64 data or a larger "
+                "tol. " + hint)
     warnings.warn(
         f"Objective did not converge at {bad.size} of {alphas.size} alphas: the largest duality "
         f"gap is {gaps[worst]:.3e} (at alpha={alphas[worst]:.3e}) for a tolerance of "
-        f"{tol_abs:.3e} (tol * ||y||^2 / n_samples). Increase max_iter or tol, check the scale "
-        "of the features, or use larger alphas.",
+        f"{tol_abs:.3e} (tol * ||y||^2 / n_samples). {hint}",
         ConvergenceWarning, stacklevel=3,
     )
