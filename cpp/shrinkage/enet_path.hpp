@@ -9,10 +9,12 @@
 //   1. the duality gap of the warm start; done if gap <= tol * c (scikit-learn's criterion);
 //   2. gap-safe screening removes features that are provably zero at this alpha;
 //   3. a working set W = current support + the sequential strong rule's survivors;
-//   4. cyclic CD on the packed block G[W, W] until the working-set gap reaches tol * c;
-//      every few epochs an Anderson extrapolation of the iterates, and, when the support is
-//      stable and CD converges slowly, a Newton (Cholesky) step on the support that finishes
-//      it exactly; both are kept only if they decrease the objective;
+//   4. a predictor: one Newton step on the previous support follows the path to this alpha;
+//      then cyclic CD on the packed block G[W, W] until the working-set gap reaches tol * c,
+//      with an Anderson extrapolation every few epochs and, when the support is stable and CD
+//      converges slowly, a Newton step on the support (its Cholesky factor updated, not
+//      recomputed, as the support changes) that finishes it exactly; every such step is kept
+//      only if it decreases the objective;
 //   5. the exact gradient q = b - G w for all p features, the full gap; KKT violators outside
 //      W join it and 4 repeats.
 // The gradient q carries over between alphas (it does not depend on alpha).
