@@ -145,6 +145,7 @@ class ElasticNetPath {
     bool converged;
   };
   enum class Newton { Full, Partial, Failed };
+  static constexpr int kMaxStalls = 12;  // working-set tightenings without a violator
 
   double& w(int j, int t) { return w_[static_cast<std::size_t>(t) * p_ + j]; }
   double& q(int j, int t) { return q_[static_cast<std::size_t>(t) * p_ + j]; }
@@ -284,7 +285,7 @@ class ElasticNetPath {
       if (!in_ws_[j] && !screened_[j] && next_ws_[j]) admit(j);
     admit_best(costly, std::max<std::size_t>(4, 2 * entered_));
 
-    int epochs = 0;
+    int epochs = 0, stalls = 0;
     double inner_target = tol_abs;
     while (true) {
       load_block();
@@ -303,7 +304,7 @@ class ElasticNetPath {
         // Only the drift of the incremental gradient is left: ask the working set for more.
         // Bounded, so the loop always ends (each pass also runs an epoch or adds features).
         inner_target *= 0.25;
-        if (inner_target < 1e-8 * tol_abs) return {gap, epochs, false};
+        if (++stalls > kMaxStalls) return {gap, epochs, false};
       }
     }
   }
