@@ -1,13 +1,12 @@
 # cython: language_level=3
-"""Hands scipy's BLAS/LAPACK to the C++ kernels as a table of function pointers.
+"""Hands scipy's BLAS to the C++ kernels as a table of function pointers.
 
-scipy documents ``scipy.linalg.cython_blas`` / ``cython_lapack`` as its C-level interface; taking
+scipy documents ``scipy.linalg.cython_blas`` as its C-level interface; taking
 the pointers here means the wheel links no BLAS, shares scipy's (and scikit-learn's) thread pool,
 follows threadpoolctl, and uses MKL when the user's scipy does.
 """
 from cpython.pycapsule cimport PyCapsule_New
-from scipy.linalg.cython_blas cimport dgemm, dsyrk, sgemm, ssyrk
-from scipy.linalg.cython_lapack cimport dpotrf
+from scipy.linalg.cython_blas cimport dgemm, dsyrk, dtrsm, sgemm, ssyrk, strsm
 
 
 cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
@@ -15,20 +14,23 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
     ctypedef void syrk_s
     ctypedef void gemm_d
     ctypedef void gemm_s
-    ctypedef void potrf_d
+    ctypedef void trsm_d
+    ctypedef void trsm_s
     cdef struct BlasTable:
         syrk_d* dsyrk
         syrk_s* ssyrk
         gemm_d* dgemm
         gemm_s* sgemm
-        potrf_d* dpotrf
+        trsm_d* dtrsm
+        trsm_s* strsm
 
 cdef BlasTable table
 table.dsyrk = <syrk_d*>dsyrk
 table.ssyrk = <syrk_s*>ssyrk
 table.dgemm = <gemm_d*>dgemm
 table.sgemm = <gemm_s*>sgemm
-table.dpotrf = <potrf_d*>dpotrf
+table.dtrsm = <trsm_d*>dtrsm
+table.strsm = <trsm_s*>strsm
 
 
 def blas_table_capsule():

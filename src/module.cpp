@@ -10,6 +10,7 @@ namespace py = pybind11;
 namespace shrinkage::bind {
 void register_gram(py::module_& m);
 void register_path(py::module_& m);
+void register_linalg(py::module_& m);
 }  // namespace shrinkage::bind
 
 PYBIND11_MODULE(_core, m) {
@@ -24,4 +25,5 @@ PYBIND11_MODULE(_core, m) {
       py::arg("table"), "Installs the BLAS/LAPACK function table (done once at import).");
   shrinkage::bind::register_gram(m);
   shrinkage::bind::register_path(m);
+  shrinkage::bind::register_linalg(m);
 }

@@ -5,9 +5,10 @@ import doctest
 import pytest
 
 import shrinkage._path
+import shrinkage.linalg
 
 
-@pytest.mark.parametrize("module", [shrinkage._path])
+@pytest.mark.parametrize("module", [shrinkage._path, shrinkage.linalg])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -16,7 +16,10 @@ using gemm_d = void(char*, char*, int*, int*, int*, double*, const double*, int*
                     int*, double*, double*, int*);
 using gemm_s = void(char*, char*, int*, int*, int*, float*, const float*, int*, const float*, int*,
                     float*, float*, int*);
-using potrf_d = void(char*, int*, double*, int*, int*);
+using trsm_d = void(char*, char*, char*, char*, int*, int*, double*, const double*, int*, double*,
+                    int*);
+using trsm_s = void(char*, char*, char*, char*, int*, int*, float*, const float*, int*, float*,
+                    int*);
 }
 
 struct BlasTable {
@@ -24,7 +27,8 @@ struct BlasTable {
   syrk_s* ssyrk = nullptr;
   gemm_d* dgemm = nullptr;
   gemm_s* sgemm = nullptr;
-  potrf_d* dpotrf = nullptr;
+  trsm_d* dtrsm = nullptr;
+  trsm_s* strsm = nullptr;
 };
 
 // Installed once (at import); read-only afterwards, so concurrent solver threads may use it.
@@ -62,12 +66,16 @@ inline void gemm(char ta, char tb, int m, int n, int k, float alpha, const float
   checked().sgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc);
 }
 
-// Cholesky A = L L^T of the lower triangle, in place. Returns LAPACK's info (> 0: not PD).
-inline int potrf(int n, double* a, int lda) {
-  char uplo = 'L';
-  int info = 0;
-  checked().dpotrf(&uplo, &n, a, &lda, &info);
-  return info;
+// B = alpha * op(A)^{-1} B (side 'L') or B op(A)^{-1} (side 'R'), A triangular.
+inline void trsm(char side, char uplo, char trans, int m, int n, double alpha, const double* a,
+                 int lda, double* b, int ldb) {
+  char diag = 'N';
+  checked().dtrsm(&side, &uplo, &trans, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+inline void trsm(char side, char uplo, char trans, int m, int n, float alpha, const float* a,
+                 int lda, float* b, int ldb) {
+  char diag = 'N';
+  checked().strsm(&side, &uplo, &trans, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
 }
 
 }  // namespace blas

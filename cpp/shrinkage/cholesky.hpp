@@ -6,13 +6,20 @@ namespace shrinkage {
 
 // Unblocked left-looking factorisation in place; the strict upper triangle is not read.
 // Returns -1 on success, else the index of the first column whose pivot is not positive.
-// Meant for the small systems of the solver (a few hundred); large ones go through
-// `cholesky_factor`, which blocks the work into BLAS-3 calls.
+// For small systems and diagonal blocks; `cholesky_factor` blocks larger ones.
 int cholesky_unblocked(int n, double* a, int lda);
+int cholesky_unblocked(int n, float* a, int lda);
 
-// Factorises in place (unblocked when small, LAPACK-style blocked through BLAS otherwise).
-// Returns -1 on success, else the first non-positive pivot's column.
+// Right-looking blocked factorisation in place (DESIGN.md section 3): the diagonal block by
+// the unblocked kernel, the panel below it by a triangular solve (trsm), the trailing matrix by
+// a symmetric rank-nb update (syrk), which carries nearly all the n^3/3 flops at BLAS-3 speed.
+// Returns -1 on success, else the first column whose pivot is not positive.
 int cholesky_factor(int n, double* a, int lda);
+int cholesky_factor(int n, float* a, int lda);
+
+// Solves (L L^T) X = B in place for nrhs right-hand sides (two triangular solves).
+void cholesky_solve_many(int n, int nrhs, const double* l, int ldl, double* b, int ldb);
+void cholesky_solve_many(int n, int nrhs, const float* l, int ldl, float* b, int ldb);
 
 // Extends the factor L (n x n, leading dimension lda >= n + 1) of A to that of
 // [[A, v], [v^T, d]]: row n becomes L^{-1} v (v is overwritten with it) and the new pivot
