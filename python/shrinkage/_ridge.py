@@ -1,0 +1,151 @@
+"""Ridge: one Gram (or kernel) for the whole path, one blocked Cholesky per alpha.
+
+scikit-learn's Ridge scaling: minimise ||y - X w||^2 + alpha ||w||^2 (no 1/n), i.e. solve
+(X^T X + alpha I) w = X^T y, or for p > n the cheaper dual (X X^T + alpha I) a = y, w = X^T a.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _core
+from ._validation import check_finite_statistics, check_X, check_y
+
+
+def ridge_path(X, y, alphas, *, solver="auto", check_input=True):
+    """Ridge coefficients for every alpha, computing X^T X (or X X^T) once.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    alphas : array-like of shape (n_alphas,)
+        Non-negative regularisation strengths, in the order given.
+    solver : {"auto", "primal", "dual"}, default="auto"
+        "primal" factorises X^T X + alpha I (p x p), "dual" X X^T + alpha I (n x n); "auto"
+        takes the smaller.
+    check_input : bool, default=True
+
+    Returns
+    -------
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+        In X's dtype (statistics and factorisations are float64).
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); y = np.array([1.0, 2.0, 3.0])
+    >>> shrinkage.ridge_path(X, y, [0.0, 1.0]).round(3)
+    array([[1.   , 0.875],
+           [2.   , 1.375]])
+    """
+    X = check_X(X) if check_input else X
+    n, p = X.shape
+    y = check_y(y, n, X.dtype)
+    Y = y.reshape(n, -1).astype(np.float64)
+    alphas = _check_alphas(alphas)
+    if solver not in ("auto", "primal", "dual"):
+        raise ValueError(f"solver must be 'auto', 'primal' or 'dual', got {solver!r}.")
+    dual = solver == "dual" or (solver == "auto" and p > n)
+
+    coefs = np.empty((Y.shape[1], p, alphas.size))
+    if dual:
+        kernel = (X @ X.T).toarray() if sp.issparse(X) else _core.dense_gram(X.T)
+        check_finite_statistics(np.diag(kernel))
+        for k, alpha in enumerate(alphas):
+            dual_coef = _solve_shifted(kernel, alpha, Y)
+            coefs[:, :, k] = _cross(X, dual_coef).T
+    else:
+        gram = (X.T @ X).toarray() if sp.issparse(X) else _core.dense_gram(X)
+        check_finite_statistics(np.diag(gram))
+        xty = _cross(X, Y)
+        for k, alpha in enumerate(alphas):
+            coefs[:, :, k] = _solve_shifted(gram, alpha, xty).T
+    coefs = coefs.astype(X.dtype, copy=False)
+    return coefs if y.ndim == 2 else coefs[0]
+
+
+def ridge_regression(X, y, alpha, *, sample_weight=None, solver="auto", max_iter=None, tol=1e-4,
+                     verbose=0, positive=False, random_state=None, return_n_iter=False,
+                     return_intercept=False, check_input=True):
+    """Drop-in for :func:`sklearn.linear_model.ridge_regression` with its Cholesky solver.
+
+    ``alpha`` may be a scalar or one value per target. ``sample_weight`` rescales the rows by
+    its square root, as scikit-learn does. Solvers other than "auto"/"cholesky", ``positive``
+    and ``return_intercept`` are not provided and raise.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features,) or (n_targets, n_features)
+    n_iter : None, with ``return_n_iter=True`` (direct solver)
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); y = np.array([1.0, 2.0, 3.0])
+    >>> shrinkage.ridge_regression(X, y, alpha=1.0).round(3)
+    array([0.875, 1.375])
+    """
+    if solver not in ("auto", "cholesky"):
+        raise NotImplementedError(f"solver={solver!r}: shrinkage provides the Cholesky solver.")
+    if positive or return_intercept:
+        raise NotImplementedError("positive and return_intercept are not provided.")
+    X = check_X(X) if check_input else X
+    n = X.shape[0]
+    y = check_y(y, n, X.dtype)
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+        if sw.ndim == 0:
+            sw = np.full(n, float(sw))
+        if sw.shape != (n,) or not np.isfinite(sw).all() or (sw < 0).any():
+            raise ValueError("sample_weight must be finite, non-negative, one per sample.")
+        root = np.sqrt(sw)
+        X = X.multiply(root[:, None]).tocsc() if sp.issparse(X) else X * root[:, None].astype(X.dtype)
+        y = y * (root if y.ndim == 1 else root[:, None]).astype(y.dtype)
+    Y = y.reshape(n, -1)
+    alpha = np.atleast_1d(np.asarray(alpha, dtype=np.float64))
+    if alpha.size not in (1, Y.shape[1]):
+        raise ValueError(f"alpha has {alpha.size} values for {Y.shape[1]} targets.")
+    alpha = np.broadcast_to(alpha, (Y.shape[1],))
+    coef = np.empty((Y.shape[1], X.shape[1]), dtype=X.dtype)
+    for value in np.unique(alpha):  # targets sharing an alpha share one factorisation
+        targets = np.flatnonzero(alpha == value)
+        coef[targets] = ridge_path(X, Y[:, targets], [value], check_input=False)[:, :, 0]
+    coef = coef if y.ndim == 2 else coef[0]
+    return (coef, None) if return_n_iter else coef
+
+
+def _check_alphas(alphas):
+    if isinstance(alphas, numbers.Real):
+        alphas = [alphas]
+    alphas = np.asarray(alphas, dtype=np.float64)
+    if alphas.ndim != 1 or alphas.size == 0:
+        raise ValueError("alphas must be a non-empty 1-D array-like.")
+    if not np.isfinite(alphas).all() or (alphas < 0).any():
+        raise ValueError("alphas must be finite and non-negative.")
+    return alphas
+
+
+def _cross(X, Y):
+    """X^T Y in float64 (sparse products stay sparse)."""
+    if sp.issparse(X):
+        return np.asarray(X.T @ Y)
+    return _core.cross_product(X, np.asfortranarray(Y, dtype=np.float64))
+
+
+def _solve_shifted(matrix, alpha, rhs):
+    """(matrix + alpha I)^{-1} rhs by the blocked Cholesky kernel."""
+    a = np.array(matrix, order="F")
+    a.flat[:: a.shape[0] + 1] += alpha
+    failed = _core.cholesky_inplace(a)
+    if failed >= 0:
+        raise np.linalg.LinAlgError(
+            f"X^T X + alpha I is not positive definite at alpha={alpha:g}: the pivot of column "
+            f"{failed} is not positive (X is rank-deficient); use a positive alpha."
+        )
+    out = np.array(rhs, dtype=np.float64, order="F")
+    _core.cho_solve_inplace(a, out)
+    return out
