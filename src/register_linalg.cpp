@@ -12,19 +12,25 @@ namespace shrinkage::bind {
 namespace {
 
 // Factorises the Fortran-ordered square array in place (lower factor, strict upper zeroed).
-// Returns -1, or the first column whose pivot is not positive.
+// Returns -1, or the first column whose pivot is not positive; Ctrl-C raises KeyboardInterrupt
+// (checked between blocks, with the GIL briefly retaken).
 template <class T>
 int factor_inplace(py::array& a) {
   T* data = static_cast<T*>(a.mutable_data());
   const int n = checked_int(a.shape(0), "n");
+  const auto interrupted = [] {
+    py::gil_scoped_acquire acquire;
+    return PyErr_CheckSignals() != 0;
+  };
   int info;
   {
     py::gil_scoped_release release;
-    info = cholesky_factor(n, data, n);
+    info = cholesky_factor(n, data, n, interrupted);
     if (info < 0)
       for (int j = 1; j < n; ++j)
         for (int i = 0; i < j; ++i) data[static_cast<std::size_t>(j) * n + i] = T(0);
   }
+  if (info == kInterrupted) throw py::error_already_set();  // the KeyboardInterrupt is set
   return info;
 }
 

@@ -69,3 +69,21 @@ def test_bad_input():
         linalg.cholesky(np.array([[np.nan]]))
     with pytest.raises(ValueError, match="shape"):
         linalg.cho_solve(np.eye(3), np.ones(4))
+
+
+def test_ctrl_c_interrupts_a_long_factorisation(rng):
+    import _thread
+    import threading
+    import time
+
+    n = 6000  # ~1 s of factorisation; diagonal dominance makes it SPD at O(n^2) set-up cost
+    B = rng.standard_normal((n, n))
+    A = np.asfortranarray((B + B.T) / 2 + n * np.eye(n))
+    timer = threading.Timer(0.1, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        for _ in range(20):  # keeps factorising until the interrupt arrives
+            linalg.cholesky(A)
+    timer.cancel()
+    assert time.perf_counter() - start < 10.0  # responsiveness, not speed

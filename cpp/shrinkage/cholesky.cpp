@@ -39,9 +39,10 @@ inline int unblocked(int n, T* a, int lda) {
 }
 
 template <class T>
-int blocked(int n, T* a, int lda) {
+int blocked(int n, T* a, int lda, const std::function<bool()>& interrupted) {
   const std::size_t ld = static_cast<std::size_t>(lda);
   for (int k = 0; k < n; k += kBlock) {
+    if (interrupted && interrupted()) return kInterrupted;
     const int kb = std::min(kBlock, n - k), rest = n - k - kb;
     T* akk = a + k * ld + k;
     const int info = cholesky_unblocked(kb, akk, lda);
@@ -67,8 +68,12 @@ int cholesky_unblocked(int n, double* a, int lda) { return unblocked(n, a, lda);
 SHRINKAGE_MULTIVERSION
 int cholesky_unblocked(int n, float* a, int lda) { return unblocked(n, a, lda); }
 
-int cholesky_factor(int n, double* a, int lda) { return blocked(n, a, lda); }
-int cholesky_factor(int n, float* a, int lda) { return blocked(n, a, lda); }
+int cholesky_factor(int n, double* a, int lda, const std::function<bool()>& interrupted) {
+  return blocked(n, a, lda, interrupted);
+}
+int cholesky_factor(int n, float* a, int lda, const std::function<bool()>& interrupted) {
+  return blocked(n, a, lda, interrupted);
+}
 
 void cholesky_solve_many(int n, int nrhs, const double* l, int ldl, double* b, int ldb) {
   solve_many(n, nrhs, l, ldl, b, ldb);

@@ -2,6 +2,8 @@
 // column-major), and the solves with it.
 #pragma once
 
+#include <functional>
+
 namespace shrinkage {
 
 // Unblocked left-looking factorisation in place; the strict upper triangle is not read.
@@ -13,9 +15,11 @@ int cholesky_unblocked(int n, float* a, int lda);
 // Right-looking blocked factorisation in place (DESIGN.md section 3): the diagonal block by
 // the unblocked kernel, the panel below it by a triangular solve (trsm), the trailing matrix by
 // a symmetric rank-nb update (syrk), which carries nearly all the n^3/3 flops at BLAS-3 speed.
-// Returns -1 on success, else the first column whose pivot is not positive.
-int cholesky_factor(int n, double* a, int lda);
-int cholesky_factor(int n, float* a, int lda);
+// Returns -1 on success, else the first column whose pivot is not positive; kInterrupted if
+// `interrupted` (polled between blocks) returned true.
+constexpr int kInterrupted = -2;
+int cholesky_factor(int n, double* a, int lda, const std::function<bool()>& interrupted = {});
+int cholesky_factor(int n, float* a, int lda, const std::function<bool()>& interrupted = {});
 
 // Solves (L L^T) X = B in place for nrhs right-hand sides (two triangular solves).
 void cholesky_solve_many(int n, int nrhs, const double* l, int ldl, double* b, int ldb);
