@@ -82,9 +82,10 @@ def test_ctrl_c_interrupts_a_long_factorisation(rng):
     timer = threading.Timer(0.1, _thread.interrupt_main)
     start = time.perf_counter()
     timer.start()
-    with pytest.raises(KeyboardInterrupt) as caught:
-        linalg.cholesky(A)
+    with pytest.raises(KeyboardInterrupt):
+        linalg.cholesky(A, overwrite_a=True)
     timer.cancel()
-    # Raised from inside the kernel call (linalg.py), not after it returned.
-    assert caught.traceback[-1].path.name == "linalg.py"
+    # Interrupted inside the kernel: a completed factorisation would have zeroed the strict
+    # upper triangle of A (factorised in place), an interrupted one leaves it as it was.
+    assert A[0, n - 1] != 0.0
     assert time.perf_counter() - start < 10.0  # responsiveness, not speed
