@@ -26,7 +26,7 @@ int factor_inplace(py::array& a) {
   {
     py::gil_scoped_release release;
     info = cholesky_factor(n, data, n, interrupted);
-    if (info < 0)
+    if (info == -1)  // success: zero the strict upper triangle, as scipy returns L
       for (int j = 1; j < n; ++j)
         for (int i = 0; i < j; ++i) data[static_cast<std::size_t>(j) * n + i] = T(0);
   }
