@@ -128,7 +128,10 @@ def test_ridge_limit_with_given_alphas(positive):
         _, c_ref, _ = sk.enet_path(X, y, l1_ratio=0.0, alphas=alphas, positive=positive,
                                    **SK_TIGHT)
     np.testing.assert_allclose(c, c_ref, rtol=1e-6, atol=1e-9 * np.abs(c_ref).max())
-    if not positive:  # the exact ridge solution
+    if not positive:  # the exact ridge solution, by one Cholesky solve per alpha (no CD)
+        _, _, _, n_iter = shrinkage.enet_path(X, y, l1_ratio=0.0, alphas=alphas,
+                                              return_n_iter=True, **TIGHT)
+        assert n_iter == [1] * len(alphas)
         n = len(y)
         for k, alpha in enumerate(a):
             exact = np.linalg.solve(X.T @ X / n + alpha * np.eye(X.shape[1]), X.T @ y / n)

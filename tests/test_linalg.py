@@ -18,9 +18,15 @@ def spd(n, cond, dtype, rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("n", [1, 2, 7, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK, 2 * BLOCK + 1, 700])
-def test_scaled_residuals(n, dtype, rng):
-    A = spd(n, 1e3, dtype, rng)
+@pytest.mark.parametrize("n", [1, 2, 7, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK, 2 * BLOCK + 1, 700,
+                               2000])
+@pytest.mark.parametrize("cond", [1e3, 1e10])
+def test_scaled_residuals(n, dtype, cond, rng):
+    """Backward errors, O(1) whatever the conditioning (float32 up to cond 1e6: beyond
+    1 / eps_float32 the matrix is not numerically positive definite in float32)."""
+    if dtype == np.float32 and cond > 1e6:
+        cond = 1e6
+    A = spd(n, cond, dtype, rng)
     L = linalg.cholesky(A)
     assert L.dtype == dtype and L.flags.f_contiguous
     assert (np.triu(L, 1) == 0).all()

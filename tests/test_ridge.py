@@ -83,3 +83,17 @@ def test_bad_input():
         shrinkage.ridge_regression(X, np.c_[y, y], [1.0, 2.0, 3.0])
     with pytest.raises(NotImplementedError, match="sag"):
         shrinkage.ridge_regression(X, y, 1.0, solver="sag")
+
+
+def test_from_statistics_instead_of_X(rng):
+    X, _ = make_correlated_regression(200, 25, random_state=7)
+    Y = X @ rng.standard_normal((25, 2)) + rng.standard_normal((200, 2))
+    alphas = [3.0, 0.3]
+    from_X = shrinkage.ridge_path(X, Y, alphas)
+    from_stats = shrinkage.ridge_path(None, None, alphas, precompute=X.T @ X, Xy=X.T @ Y)
+    assert from_stats.shape == from_X.shape == (2, 25, 2)
+    assert rel_diff(from_stats, from_X) < 1e-12
+    with pytest.raises(ValueError, match="Xy"):
+        shrinkage.ridge_path(None, None, alphas, precompute=X.T @ X)
+    with pytest.raises(ValueError, match="required"):
+        shrinkage.ridge_path(None, None, alphas)

@@ -556,8 +556,11 @@ class ElasticNetPath {
     history_q_.clear();
     // Predictor: from the previous alpha's solution, one Newton step on its support follows
     // the (locally linear) path to this alpha; the factor is usually cached, so it costs O(s^2).
+    // Without an l1 term (and without w >= 0) the whole working set is the support: this one
+    // Cholesky solve is the exact ridge solution, no CD needed.
+    const bool ridge = l1 == 0.0 && !opt_.positive;
     if (opt_.newton && epochs == 0 && epochs < opt_.max_iter &&
-        std::any_of(ww_.begin(), ww_.end(), [](double v) { return v != 0.0; })) {
+        (ridge || std::any_of(ww_.begin(), ww_.end(), [](double v) { return v != 0.0; }))) {
       ++epochs;
       newton_any(l1, l2);
       if (block_gap(l1, l2) <= target) return;
@@ -606,7 +609,7 @@ class ElasticNetPath {
                        int changed) const {
     const int m = static_cast<int>(ws_.size());
     int s = 0;
-    for (int i = 0; i < m; ++i) s += (row_nonzero(i) || l1 == 0.0);
+    for (int i = 0; i < m; ++i) s += (row_nonzero(i) || (l1 == 0.0 && !opt_.positive));
     if (s == 0) return false;
     const double rate = gap / previous;
     const double needed = rate < 1.0 ? std::log(target / gap) / std::log(rate)
@@ -698,8 +701,10 @@ class ElasticNetPath {
     const std::size_t ld = static_cast<std::size_t>(ld_);
     auto& S = support_;
     S.clear();
+    // With an l1 term or w >= 0 the signs are fixed and a step stops where one would change.
+    const bool signed_support = l1 > 0.0 || opt_.positive;
     for (int i = 0; i < m; ++i)
-      if (ww_[i] != 0.0 || l1 == 0.0) S.push_back(i);
+      if (ww_[i] != 0.0 || !signed_support) S.push_back(i);
     const double before = block_objective(l1, l2);
     w_saved_ = ww_;
     q_saved_ = qw_;
@@ -709,7 +714,7 @@ class ElasticNetPath {
       const int s = static_cast<int>(S.size());
       double step = 1.0;
       int blocking = -1;
-      if (l1 > 0)
+      if (signed_support)
         for (int a = 0; a < s; ++a) {
           const double wi = ww_[S[a]];
           if (detail::sign_of(wi + d_[a]) != detail::sign_of(wi) && -wi / d_[a] < step) {

@@ -12,27 +12,32 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
-from ._validation import check_finite_statistics, check_X, check_y
+from ._validation import check_finite_statistics, check_gram, check_X, check_y
 
 
-def ridge_path(X, y, alphas, *, solver="auto", check_input=True):
+def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_input=True):
     """Ridge coefficients for every alpha, computing X^T X (or X X^T) once.
 
     Parameters
     ----------
-    X : array-like or sparse matrix of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    X : array-like or sparse matrix of shape (n_samples, n_features), or None
+        None when the statistics are given (``precompute`` and ``Xy``).
+    y : array-like of shape (n_samples,) or (n_samples, n_targets), or None
     alphas : array-like of shape (n_alphas,)
         Non-negative regularisation strengths, in the order given.
+    precompute : array of shape (n_features, n_features), default=None
+        X^T X computed elsewhere (e.g. reduced over chunks of data); used instead of X.
+    Xy : array of shape (n_features,) or (n_features, n_targets), default=None
+        X^T y, required with ``precompute`` when X is None.
     solver : {"auto", "primal", "dual"}, default="auto"
         "primal" factorises X^T X + alpha I (p x p), "dual" X X^T + alpha I (n x n); "auto"
-        takes the smaller.
+        takes the smaller (always primal from statistics).
     check_input : bool, default=True
 
     Returns
     -------
     coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
-        In X's dtype (statistics and factorisations are float64).
+        In X's dtype (float64 from statistics); statistics and factorisations are float64.
 
     Examples
     --------
@@ -41,14 +46,21 @@ def ridge_path(X, y, alphas, *, solver="auto", check_input=True):
     >>> shrinkage.ridge_path(X, y, [0.0, 1.0]).round(3)
     array([[1.   , 0.875],
            [2.   , 1.375]])
+    >>> shrinkage.ridge_path(None, None, [1.0], precompute=X.T @ X, Xy=X.T @ y).round(3)
+    array([[0.875],
+           [1.375]])
     """
+    alphas = _check_alphas(alphas)
+    if solver not in ("auto", "primal", "dual"):
+        raise ValueError(f"solver must be 'auto', 'primal' or 'dual', got {solver!r}.")
+    if precompute is not None:
+        return _ridge_from_statistics(X, y, alphas, precompute, Xy, check_input)
+    if X is None or y is None:
+        raise ValueError("X and y are required unless precompute (X^T X) and Xy are given.")
     X = check_X(X) if check_input else X
     n, p = X.shape
     y = check_y(y, n, X.dtype)
     Y = y.reshape(n, -1).astype(np.float64)
-    alphas = _check_alphas(alphas)
-    if solver not in ("auto", "primal", "dual"):
-        raise ValueError(f"solver must be 'auto', 'primal' or 'dual', got {solver!r}.")
     dual = solver == "dual" or (solver == "auto" and p > n)
 
     coefs = np.empty((Y.shape[1], p, alphas.size))
@@ -66,6 +78,25 @@ def ridge_path(X, y, alphas, *, solver="auto", check_input=True):
             coefs[:, :, k] = _solve_shifted(gram, alpha, xty).T
     coefs = coefs.astype(X.dtype, copy=False)
     return coefs if y.ndim == 2 else coefs[0]
+
+
+def _ridge_from_statistics(X, y, alphas, precompute, Xy, check_input):
+    gram = np.asarray(precompute)
+    p = gram.shape[0] if gram.ndim == 2 else -1
+    gram = check_gram(gram, p, np.float64)
+    if Xy is None:
+        if X is None or y is None:
+            raise ValueError("Xy (X^T y) is required with precompute when X is not given.")
+        X = check_X(X) if check_input else X
+        Xy = _cross(X, check_y(y, X.shape[0], X.dtype).reshape(X.shape[0], -1))
+    Xy = np.asarray(Xy, dtype=np.float64)
+    if Xy.shape[0] != p or Xy.ndim not in (1, 2) or not np.isfinite(Xy).all():
+        raise ValueError(f"Xy must be finite with {p} rows, got shape {Xy.shape}.")
+    xty = Xy.reshape(p, -1)
+    coefs = np.stack([_solve_shifted(gram, alpha, xty).T for alpha in alphas], axis=-1)
+    dtype = X.dtype if X is not None and hasattr(X, "dtype") else np.float64
+    coefs = coefs.astype(dtype, copy=False)
+    return coefs if Xy.ndim == 2 else coefs[0]
 
 
 def ridge_regression(X, y, alpha, *, sample_weight=None, solver="auto", max_iter=None, tol=1e-4,
