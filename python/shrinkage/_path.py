@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
+from . import _statistics as statistics
 from ._exceptions import ConvergenceWarning
 from ._validation import (
     check_finite_statistics,
@@ -306,14 +307,12 @@ def _gram_source(X, Y, precompute, Xy, check_input):
         if check_input:
             _spot_check_gram(X, gram)
         check_finite_statistics(np.diag(gram), "Gram")
-        xy = Xy if Xy is not None else _cross_product(X, Y)
+        xy = Xy if Xy is not None else statistics.cross(X, Y)
         return _core.full_gram(gram, scale), np.asarray(xy)
 
-    xy = Xy if Xy is not None else _cross_product(X, Y)
+    xy = Xy if Xy is not None else statistics.cross(X, Y)
     if full:
-        gram = (X.T @ X).toarray() if sp.issparse(X) else _core.dense_gram(X)
-        check_finite_statistics(np.diag(gram))
-        return _core.full_gram(gram, scale), xy
+        return _core.full_gram(statistics.gram(X), scale), xy
     if sp.issparse(X):
         sq_norms = np.asarray(X.power(2).sum(axis=0), dtype=np.float64).ravel()
         check_finite_statistics(sq_norms)
@@ -324,14 +323,6 @@ def _gram_source(X, Y, precompute, Xy, check_input):
     sq_norms = np.einsum("ij,ij->j", X, X, dtype=np.float64)
     check_finite_statistics(sq_norms)
     return _core.dense_design_gram(X, sq_norms, scale), xy
-
-
-def _cross_product(X, Y):
-    """X^T Y in float64 (float32 X accumulated in double); dense products go through the same
-    BLAS as the Gram (scipy's), so numpy's OpenBLAS threads never compete with scipy's."""
-    if sp.issparse(X):
-        return np.asarray(X.T @ Y.astype(np.float64))
-    return _core.cross_product(X, np.asfortranarray(Y, dtype=np.float64))
 
 
 def _spot_check_gram(X, gram):

@@ -12,7 +12,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
-from ._validation import check_finite_statistics, check_gram, check_X, check_y
+from . import _statistics as statistics
+from ._validation import check_gram, check_X, check_y
 
 
 def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_input=True):
@@ -65,17 +66,15 @@ def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_i
 
     coefs = np.empty((Y.shape[1], p, alphas.size))
     if dual:
-        kernel = (X @ X.T).toarray() if sp.issparse(X) else _core.dense_gram(X.T)
-        check_finite_statistics(np.diag(kernel))
+        kernel = statistics.gram(X.T)  # X X^T
+        solve = _ShiftedSolver(kernel)
         for k, alpha in enumerate(alphas):
-            dual_coef = _solve_shifted(kernel, alpha, Y)
-            coefs[:, :, k] = _cross(X, dual_coef).T
+            coefs[:, :, k] = statistics.cross(X, solve(alpha, Y)).T
     else:
-        gram = (X.T @ X).toarray() if sp.issparse(X) else _core.dense_gram(X)
-        check_finite_statistics(np.diag(gram))
-        xty = _cross(X, Y)
+        solve = _ShiftedSolver(statistics.gram(X))
+        xty = statistics.cross(X, Y)
         for k, alpha in enumerate(alphas):
-            coefs[:, :, k] = _solve_shifted(gram, alpha, xty).T
+            coefs[:, :, k] = solve(alpha, xty).T
     coefs = coefs.astype(X.dtype, copy=False)
     return coefs if y.ndim == 2 else coefs[0]
 
@@ -88,12 +87,13 @@ def _ridge_from_statistics(X, y, alphas, precompute, Xy, check_input):
         if X is None or y is None:
             raise ValueError("Xy (X^T y) is required with precompute when X is not given.")
         X = check_X(X) if check_input else X
-        Xy = _cross(X, check_y(y, X.shape[0], X.dtype).reshape(X.shape[0], -1))
+        Xy = statistics.cross(X, check_y(y, X.shape[0], X.dtype).reshape(X.shape[0], -1))
     Xy = np.asarray(Xy, dtype=np.float64)
     if Xy.shape[0] != p or Xy.ndim not in (1, 2) or not np.isfinite(Xy).all():
         raise ValueError(f"Xy must be finite with {p} rows, got shape {Xy.shape}.")
     xty = Xy.reshape(p, -1)
-    coefs = np.stack([_solve_shifted(gram, alpha, xty).T for alpha in alphas], axis=-1)
+    solve = _ShiftedSolver(gram)
+    coefs = np.stack([solve(alpha, xty).T for alpha in alphas], axis=-1)
     dtype = X.dtype if X is not None and hasattr(X, "dtype") else np.float64
     coefs = coefs.astype(dtype, copy=False)
     return coefs if Xy.ndim == 2 else coefs[0]
@@ -160,23 +160,24 @@ def _check_alphas(alphas):
     return alphas
 
 
-def _cross(X, Y):
-    """X^T Y in float64 (sparse products stay sparse)."""
-    if sp.issparse(X):
-        return np.asarray(X.T @ Y)
-    return _core.cross_product(X, np.asfortranarray(Y, dtype=np.float64))
+class _ShiftedSolver:
+    """(matrix + alpha I)^{-1} rhs by the blocked Cholesky kernel, factorising a scratch copy of
+    the matrix (one buffer for the whole path) so that the matrix itself is reused."""
 
+    def __init__(self, matrix):
+        self.matrix = matrix
+        self.scratch = np.empty_like(matrix, order="F")
 
-def _solve_shifted(matrix, alpha, rhs):
-    """(matrix + alpha I)^{-1} rhs by the blocked Cholesky kernel."""
-    a = np.array(matrix, order="F")
-    a.flat[:: a.shape[0] + 1] += alpha
-    failed = _core.cholesky_inplace(a)
-    if failed >= 0:
-        raise np.linalg.LinAlgError(
-            f"X^T X + alpha I is not positive definite at alpha={alpha:g}: the pivot of column "
-            f"{failed} is not positive (X is rank-deficient); use a positive alpha."
-        )
-    out = np.array(rhs, dtype=np.float64, order="F")
-    _core.cho_solve_inplace(a, out)
-    return out
+    def __call__(self, alpha, rhs):
+        a = self.scratch
+        np.copyto(a, self.matrix)
+        a.flat[:: a.shape[0] + 1] += alpha
+        failed = _core.cholesky_inplace(a)
+        if failed >= 0:
+            raise np.linalg.LinAlgError(
+                f"X^T X + alpha I is not positive definite at alpha={alpha:g}: the pivot of "
+                f"column {failed} is not positive (X is rank-deficient); use a positive alpha."
+            )
+        out = np.array(rhs, dtype=np.float64, order="F")
+        _core.cho_solve_inplace(a, out)
+        return out

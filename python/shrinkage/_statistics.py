@@ -1,0 +1,28 @@
+"""Sufficient statistics from data, in float64: X^T X and X^T Y.
+
+Dense products go through the kernels' BLAS (scipy's), so numpy's OpenBLAS threads never
+compete with scipy's for the cores; float32 data are accumulated in double. Sparse products
+stay sparse (scipy), X is never densified.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _core
+from ._validation import check_finite_statistics
+
+
+def gram(X):
+    """X^T X as a dense float64 array; raises if X holds NaN/inf (seen on the diagonal)."""
+    g = (X.T @ X).toarray().astype(np.float64, copy=False) if sp.issparse(X) else _core.dense_gram(X)
+    check_finite_statistics(np.diag(g))
+    return g
+
+
+def cross(X, Y):
+    """X^T Y as a float64 array (Y is n x k)."""
+    if sp.issparse(X):
+        return np.asarray(X.T @ np.asarray(Y, dtype=np.float64))
+    return _core.cross_product(X, np.asfortranarray(Y, dtype=np.float64))
