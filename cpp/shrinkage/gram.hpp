@@ -113,12 +113,12 @@ class FullGram final : public GramColumns<T> {
 };
 
 // X^T Y (p x k, column-major) for dense X (n x p, either order) and Y (n x k, column-major).
-template <class T>
-void cross_product(const T* x, int n, int p, bool fortran_order, const T* y, int k, T* out) {
+inline void cross_product(const double* x, int n, int p, bool fortran_order, const double* y,
+                          int k, double* out) {
   if (fortran_order)
-    blas::gemm('T', 'N', p, k, n, T(1), x, n, y, n, T(0), out, p);
+    blas::gemm('T', 'N', p, k, n, 1.0, x, n, y, n, 0.0, out, p);
   else
-    blas::gemm('N', 'N', p, k, n, T(1), x, p, y, n, T(0), out, p);
+    blas::gemm('N', 'N', p, k, n, 1.0, x, p, y, n, 0.0, out, p);
 }
 
 // float32 data, float64 statistics: row blocks of X are converted to double (a scratch of a
@@ -309,8 +309,7 @@ class SparseLazyGram final : public GramColumns<T> {
 
 // Copies the lower triangle of a column-major p x p matrix into its upper triangle, in tiles
 // so that both the reads and the strided writes stay in cache.
-template <class T>
-void mirror_lower(T* a, int p) {
+inline void mirror_lower(double* a, int p) {
   constexpr int kTile = 64;
   const std::size_t ld = static_cast<std::size_t>(p);
   for (int jb = 0; jb < p; jb += kTile)
@@ -321,12 +320,11 @@ void mirror_lower(T* a, int p) {
 }
 
 // G = X^T X (lower triangle by syrk, mirrored) for dense X in either order; out is p x p.
-template <class T>
-void dense_gram(const T* x, int n, int p, bool fortran_order, T* out) {
+inline void dense_gram(const double* x, int n, int p, bool fortran_order, double* out) {
   if (fortran_order)
-    blas::syrk('T', p, n, T(1), x, n, T(0), out, p);
+    blas::syrk('T', p, n, 1.0, x, n, 0.0, out, p);
   else
-    blas::syrk('N', p, n, T(1), x, p, T(0), out, p);
+    blas::syrk('N', p, n, 1.0, x, p, 0.0, out, p);
   mirror_lower(out, p);
 }
 
