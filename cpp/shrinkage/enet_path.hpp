@@ -276,9 +276,10 @@ class ElasticNetPath {
     for (int j = 0; j < p_; ++j) {
       if (screened_[j]) continue;
       const bool in_model = nonzero(j);
-      const bool survives = !in_model && grad_norm(j, 0.0) >= strong;
+      const double g = in_model ? 0.0 : grad_norm(j, 0.0);
+      const bool survives = !in_model && g >= strong;
       next_ws_[j] = in_model || (survives && (in_ws_[j] || gram_.is_cheap(j)));
-      if (survives && !next_ws_[j]) costly.emplace_back(grad_norm(j, 0.0), j);
+      if (survives && !next_ws_[j]) costly.emplace_back(g, j);
     }
     keep_in_working_set([&](int j) { return !screened_[j] && next_ws_[j]; });
     for (int j = 0; j < p_; ++j)
