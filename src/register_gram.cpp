@@ -9,6 +9,7 @@
 
 #include "arrays.hpp"
 #include "shrinkage/gram.hpp"
+#include "shrinkage/moments.hpp"
 
 namespace py = pybind11;
 
@@ -47,6 +48,52 @@ py::object cross_product_py(const py::array& x, const py::array& y) {
   return std::move(out);
 }
 
+const double* optional_data(const py::object& a, const char* name, py::ssize_t size) {
+  if (a.is_none()) return nullptr;
+  const auto arr = a.cast<py::array>();
+  if (arr.size() != size) throw std::invalid_argument(std::string(name) + ": wrong length");
+  return data_of<double>(arr, name);
+}
+
+// Weighted moments about a shift over a subset of rows (see moments.hpp), all float64:
+// (weight_sum, s1x (p), s1y (k), s2xx (p x p, or its diagonal p), s2xy (p x k), s2yy (k)).
+template <class T>
+py::tuple shifted_moments_py(const py::array& x, const py::array& y, const py::object& rows,
+                             const py::object& weights, const py::array& shift_x,
+                             const py::array& shift_y, bool diagonal_only) {
+  const T* xd = data_of<T>(x, "X");
+  const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
+  if (y.ndim() != 2 || y.shape(0) != n) throw std::invalid_argument("Y must be (n_samples, k)");
+  const int k = checked_int(y.shape(1), "n_targets");
+  const double* yd = data_of<double>(y, "Y", true);
+  const std::int64_t* rd = nullptr;
+  std::int64_t n_rows = n;
+  if (!rows.is_none()) {
+    const auto r = rows.cast<py::array>();
+    rd = data_of<std::int64_t>(r, "rows");
+    n_rows = r.size();
+    for (std::int64_t i = 0; i < n_rows; ++i)
+      if (rd[i] < 0 || rd[i] >= n) throw std::invalid_argument("rows: index out of range");
+  }
+  const double* wd = optional_data(weights, "weights", n);
+  if (shift_x.size() != p || shift_y.size() != k) throw std::invalid_argument("shift: wrong length");
+  py::array_t<double> s1x(p), s1y(k), s2yy(k);
+  py::array_t<double, py::array::f_style> s2xy({p, k});
+  py::array_t<double, py::array::f_style> s2xx =
+      diagonal_only ? py::array_t<double, py::array::f_style>({p, 1})
+                    : py::array_t<double, py::array::f_style>({p, p});
+  double weight_sum = 0.0;
+  MomentsOut out{&weight_sum, s1x.mutable_data(), s1y.mutable_data(), s2xx.mutable_data(),
+                 s2xy.mutable_data(), s2yy.mutable_data()};
+  const double* cx = data_of<double>(shift_x, "shift_x");
+  const double* cy = data_of<double>(shift_y, "shift_y");
+  {
+    py::gil_scoped_release release;
+    shifted_moments(xd, n, p, is_fortran(x), yd, k, rd, n_rows, wd, cx, cy, diagonal_only, out);
+  }
+  return py::make_tuple(weight_sum, s1x, s1y, s2xx, s2xy, s2yy);
+}
+
 template <class T>
 std::unique_ptr<GramSource<T>> full(const py::array& gram, double scale) {
   const int p = checked_int(gram.shape(0), "n_features");
@@ -56,19 +103,27 @@ std::unique_ptr<GramSource<T>> full(const py::array& gram, double scale) {
 
 template <class T>
 std::unique_ptr<GramSource<T>> dense_design(const py::array& x, const py::array& sq_norms,
-                                            double scale) {
+                                            double scale, const py::object& root_weights,
+                                            const py::object& offsets) {
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
-  return std::make_unique<DenseDesign<T>>(data_of<T>(x, "X"), n, p, is_fortran(x),
-                                            data_of<double>(sq_norms, "sq_norms"), scale);
+  if (sq_norms.size() != p) throw std::invalid_argument("sq_norms: wrong length");
+  return std::make_unique<DenseDesign<T>>(
+      data_of<T>(x, "X"), n, p, is_fortran(x), data_of<double>(sq_norms, "sq_norms"), scale,
+      optional_data(root_weights, "root_weights", n), optional_data(offsets, "offsets", p));
 }
 
 template <class T>
 std::unique_ptr<GramSource<T>> sparse_lazy(const py::array& indptr, const py::array& indices,
                                             const py::array& data, int n, int p,
-                                            const py::array& sq_norms, double scale) {
+                                            const py::array& sq_norms, double scale,
+                                            const py::object& weights, const py::object& offsets,
+                                            double weight_sum) {
+  if (sq_norms.size() != p || indptr.size() != static_cast<py::ssize_t>(p) + 1)
+    throw std::invalid_argument("sparse_lazy_gram: sq_norms / indptr of the wrong length");
   return std::make_unique<SparseLazyGram<T>>(
       data_of<std::int64_t>(indptr, "indptr"), data_of<std::int32_t>(indices, "indices"),
-      data_of<T>(data, "data"), n, p, data_of<double>(sq_norms, "sq_norms"), scale);
+      data_of<T>(data, "data"), n, p, data_of<double>(sq_norms, "sq_norms"), scale,
+      optional_data(weights, "weights", n), optional_data(offsets, "offsets", p), weight_sum);
 }
 
 template <class T>
@@ -122,21 +177,43 @@ void register_gram(py::module_& m) {
       },
       py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
   m.def(
-      "dense_design_gram",
-      [](const py::array& x, const py::array& sq_norms, double scale) {
-        return by_dtype(x, [&](auto t) { return dense_design<decltype(t)>(x, sq_norms, scale); });
+      "shifted_moments",
+      [](const py::array& x, const py::array& y, const py::object& rows,
+         const py::object& weights, const py::array& shift_x, const py::array& shift_y,
+         bool diagonal_only) {
+        return by_dtype(x, [&](auto t) {
+          return shifted_moments_py<decltype(t)>(x, y, rows, weights, shift_x, shift_y,
+                                                 diagonal_only);
+        });
       },
-      py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::keep_alive<0, 1>());
+      py::arg("X"), py::arg("Y"), py::arg("rows"), py::arg("weights"), py::arg("shift_x"),
+      py::arg("shift_y"), py::arg("diagonal_only") = false,
+      "Weighted moments of (X, Y) about a shift over a subset of rows, in float64.");
+  // The lazy sources copy weights and offsets; X (and the CSC arrays) are read in place.
+  m.def(
+      "dense_design_gram",
+      [](const py::array& x, const py::array& sq_norms, double scale,
+         const py::object& root_weights, const py::object& offsets) {
+        return by_dtype(x, [&](auto t) {
+          return dense_design<decltype(t)>(x, sq_norms, scale, root_weights, offsets);
+        });
+      },
+      py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::arg("root_weights") = py::none(),
+      py::arg("offsets") = py::none(), py::keep_alive<0, 1>());
   m.def(
       "sparse_lazy_gram",
       [](const py::array& indptr, const py::array& indices, const py::array& data, int n, int p,
-         const py::array& sq_norms, double scale) {
+         const py::array& sq_norms, double scale, const py::object& weights,
+         const py::object& offsets, double weight_sum) {
         return by_dtype(data, [&](auto t) {
-          return sparse_lazy<decltype(t)>(indptr, indices, data, n, p, sq_norms, scale);
+          return sparse_lazy<decltype(t)>(indptr, indices, data, n, p, sq_norms, scale, weights,
+                                          offsets, weight_sum);
         });
       },
       py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n_samples"),
-      py::arg("n_features"), py::arg("sq_norms"), py::arg("scale"), py::keep_alive<0, 1>(),
+      py::arg("n_features"), py::arg("sq_norms"), py::arg("scale"),
+      py::arg("weights") = py::none(), py::arg("offsets") = py::none(),
+      py::arg("weight_sum") = 0.0, py::keep_alive<0, 1>(),
       py::keep_alive<0, 2>(), py::keep_alive<0, 3>());
 }
 

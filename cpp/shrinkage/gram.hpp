@@ -202,25 +202,32 @@ class ColumnCache {
 };
 
 // Wide dense X (n < p): no Gram column is ever formed. The working-set block is
-// X_W^T X_new / n (n m flops per new feature instead of n p for a whole column) and the
-// gradient comes from the residual, q = b - X^T (X_S w_S) / n, both in double whatever X's
-// precision. Holds no solver state, so concurrent paths may share it.
+// Z_W^T Z_new / n (n m flops per new feature instead of n p for a whole column) and the
+// gradient comes from the residual, q = b - Z^T (Z_S w_S) / n, both in double whatever X's
+// precision. Z = sqrt(S) (X - 1 m^T) is the weighted, centred design of the intercept-fitted
+// problem, applied column by column (X itself is never copied); without weights and offsets
+// Z = X. Holds no solver state, so concurrent paths may share it.
 template <class T>
 class DenseDesign final : public GramSource<T> {
  public:
-  DenseDesign(const T* x, int n, int p, bool fortran_order, const double* sq_norms, double scale)
+  // root_weights (n, optional): sqrt of the row weights; offsets (p, optional): column centres.
+  DenseDesign(const T* x, int n, int p, bool fortran_order, const double* sq_norms, double scale,
+              const double* root_weights = nullptr, const double* offsets = nullptr)
       : GramSource<T>(p, scale), x_(x), n_(n), fortran_(fortran_order),
-        diag_(sq_norms, sq_norms + p) {}
+        diag_(sq_norms, sq_norms + p),
+        root_(root_weights ? std::vector<double>(root_weights, root_weights + n)
+                           : std::vector<double>()),
+        offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()) {}
 
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int) const override { return false; }
 
   void fill_block(const int* ws, int m, int first, double* H, int ldh) override {
     if (first >= m) return;
-    std::vector<double> xw(static_cast<std::size_t>(n_) * m);
-    for (int k = 0; k < m; ++k) gather_column(ws[k], xw.data() + static_cast<std::size_t>(k) * n_);
-    blas::gemm('T', 'N', m, m - first, n_, this->scale(), xw.data(), n_,
-               xw.data() + static_cast<std::size_t>(first) * n_, n_, 0.0,
+    std::vector<double> zw(static_cast<std::size_t>(n_) * m);
+    for (int k = 0; k < m; ++k) gather_column(ws[k], zw.data() + static_cast<std::size_t>(k) * n_);
+    blas::gemm('T', 'N', m, m - first, n_, this->scale(), zw.data(), n_,
+               zw.data() + static_cast<std::size_t>(first) * n_, n_, 0.0,
                H + static_cast<std::size_t>(first) * ldh, ldh);
   }
 
@@ -229,38 +236,62 @@ class DenseDesign final : public GramSource<T> {
     const int p = this->n_features();
     const std::size_t n = static_cast<std::size_t>(n_);
     std::vector<double> fit(n * n_tasks, 0.0), col(n);
-    for (int j : support) {  // fit = X_S w_S, one column of X at a time
+    for (int j : support) {  // fit = Z_S w_S, one column at a time
       gather_column(j, col.data());
       for (int t = 0; t < n_tasks; ++t)
         axpy_sub(n_, -w[static_cast<std::size_t>(t) * p + j], col.data(), fit.data() + t * n);
     }
-    cross_product(x_, n_, p, fortran_, fit.data(), n_tasks, q);  // q = X^T fit
-    for (std::size_t i = 0; i < static_cast<std::size_t>(p) * n_tasks; ++i)
-      q[i] = b[i] - this->scale() * q[i];
+    // Z^T v = X^T (sqrt(s) v) - m (sqrt(s)^T v)
+    std::vector<double> fit_sum(n_tasks, 0.0);
+    for (int t = 0; t < n_tasks; ++t) {
+      double* f = fit.data() + t * n;
+      if (!root_.empty())
+        for (std::size_t i = 0; i < n; ++i) f[i] *= root_[i];
+      if (!offset_.empty())
+        for (std::size_t i = 0; i < n; ++i) fit_sum[t] += f[i];
+    }
+    cross_product(x_, n_, p, fortran_, fit.data(), n_tasks, q);
+    for (int t = 0; t < n_tasks; ++t)
+      for (int j = 0; j < p; ++j) {
+        const std::size_t i = static_cast<std::size_t>(t) * p + j;
+        const double centred = offset_.empty() ? q[i] : q[i] - offset_[j] * fit_sum[t];
+        q[i] = b[i] - this->scale() * centred;
+      }
   }
 
  private:
   void gather_column(int j, double* out) const {
     const std::size_t p = static_cast<std::size_t>(this->n_features());
-    for (int i = 0; i < n_; ++i)
-      out[i] = fortran_ ? x_[static_cast<std::size_t>(j) * n_ + i] : x_[i * p + j];
+    const double shift = offset_.empty() ? 0.0 : offset_[j];
+    for (int i = 0; i < n_; ++i) {
+      const double v = fortran_ ? x_[static_cast<std::size_t>(j) * n_ + i] : x_[i * p + j];
+      out[i] = root_.empty() ? v - shift : root_[i] * (v - shift);
+    }
   }
 
   const T* x_;
   int n_;
   bool fortran_;
   std::vector<double> diag_;
+  std::vector<double> root_;
+  std::vector<double> offset_;
 };
 
 // Columns of X^T X for CSC X: each batch of columns is scattered into a dense n x B block once,
-// then every column of X is dotted against it; X is never densified.
+// then every column of X is dotted against it; X is never densified. With row weights s and
+// column centres m (the intercept-fitted, weighted problem) the columns are those of
+// (X - 1 m^T)^T S (X - 1 m^T) = X^T S X - W m m^T, W = sum s, so X stays sparse.
 template <class T>
 class SparseLazyGram final : public GramColumns<T> {
  public:
   SparseLazyGram(const std::int64_t* indptr, const std::int32_t* indices, const T* data, int n,
-                 int p, const double* sq_norms, double scale)
+                 int p, const double* sq_norms, double scale, const double* weights = nullptr,
+                 const double* offsets = nullptr, double weight_sum = 0.0)
       : GramColumns<T>(p, scale), indptr_(indptr), indices_(indices), data_(data), n_(n),
-        diag_(sq_norms, sq_norms + p), cache_(p) {}
+        diag_(sq_norms, sq_norms + p),
+        weight_(weights ? std::vector<double>(weights, weights + n) : std::vector<double>()),
+        offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()),
+        weight_sum_(weight_sum), cache_(p) {}
 
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int j) const override { return cache_.has(j); }
@@ -279,8 +310,10 @@ class SparseLazyGram final : public GramColumns<T> {
       dense_.assign(static_cast<std::size_t>(n_) * b, T(0));  // row-major n x b
       for (int r = 0; r < b; ++r) {
         const int j = missing[run.first + r];
-        for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e)
-          dense_[static_cast<std::size_t>(indices_[e]) * b + r] = data_[e];
+        for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) {
+          const double s = weight_.empty() ? 1.0 : weight_[indices_[e]];
+          dense_[static_cast<std::size_t>(indices_[e]) * b + r] = T(s * data_[e]);
+        }
       }
       std::vector<double> acc(static_cast<std::size_t>(b));
       for (int k = 0; k < p; ++k) {
@@ -290,6 +323,9 @@ class SparseLazyGram final : public GramColumns<T> {
           const T* row = dense_.data() + static_cast<std::size_t>(indices_[e]) * b;
           for (int r = 0; r < b; ++r) acc[r] += v * row[r];
         }
+        if (!offset_.empty())
+          for (int r = 0; r < b; ++r)
+            acc[r] -= weight_sum_ * offset_[k] * offset_[missing[run.first + r]];
         for (int r = 0; r < b; ++r) run.dest[static_cast<std::size_t>(r) * p + k] = T(acc[r]);
       }
       cache_.publish(missing.data(), run);
@@ -302,6 +338,9 @@ class SparseLazyGram final : public GramColumns<T> {
   const T* data_;
   int n_;
   std::vector<double> diag_;
+  std::vector<double> weight_;
+  std::vector<double> offset_;
+  double weight_sum_;
   ColumnCache<T> cache_;
   std::vector<T> dense_;
   std::mutex mutex_;

@@ -7,6 +7,7 @@ covariance-update coordinate descent that stops on a duality-gap certificate.
 
 from . import _blas_bridge, _core
 from ._exceptions import ConvergenceWarning
+from ._gramstats import GramStats
 from ._path import enet_path, lasso_path, multi_target_path
 from ._ridge import ridge_path, ridge_regression
 
@@ -14,6 +15,6 @@ _core.install_blas(_blas_bridge.blas_table_capsule())
 
 __version__ = "0.1.0"
 __all__ = [
-    "ConvergenceWarning", "__version__", "enet_path", "lasso_path", "multi_target_path",
+    "ConvergenceWarning", "GramStats", "__version__", "enet_path", "lasso_path", "multi_target_path",
     "ridge_path", "ridge_regression",
 ]

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from . import _core
 from . import _statistics as statistics
 from ._exceptions import ConvergenceWarning
+from ._gramstats import GramStats
 from ._validation import (
     check_finite_statistics,
     check_gram,
@@ -66,10 +67,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
 
     Parameters
     ----------
-    X : array-like or sparse matrix of shape (n_samples, n_features)
+    X : array-like or sparse matrix of shape (n_samples, n_features), or GramStats
         Training data, float64 or float32 (kept). Dense X is read in place in C or Fortran
         order; it is never modified, so ``copy_X`` makes no copy. Sparse X is used as CSC.
-    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        A :class:`GramStats` (with ``y=None``) gives the path of its centred, weighted
+        problem (the intercept-fitted model, weights rescaled to sum n as in scikit-learn's
+        estimators), computed from the statistics alone.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets), or None with GramStats
     l1_ratio : float in [0, 1], default=0.5
     eps : float, default=1e-3
         ``alpha_min / alpha_max`` of the automatic grid.
@@ -224,18 +228,24 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
 
     alphas = _resolve_alphas_argument(alphas, n_alphas)
     check_params(l1_ratio, eps, alphas)
-    X = check_X(X) if check_input else X
-    n_samples, n_features = X.shape
-    y = check_y(y, n_samples, X.dtype)
-    multi_output = y.ndim == 2
+    problem = _Problem()
+    if isinstance(X, GramStats):
+        n_features, multi_output, dtype = _source_from_stats(problem, X, y, precompute, Xy)
+        n_samples = X.weight_sum  # the solver's scaling: weights rescaled to sum n
+    else:
+        X = check_X(X) if check_input else X
+        n_samples, n_features = X.shape
+        dtype = X.dtype
+        y = check_y(y, n_samples, X.dtype)
+        multi_output = y.ndim == 2
+        Y = y.reshape(n_samples, -1)
+        problem.gram, problem.xy = _gram_source(X, Y, precompute, Xy, check_input)
+        problem.yy_per_target = np.einsum("ij,ij->j", Y, Y, dtype=np.float64)
     if multitask and multi_output and positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim == 2).")
-    Y = y.reshape(n_samples, -1)
-
-    problem = _Problem()
-    problem.gram, xy_raw = _gram_source(X, Y, precompute, Xy, check_input)
+    xy_raw = problem.xy
     problem.xy = np.asfortranarray(xy_raw, dtype=np.float64) / n_samples
-    problem.yy_per_target = np.einsum("ij,ij->j", Y, Y, dtype=np.float64) / n_samples
+    problem.yy_per_target = problem.yy_per_target / n_samples
     problem.yy = float(problem.yy_per_target.sum())
     problem.given_alphas = alphas
     if isinstance(alphas, (int, np.integer)):
@@ -247,7 +257,7 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
     problem.coef_init = None
     if coef_init is not None:
         w0 = np.asarray(coef_init, dtype=np.float64)
-        expected = (Y.shape[1], n_features) if multi_output else (n_features,)
+        expected = (xy_raw.shape[1], n_features) if multi_output else (n_features,)
         if w0.shape != expected:
             raise ValueError(f"coef_init has shape {w0.shape}, expected {expected}.")
         problem.coef_init = np.asfortranarray(w0.reshape(-1, n_features).T)
@@ -256,12 +266,27 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
         "max_iter": int(max_iter), "screening": bool(params.get("do_screening", True)),
         "random_order": selection == "random",
         "seed": _seed(params.get("random_state")) if selection == "random" else 0,
-        "float32_output": X.dtype == np.float32,
+        "float32_output": dtype == np.float32,
     }
     problem.tol = tol
-    problem.dtype = X.dtype
+    problem.dtype = dtype
     problem.multi_output = multi_output
     return problem
+
+
+def _source_from_stats(problem, stats, y, precompute, Xy):
+    """The centred (intercept-fitted) problem of ``stats``; returns (p, multi_output, dtype)."""
+    if y is not None:
+        raise ValueError("With GramStats as X, y must be None (the statistics carry it).")
+    if Xy is not None or not (isinstance(precompute, str) and precompute == "auto"):
+        raise ValueError("precompute and Xy cannot be given with GramStats (it holds both).")
+    if stats.weight_sum <= 0:
+        raise ValueError(f"{stats!r} holds no data (weight_sum is 0).")
+    check_finite_statistics(np.diag(stats.gram), "GramStats")
+    problem.gram = _core.full_gram(np.ascontiguousarray(stats.gram), 1.0 / stats.weight_sum)
+    problem.xy = stats.xy.reshape(stats.n_features, -1)
+    problem.yy_per_target = np.atleast_1d(stats.yy).astype(np.float64)
+    return stats.n_features, stats.n_targets is not None, np.dtype(np.float64)
 
 
 def _resolve_alphas_argument(alphas, n_alphas):
@@ -283,7 +308,7 @@ def _resolve_alphas_argument(alphas, n_alphas):
 
 
 def _gram_source(X, Y, precompute, Xy, check_input):
-    """The Gram source for the solver and the raw X^T Y (p x n_targets)."""
+    """The Gram source for the solver and the raw X^T Y (p x n_targets, float64)."""
     n_samples, n_features = X.shape
     scale = 1.0 / n_samples
     if Xy is not None:
@@ -308,9 +333,9 @@ def _gram_source(X, Y, precompute, Xy, check_input):
             _spot_check_gram(X, gram)
         check_finite_statistics(np.diag(gram), "Gram")
         xy = Xy if Xy is not None else statistics.cross(X, Y)
-        return _core.full_gram(gram, scale), np.asarray(xy)
+        return _core.full_gram(gram, scale), np.asarray(xy, dtype=np.float64)
 
-    xy = Xy if Xy is not None else statistics.cross(X, Y)
+    xy = np.asarray(Xy if Xy is not None else statistics.cross(X, Y), dtype=np.float64)
     if full:
         return _core.full_gram(statistics.gram(X), scale), xy
     if sp.issparse(X):

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from . import _core
 from . import _statistics as statistics
+from ._gramstats import GramStats
 from ._validation import check_gram, check_X, check_y
 
 
@@ -21,8 +22,11 @@ def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_i
 
     Parameters
     ----------
-    X : array-like or sparse matrix of shape (n_samples, n_features), or None
-        None when the statistics are given (``precompute`` and ``Xy``).
+    X : array-like or sparse matrix of shape (n_samples, n_features), GramStats, or None
+        None when the statistics are given (``precompute`` and ``Xy``). A
+        :class:`GramStats` (with ``y=None``) gives the ridge of its centred, weighted
+        problem (the intercept-fitted model; weights enter as given, as in scikit-learn's
+        ``Ridge``).
     y : array-like of shape (n_samples,) or (n_samples, n_targets), or None
     alphas : array-like of shape (n_alphas,)
         Non-negative regularisation strengths, in the order given.
@@ -54,6 +58,10 @@ def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_i
     alphas = _check_alphas(alphas)
     if solver not in ("auto", "primal", "dual"):
         raise ValueError(f"solver must be 'auto', 'primal' or 'dual', got {solver!r}.")
+    if isinstance(X, GramStats):
+        if y is not None or precompute is not None or Xy is not None:
+            raise ValueError("With GramStats as X, y, precompute and Xy must be None.")
+        return _ridge_from_statistics(None, None, alphas, X.gram, X.xy, False)
     if precompute is not None:
         return _ridge_from_statistics(X, y, alphas, precompute, Xy, check_input)
     if X is None or y is None:

@@ -1,0 +1,295 @@
+"""``GramStats``: the mergeable sufficient statistics of a (weighted, intercept-fitted) linear model."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _core
+from ._validation import check_finite_statistics, check_X, check_y
+
+_FIELDS = ("n_samples", "weight_sum", "x_mean", "y_mean", "gram", "xy", "yy")
+
+
+class GramStats:
+    """Sufficient statistics of (X, y) for the intercept-fitted, weighted least-squares family.
+
+    With row weights ``w`` (all ones by default) and weighted means ``x_mean``, ``y_mean``:
+
+    - ``n_samples``: number of rows; ``weight_sum``: sum of the weights W,
+    - ``gram`` = (X - x_mean)^T diag(w) (X - x_mean), a p x p co-moment (not divided by W),
+    - ``xy`` = (X - x_mean)^T diag(w) (y - y_mean), shape (p,) or (p, n_targets),
+    - ``yy`` = sum w (y - y_mean)^2, a float or one per target.
+
+    A Lasso / ElasticNet / Ridge path with an intercept needs nothing else: pass a ``GramStats``
+    as X (with y=None) to :func:`lasso_path`, :func:`enet_path`, :func:`ridge_path` or an
+    estimator's ``fit``. Statistics of disjoint row sets merge with ``+`` and un-merge with
+    ``-`` by the pairwise update of means and co-moments (Chan, Golub & LeVeque), which stays
+    accurate when the means dwarf the spread. Everything is float64, whatever the data's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 3)) + 1e6; y = X @ [1.0, 0.0, -1.0]
+    >>> whole = shrinkage.GramStats.from_arrays(X, y)
+    >>> parts = shrinkage.GramStats.from_arrays(X[:40], y[:40]) + shrinkage.GramStats.from_arrays(X[40:], y[40:])
+    >>> bool(np.allclose(parts.gram, whole.gram, rtol=1e-12, atol=0))
+    True
+    >>> (whole - shrinkage.GramStats.from_arrays(X[:40], y[:40])).n_samples
+    60
+    """
+
+    __slots__ = _FIELDS
+
+    def __init__(self, n_samples, weight_sum, x_mean, y_mean, gram, xy, yy):
+        self.n_samples = int(n_samples)
+        self.weight_sum = float(weight_sum)
+        self.x_mean = np.asarray(x_mean, dtype=np.float64)
+        self.y_mean = np.asarray(y_mean, dtype=np.float64)
+        self.gram = np.asarray(gram, dtype=np.float64)
+        self.xy = np.asarray(xy, dtype=np.float64)
+        self.yy = np.asarray(yy, dtype=np.float64)
+        p = self.x_mean.shape[0] if self.x_mean.ndim == 1 else -1
+        k = () if self.y_mean.ndim == 0 else self.y_mean.shape
+        if (p < 1 or self.gram.shape != (p, p) or self.xy.shape != (p, *k)
+                or self.yy.shape != k or len(k) > 1):
+            raise ValueError(
+                "GramStats: inconsistent shapes: x_mean (p,), gram (p, p), y_mean () or (k,), "
+                f"xy (p,) or (p, k), yy () or (k,); got x_mean {self.x_mean.shape}, gram "
+                f"{self.gram.shape}, y_mean {self.y_mean.shape}, xy {self.xy.shape}, yy "
+                f"{self.yy.shape}."
+            )
+        if self.n_samples < 0 or not self.weight_sum >= 0:
+            raise ValueError("GramStats: n_samples and weight_sum must be non-negative.")
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def from_arrays(cls, X, y, sample_weight=None):
+        """Statistics of one block of rows (dense or sparse X, 1-D or 2-D y).
+
+        Dense X goes through the C++ kernel in row blocks (BLAS syrk about the weighted mean,
+        no copy of X); sparse X through sparse products, X^T W X - W m m^T (exact for
+        centred-ish data; the subtraction loses digits when means are large against the
+        spread, so center such sparse data or use dense blocks).
+        """
+        X = check_X(X)
+        n, p = X.shape
+        y = check_y(y, n, np.float64)
+        Y = np.asfortranarray(y.reshape(n, -1), dtype=np.float64)
+        w = check_sample_weight(sample_weight, n)
+        if sp.issparse(X):
+            weight_sum, x_mean, y_mean, gram, xy, yy = _sparse_moments(X, Y, w)
+        else:
+            weight_sum, x_mean, y_mean, gram, xy, yy = centred_moments(X, Y, w)
+        return cls._from_2d(n, weight_sum, x_mean, y_mean, gram, xy, yy, y.ndim == 2)
+
+    @classmethod
+    def from_chunks(cls, chunks, *, progress=False, total=None):
+        """Merge the statistics of an iterable of ``(X, y)`` or ``(X, y, sample_weight)`` blocks.
+
+        Blocks are merged pairwise as a binary tree (a stack of O(log n_blocks) partial sums),
+        so rounding grows like log(n_blocks), not n_blocks. Peak memory: one block plus a few
+        p x p matrices. ``progress=True`` shows a tqdm progress bar (if tqdm is installed) of
+        ``total`` blocks.
+        """
+        stack = []  # (level, stats): a binary counter of partial sums
+        for chunk in _with_progress(chunks, progress, total):
+            if not isinstance(chunk, (tuple, list)) or len(chunk) not in (2, 3):
+                raise ValueError("from_chunks expects (X, y) or (X, y, sample_weight) blocks.")
+            item = (0, cls.from_arrays(*chunk))
+            while stack and stack[-1][0] == item[0]:
+                level, left = stack.pop()
+                item = (level + 1, left + item[1])
+            stack.append(item)
+        if not stack:
+            raise ValueError("from_chunks got no blocks.")
+        result = stack.pop()[1]
+        while stack:
+            result = stack.pop()[1] + result
+        return result
+
+    @classmethod
+    def _from_2d(cls, n, weight_sum, x_mean, y_mean, gram, xy, yy, multi_target):
+        if multi_target:
+            return cls(n, weight_sum, x_mean, y_mean, gram, xy, yy)
+        return cls(n, weight_sum, x_mean, y_mean[0], gram, xy[:, 0], yy[0])
+
+    # -- shape ----------------------------------------------------------------------------------
+    @property
+    def n_features(self):
+        return self.x_mean.shape[0]
+
+    @property
+    def n_targets(self):
+        """None for statistics of a 1-D y, else the number of columns of y."""
+        return None if self.y_mean.ndim == 0 else self.y_mean.shape[0]
+
+    def __repr__(self):
+        targets = "" if self.n_targets is None else f", n_targets={self.n_targets}"
+        return (f"GramStats(n_samples={self.n_samples}, n_features={self.n_features}"
+                f"{targets}, weight_sum={self.weight_sum:g})")
+
+    # -- merging -----------------------------------------------------------------------------
+    def _check_compatible(self, other):
+        if not isinstance(other, GramStats):
+            return False
+        if other.n_features != self.n_features or other.n_targets != self.n_targets:
+            raise ValueError(f"Cannot combine {self!r} with {other!r}: shapes differ.")
+        return True
+
+    def __add__(self, other):
+        if not self._check_compatible(other):
+            return NotImplemented
+        if other.weight_sum == 0:
+            return self._with(n_samples=self.n_samples + other.n_samples)
+        if self.weight_sum == 0:
+            return other._with(n_samples=self.n_samples + other.n_samples)
+        W = self.weight_sum + other.weight_sum
+        dx = other.x_mean - self.x_mean
+        dy = other.y_mean - self.y_mean
+        f = self.weight_sum * other.weight_sum / W
+        share = other.weight_sum / W
+        return GramStats(
+            self.n_samples + other.n_samples, W,
+            self.x_mean + dx * share, self.y_mean + dy * share,
+            self.gram + other.gram + f * np.outer(dx, dx),
+            self.xy + other.xy + f * np.multiply.outer(dx, dy),
+            self.yy + other.yy + f * dy * dy,
+        )
+
+    def __sub__(self, other):
+        """The statistics of the rows of ``self`` that are not in ``other`` (a subset of them)."""
+        if not self._check_compatible(other):
+            return NotImplemented
+        n = self.n_samples - other.n_samples
+        W = self.weight_sum - other.weight_sum
+        if n < 0 or W < -1e-12 * self.weight_sum:
+            raise ValueError(f"Cannot subtract {other!r} from {self!r}: it holds more data.")
+        if other.weight_sum == 0:
+            return self._with(n_samples=n)
+        if W <= 1e-12 * self.weight_sum:  # nothing (of positive weight) left
+            return GramStats(n, 0.0, np.zeros_like(self.x_mean), np.zeros_like(self.y_mean),
+                             np.zeros_like(self.gram), np.zeros_like(self.xy),
+                             np.zeros_like(self.yy))
+        # rest mean m_r = m + (m - m_o) W_o / W_r; the pairwise term uses d = m_r - m_o.
+        gx = self.x_mean - other.x_mean
+        gy = self.y_mean - other.y_mean
+        x_mean = self.x_mean + gx * (other.weight_sum / W)
+        y_mean = self.y_mean + gy * (other.weight_sum / W)
+        dx = gx * (self.weight_sum / W)
+        dy = gy * (self.weight_sum / W)
+        f = other.weight_sum * W / self.weight_sum
+        return GramStats(
+            n, W, x_mean, y_mean,
+            self.gram - other.gram - f * np.outer(dx, dx),
+            self.xy - other.xy - f * np.multiply.outer(dx, dy),
+            self.yy - other.yy - f * dy * dy,
+        )
+
+    def _with(self, **changes):
+        values = {name: changes.get(name, getattr(self, name)) for name in _FIELDS}
+        return GramStats(**values)
+
+    # -- serialisation -----------------------------------------------------------------------
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def __setstate__(self, state):
+        GramStats.__init__(self, **state)
+
+    def save(self, file):
+        """Write to an ``.npz`` file (``np.savez``); read back with :meth:`load`."""
+        np.savez(file, **self.__getstate__())
+
+    @classmethod
+    def load(cls, file):
+        with np.load(file, allow_pickle=False) as data:
+            missing = set(_FIELDS) - set(data.files)
+            if missing:
+                raise ValueError(f"{file!r} is not a saved GramStats: missing {sorted(missing)}.")
+            return cls(**{name: data[name] for name in _FIELDS})
+
+    # -- what the solvers read ----------------------------------------------------------------
+    def uncentred(self):
+        """(X^T W X, X^T W y, y^T W y): the moments about zero (the no-intercept problem)."""
+        W = self.weight_sum
+        return (self.gram + W * np.outer(self.x_mean, self.x_mean),
+                self.xy + W * np.multiply.outer(self.x_mean, self.y_mean),
+                self.yy + W * self.y_mean**2)
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """None, a scalar or one finite non-negative weight per sample; returns float64 or None."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight has shape {w.shape}, expected ({n_samples},) (one per sample)."
+        )
+    if not np.isfinite(w).all():
+        raise ValueError("sample_weight contains NaN or infinity.")
+    if (w < 0).any():
+        raise ValueError("sample_weight must be non-negative.")
+    return np.ascontiguousarray(w)
+
+
+def centred_moments(X, Y, w, rows=None, diagonal_only=False):
+    """(W, x_mean, y_mean, gram, xy, yy) of dense X's rows (all, or ``rows``) about their
+    weighted mean. Two passes: a mean estimate, then the kernel's shifted moments with the
+    first-order correction, so the co-moments carry no cancellation."""
+    sub_X = X if rows is None else X[rows[: min(len(rows), 4096)]]
+    sub_Y = Y if rows is None else Y[rows[: min(len(rows), 4096)]]
+    sub_w = None if w is None else (w if rows is None else w[rows[: min(len(rows), 4096)]])
+    shift_x = _mean_estimate(sub_X, sub_w)
+    shift_y = _mean_estimate(sub_Y, sub_w)
+    W, s1x, s1y, s2xx, s2xy, s2yy = _core.shifted_moments(
+        X, Y, None if rows is None else np.ascontiguousarray(rows, dtype=np.int64), w,
+        shift_x, shift_y, diagonal_only)
+    if W == 0:
+        raise ValueError("The weights of the rows sum to zero.")
+    dx, dy = s1x / W, s1y / W
+    s2xx = s2xx.ravel() if diagonal_only else s2xx
+    gram = s2xx - W * (dx * dx if diagonal_only else np.outer(dx, dx))
+    check_finite_statistics(np.diag(gram) if not diagonal_only else gram)
+    return (W, shift_x + dx, shift_y + dy, gram, s2xy - W * np.outer(dx, dy), s2yy - W * dy * dy)
+
+
+def _mean_estimate(A, w):
+    """A close shift for the moments kernel (its exact mean comes from the kernel's first-order
+    sums); non-finite data are left for the kernel's output check."""
+    with np.errstate(all="ignore"):
+        if w is None or w.sum() <= 0:
+            return np.ascontiguousarray(np.mean(A, axis=0, dtype=np.float64))
+        return np.ascontiguousarray(np.average(A, axis=0, weights=w).astype(np.float64))
+
+
+def _sparse_moments(X, Y, w):
+    W = float(X.shape[0]) if w is None else float(w.sum())
+    if W == 0:
+        raise ValueError("The weights of the rows sum to zero.")
+    XW = X if w is None else sp.diags(w) @ X
+    x_mean = np.asarray(XW.sum(axis=0), dtype=np.float64).ravel() / W
+    WY = Y if w is None else Y * w[:, None]
+    y_mean = WY.sum(axis=0) / W
+    gram = (X.T @ XW).toarray().astype(np.float64) - W * np.outer(x_mean, x_mean)
+    check_finite_statistics(np.diag(gram))
+    Yc = Y - y_mean
+    xy = np.asarray(XW.T @ Yc, dtype=np.float64)  # sum of w (y - ybar) is zero: no x_mean term
+    yy = np.einsum("ij,ij->j", Yc, Yc if w is None else Yc * w[:, None])
+    return W, x_mean, y_mean, gram, xy, yy
+
+
+def _with_progress(iterable, progress, total):
+    if not progress:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # optional: no bar without tqdm
+        return iterable
+    return tqdm(iterable, total=total, unit="block")
