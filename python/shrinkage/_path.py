@@ -11,8 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
-from . import _core
-from . import _statistics as statistics
+from . import _core, _design
 from ._exceptions import ConvergenceWarning
 from ._gramstats import GramStats
 from ._validation import (
@@ -29,8 +28,6 @@ _PARAMS = frozenset(
     {"tol", "max_iter", "random_state", "selection", "sample_weight", "X_offset", "X_scale",
      "do_screening"}
 )
-# 'auto' computes the full p x p Gram when n_samples >= n_features and it takes at most this.
-_FULL_GRAM_MAX_BYTES = 2 << 30
 _TINY_ALPHA = np.finfo(float).resolution  # scikit-learn's floor for a degenerate grid
 
 
@@ -124,14 +121,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     """
     problem = _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init,
                        positive, check_input, params)
-    coefs, gaps, n_iters, converged = _core.enet_path(
-        problem.gram, problem.xy, problem.yy, problem.alphas, problem.coef_init,
-        progress=_progress(verbose, len(problem.alphas)) if verbose else None,
-        **problem.solver_options)
-    if not converged.all():
-        _warn_not_converged(problem.alphas, gaps, converged, problem.tol * problem.yy,
-                            problem.dtype)
-    coefs = coefs.astype(problem.dtype, copy=False)
+    coefs, gaps, n_iters = solve(problem, verbose)
     coefs = coefs if problem.multi_output else coefs[0]
     alphas = problem.alphas
     if isinstance(problem.given_alphas, list) and len(problem.given_alphas) == 1:
@@ -201,6 +191,20 @@ def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="a
     return problem.alphas, coefs, gaps
 
 
+def solve(problem, verbose=False, progress=None):
+    """Runs the C++ path; coefs (n_tasks, p, n_alphas) in the data's dtype, gaps, n_iters.
+    Warns (ConvergenceWarning, with the gap reached) where the tolerance was not met."""
+    if progress is None and verbose:
+        progress = _progress(verbose, len(problem.alphas))
+    coefs, gaps, n_iters, converged = _core.enet_path(
+        problem.gram, problem.xy, problem.yy, problem.alphas, problem.coef_init,
+        progress=progress, **problem.solver_options)
+    if not converged.all():
+        _warn_not_converged(problem.alphas, gaps, converged, problem.tol * problem.yy,
+                            problem.dtype)
+    return coefs.astype(problem.dtype, copy=False), gaps, n_iters
+
+
 class _Problem:
     """Validated inputs, the Gram source and the solver options of one path computation."""
 
@@ -222,34 +226,36 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
     tol = params.get("tol", 1e-4)
     max_iter = params.get("max_iter", 1000)
     check_tol_max_iter(tol, max_iter)
-    selection = params.get("selection", "cyclic")
-    if selection not in ("cyclic", "random"):
-        raise ValueError(f"selection should be 'cyclic' or 'random', got {selection!r}.")
 
     alphas = _resolve_alphas_argument(alphas, n_alphas)
     check_params(l1_ratio, eps, alphas)
-    problem = _Problem()
     if isinstance(X, GramStats):
-        n_features, multi_output, dtype = _source_from_stats(problem, X, y, precompute, Xy)
-        n_samples = X.weight_sum  # the solver's scaling: weights rescaled to sum n
+        if y is not None:
+            raise ValueError("With GramStats as X, y must be None (the statistics carry it).")
+        if Xy is not None or not (isinstance(precompute, str) and precompute == "auto"):
+            raise ValueError("precompute and Xy cannot be given with GramStats (it holds both).")
+        design = _design.from_statistics(X)
     else:
-        X = check_X(X) if check_input else X
-        n_samples, n_features = X.shape
-        dtype = X.dtype
-        y = check_y(y, n_samples, X.dtype)
-        multi_output = y.ndim == 2
-        Y = y.reshape(n_samples, -1)
-        problem.gram, problem.xy = _gram_source(X, Y, precompute, Xy, check_input)
-        problem.yy_per_target = np.einsum("ij,ij->j", Y, Y, dtype=np.float64)
+        design = _design.from_data(X, y, precompute=precompute, Xy=Xy, check_input=check_input)
+    return _problem(design, l1_ratio, eps, alphas, coef_init, positive, tol, max_iter, params,
+                    multitask)
+
+
+def _problem(design, l1_ratio, eps, alphas, coef_init, positive, tol, max_iter, params,
+             multitask=True):
+    """Solver inputs for a design: scaled statistics, the alpha grid and the options."""
+    n_features, multi_output = design.n_features, design.multi_output
     if multitask and multi_output and positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim == 2).")
-    xy_raw = problem.xy
-    problem.xy = np.asfortranarray(xy_raw, dtype=np.float64) / n_samples
-    problem.yy_per_target = problem.yy_per_target / n_samples
+    problem = _Problem()
+    problem.gram = design.source
+    xy_raw = design.xy
+    problem.xy = design.xy / design.weight_sum
+    problem.yy_per_target = design.yy / design.weight_sum
     problem.yy = float(problem.yy_per_target.sum())
     problem.given_alphas = alphas
     if isinstance(alphas, (int, np.integer)):
-        problem.alphas = _alpha_grid(xy_raw, n_samples, l1_ratio, eps, alphas, positive,
+        problem.alphas = _alpha_grid(xy_raw, design.weight_sum, l1_ratio, eps, alphas, positive,
                                      multitask)
     else:
         problem.alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
@@ -261,32 +267,20 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
         if w0.shape != expected:
             raise ValueError(f"coef_init has shape {w0.shape}, expected {expected}.")
         problem.coef_init = np.asfortranarray(w0.reshape(-1, n_features).T)
+    selection = params.get("selection", "cyclic")
+    if selection not in ("cyclic", "random"):
+        raise ValueError(f"selection should be 'cyclic' or 'random', got {selection!r}.")
     problem.solver_options = {
         "l1_ratio": float(l1_ratio), "positive": bool(positive), "tol": float(tol),
         "max_iter": int(max_iter), "screening": bool(params.get("do_screening", True)),
         "random_order": selection == "random",
         "seed": _seed(params.get("random_state")) if selection == "random" else 0,
-        "float32_output": dtype == np.float32,
+        "float32_output": design.dtype == np.float32,
     }
     problem.tol = tol
-    problem.dtype = dtype
+    problem.dtype = design.dtype
     problem.multi_output = multi_output
     return problem
-
-
-def _source_from_stats(problem, stats, y, precompute, Xy):
-    """The centred (intercept-fitted) problem of ``stats``; returns (p, multi_output, dtype)."""
-    if y is not None:
-        raise ValueError("With GramStats as X, y must be None (the statistics carry it).")
-    if Xy is not None or not (isinstance(precompute, str) and precompute == "auto"):
-        raise ValueError("precompute and Xy cannot be given with GramStats (it holds both).")
-    if stats.weight_sum <= 0:
-        raise ValueError(f"{stats!r} holds no data (weight_sum is 0).")
-    check_finite_statistics(np.diag(stats.gram), "GramStats")
-    problem.gram = _core.full_gram(np.ascontiguousarray(stats.gram), 1.0 / stats.weight_sum)
-    problem.xy = stats.xy.reshape(stats.n_features, -1)
-    problem.yy_per_target = np.atleast_1d(stats.yy).astype(np.float64)
-    return stats.n_features, stats.n_targets is not None, np.dtype(np.float64)
 
 
 def _resolve_alphas_argument(alphas, n_alphas):
@@ -305,66 +299,6 @@ def _resolve_alphas_argument(alphas, n_alphas):
                       "the default value will be set to 100.", FutureWarning, stacklevel=3)
         return 100
     return alphas
-
-
-def _gram_source(X, Y, precompute, Xy, check_input):
-    """The Gram source for the solver and the raw X^T Y (p x n_targets, float64)."""
-    n_samples, n_features = X.shape
-    scale = 1.0 / n_samples
-    if Xy is not None:
-        Xy = np.asarray(Xy, dtype=np.float64).reshape(n_features, -1)
-        if Xy.shape[1] != Y.shape[1]:
-            raise ValueError(f"Xy has shape {Xy.shape}, expected ({n_features}, {Y.shape[1]}).")
-        if not np.isfinite(Xy).all():
-            raise ValueError("Xy contains NaN or infinity.")
-
-    if sp.issparse(X) and X.dtype == np.float32:
-        X = X.astype(np.float64)  # statistics in double; the data array is nnz long
-    if isinstance(precompute, str):
-        if precompute != "auto":
-            raise ValueError(f"precompute must be 'auto', a bool or an array, got {precompute!r}.")
-        itemsize = np.dtype(X.dtype).itemsize
-        full = n_samples >= n_features and n_features**2 * itemsize <= _FULL_GRAM_MAX_BYTES
-    elif isinstance(precompute, (bool, np.bool_)):
-        full = bool(precompute)
-    else:
-        gram = check_gram(precompute, n_features, np.float64)
-        if check_input:
-            _spot_check_gram(X, gram)
-        check_finite_statistics(np.diag(gram), "Gram")
-        xy = Xy if Xy is not None else statistics.cross(X, Y)
-        return _core.full_gram(gram, scale), np.asarray(xy, dtype=np.float64)
-
-    xy = np.asarray(Xy if Xy is not None else statistics.cross(X, Y), dtype=np.float64)
-    if full:
-        return _core.full_gram(statistics.gram(X), scale), xy
-    if sp.issparse(X):
-        sq_norms = np.asarray(X.power(2).sum(axis=0), dtype=np.float64).ravel()
-        check_finite_statistics(sq_norms)
-        source = _core.sparse_lazy_gram(
-            X.indptr.astype(np.int64), X.indices.astype(np.int32, copy=False), X.data,
-            n_samples, n_features, sq_norms, scale)
-        return source, xy
-    sq_norms = np.einsum("ij,ij->j", X, X, dtype=np.float64)
-    check_finite_statistics(sq_norms)
-    return _core.dense_design_gram(X, sq_norms, scale), xy
-
-
-def _spot_check_gram(X, gram):
-    """scikit-learn's check that a user Gram belongs to X: one entry, recomputed."""
-    p = gram.shape[0]
-    i, j = p // 2, min(p // 2 + 1, p - 1)
-    xi = X[:, [i]].toarray().ravel() if sp.issparse(X) else X[:, i]
-    xj = X[:, [j]].toarray().ravel() if sp.issparse(X) else X[:, j]
-    expected = float(np.dot(xi.astype(np.float64), xj.astype(np.float64)))
-    rtol = 1e-4 if X.dtype == np.float32 else 1e-7
-    if not np.isclose(expected, gram[i, j], rtol=rtol, atol=1e-5):
-        raise ValueError(
-            "Gram matrix passed in via 'precompute' parameter did not pass validation when a "
-            f"single element was checked - please check that it was computed properly. For "
-            f"element ({i},{j}) we computed {expected} but the user-supplied value was "
-            f"{gram[i, j]}."
-        )
 
 
 def _alpha_grid(xy_raw, n_samples, l1_ratio, eps, n_alphas, positive, multitask=True):
