@@ -163,32 +163,44 @@ def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="a
         raise ValueError(f"Y must be 2-D (n_samples, n_targets), got shape {Y.shape}.")
     problem = _prepare(X, Y, l1_ratio, eps, "deprecated", alphas, precompute, Xy, None,
                        positive, True, params, multitask=False)
+    coefs, gaps, n_iters = solve_targets(problem, n_jobs=n_jobs)
+    if return_n_iter:
+        return problem.alphas, coefs, gaps, n_iters
+    return problem.alphas, coefs, gaps
+
+
+def solve_targets(problem, coef_init=None, n_jobs=None):
+    """One independent path per target column of ``problem.xy``, sharing its Gram source, on
+    ``n_jobs`` threads (the GIL is released). coef_init: (n_targets, p) or None.
+    Returns coefs (n_targets, p, n_alphas), gaps (n_targets, n_alphas), n_iters per target."""
     n_targets = problem.xy.shape[1]
     stop = threading.Event()
 
-    def solve(t):
+    def solve_one(t):
+        w0 = None if coef_init is None else np.asfortranarray(coef_init[t][:, None])
         return _core.enet_path(
             problem.gram, np.asfortranarray(problem.xy[:, [t]]), problem.yy_per_target[t],
-            problem.alphas, None, progress=lambda _done: stop.is_set(),
+            problem.alphas, w0, progress=lambda _done: stop.is_set(),
             **problem.solver_options)
 
-    workers = n_jobs if n_jobs is not None else min(n_targets, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(solve, t) for t in range(n_targets)]
-        try:
-            results = [f.result() for f in futures]
-        except BaseException:
-            stop.set()  # Ctrl-C (or an error) reaches the main thread: stop the others too
-            raise
+    if n_targets == 1:
+        results = [solve_one(0)]
+    else:
+        workers = n_jobs if n_jobs is not None else min(n_targets, os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = [pool.submit(solve_one, t) for t in range(n_targets)]
+            try:
+                results = [f.result() for f in futures]
+            except BaseException:
+                stop.set()  # Ctrl-C (or an error) reaches the main thread: stop the others
+                raise
     coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
     gaps = np.stack([r[1] for r in results])
     converged = np.stack([r[3] for r in results])
     for t in np.flatnonzero(~converged.all(axis=1)):
         _warn_not_converged(problem.alphas, gaps[t], converged[t],
                             problem.tol * problem.yy_per_target[t], problem.dtype)
-    if return_n_iter:
-        return problem.alphas, coefs, gaps, [r[2] for r in results]
-    return problem.alphas, coefs, gaps
+    return coefs, gaps, [r[2] for r in results]
 
 
 def solve(problem, verbose=False, progress=None):

@@ -1,0 +1,182 @@
+"""``ElasticNet`` and ``Lasso``: scikit-learn's estimators on shrinkage's solver.
+
+Intercept and sample weights live in the statistics (weighted means, a weighted centred Gram
+or a lazily centred design), never in a centred copy of X. Needs scikit-learn (optional).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _design, _path
+from ._gramstats import GramStats
+
+
+class LinearPredictor(RegressorMixin, BaseEstimator):
+    """predict / score and the fitted-coefficient plumbing shared by shrinkage's estimators."""
+
+    def predict(self, X):
+        """X @ coef_.T + intercept_ (dense or sparse X)."""
+        check_is_fitted(self, "coef_")
+        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
+                          dtype=[np.float64, np.float32])
+        out = X @ np.asarray(self.coef_).T
+        return np.asarray(out) + self.intercept_
+
+    def _set_coef(self, coef, design):
+        """coef: (n_targets, p); intercept = ybar - xbar^T w (zero without an intercept)."""
+        intercept = design.y_mean - coef @ design.x_mean
+        if design.multi_output:
+            self.coef_, self.intercept_ = coef, intercept.astype(design.dtype)
+        else:
+            self.coef_, self.intercept_ = coef[0], float(intercept[0])
+        if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
+            raise ValueError("The fit produced non-finite coefficients: the data may hold values "
+                             "too large to square in float64; rescale them.")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def fit_design(estimator, X, y, sample_weight, precompute, check_input=True):
+    """Validates (X, y) or takes a GramStats, and returns its Design."""
+    if isinstance(X, GramStats):
+        if y is not None or sample_weight is not None:
+            raise ValueError("With GramStats as X, y and sample_weight must be None.")
+        estimator.n_features_in_ = X.n_features
+        return _design.from_statistics(X, estimator.fit_intercept)
+    if check_input:
+        X, y = validate_data(estimator, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
+                             multi_output=True, y_numeric=True)
+    else:
+        estimator.n_features_in_ = X.shape[1]
+    if y.ndim == 2 and y.shape[1] == 1 and not estimator.__sklearn_tags__().target_tags.multi_output:
+        y = y.ravel()
+    return _design.from_data(X, y, sample_weight=sample_weight,
+                             fit_intercept=estimator.fit_intercept, precompute=precompute,
+                             check_input=False)
+
+
+def check_solver_params(est):
+    for name in ("alpha", "tol"):
+        value = getattr(est, name)
+        if not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
+    if not isinstance(est.l1_ratio, numbers.Real) or not 0 <= est.l1_ratio <= 1:
+        raise ValueError(f"l1_ratio must be in [0, 1], got {est.l1_ratio!r}.")
+    if not isinstance(est.max_iter, numbers.Integral) or est.max_iter < 1:
+        raise ValueError(f"max_iter must be an int >= 1, got {est.max_iter!r}.")
+    if est.selection not in ("cyclic", "random"):
+        raise ValueError(f"selection should be 'cyclic' or 'random', got {est.selection!r}.")
+
+
+def estimator_precompute(precompute):
+    """Estimators: False and 'auto' let shrinkage choose (a speed hint in scikit-learn too);
+    True forces the full Gram; an array is a user Gram."""
+    if isinstance(precompute, (bool, np.bool_)):
+        return True if precompute else "auto"
+    if isinstance(precompute, str) and precompute != "auto":
+        raise ValueError(f"precompute must be 'auto', a bool or an array, got {precompute!r}.")
+    return precompute
+
+
+class ElasticNet(MultiOutputMixin, LinearPredictor):
+    """Linear regression with combined L1 and L2 priors, fitted by shrinkage's solver.
+
+    Same parameters, defaults, attributes and objective as
+    :class:`sklearn.linear_model.ElasticNet` (scikit-learn 1.9): minimises
+    ``1/(2 n) ||y - X w - b||^2_s + alpha l1_ratio ||w||_1 + alpha (1 - l1_ratio)/2 ||w||^2``
+    with the sample weights s rescaled to sum n. 2-D ``y`` gives independent problems, one per
+    target (solved in parallel threads). ``fit`` also takes a :class:`GramStats` (``y=None``).
+
+    ``precompute``: False and "auto" let shrinkage choose between a full Gram (n >= p) and a
+    lazily computed one (wide or sparse X); True forces the Gram; an array is used as the Gram
+    (of the weighted, centred X when an intercept is fitted).
+
+    Attributes
+    ----------
+    coef_, intercept_, n_iter_, dual_gap_, sparse_coef_, n_features_in_, feature_names_in_
+        As in scikit-learn (``dual_gap_`` in its units, per target for 2-D y).
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> X = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 2.0], [3.0, 5.0]]); y = X @ [1.0, 0.5] + 2
+    >>> model = shrinkage.ElasticNet(alpha=0.01, l1_ratio=0.5, tol=1e-10).fit(X, y)
+    >>> model.coef_.round(2), round(model.intercept_, 2)
+    (array([0.98, 0.51]), 2.02)
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
+                 max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
+                 random_state=None, selection="cyclic"):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.copy_X = copy_X
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Fit on (X, y), optionally weighted, or on a GramStats (y=None)."""
+        check_solver_params(self)
+        if self.alpha == 0:
+            warnings.warn("With alpha=0, this algorithm does not converge well. You are advised "
+                          "to use the LinearRegression estimator", stacklevel=2)
+        design = fit_design(self, X, y, sample_weight, estimator_precompute(self.precompute),
+                            check_input)
+        n_targets = design.xy.shape[1]
+        coef_init = None
+        if self.warm_start and hasattr(self, "coef_"):
+            coef_init = np.asarray(self.coef_, dtype=np.float64).reshape(n_targets, -1)
+            if coef_init.shape[1] != design.n_features:
+                coef_init = None
+        problem = _path._problem(
+            design, self.l1_ratio, 1e-3, [self.alpha], None, self.positive, self.tol,
+            self.max_iter, {"selection": self.selection, "random_state": self.random_state},
+            multitask=False)
+        coefs, gaps, n_iters = _path.solve_targets(problem, coef_init=coef_init)
+        self._set_coef(coefs[:, :, 0], design)
+        self.dual_gap_ = gaps[:, 0] if design.multi_output else float(gaps[0, 0])
+        self.n_iter_ = [it[0] for it in n_iters] if design.multi_output else n_iters[0][0]
+        return self
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a sparse (CSR) array."""
+        return sp.csr_array(np.atleast_2d(self.coef_))
+
+
+class Lasso(ElasticNet):
+    """Linear model trained with an L1 prior (``ElasticNet`` with ``l1_ratio=1``).
+
+    Same parameters, defaults and attributes as :class:`sklearn.linear_model.Lasso`.
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> X = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 2.0], [3.0, 5.0]]); y = X @ [1.0, 0.0] + 2
+    >>> shrinkage.Lasso(alpha=0.1).fit(X, y).coef_.round(3)
+    array([0.891, 0.   ])
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
+                 max_iter=1000, tol=1e-4, warm_start=False, positive=False, random_state=None,
+                 selection="cyclic"):
+        super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
+                         precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
+                         warm_start=warm_start, positive=positive, random_state=random_state,
+                         selection=selection)
