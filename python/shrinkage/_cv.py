@@ -1,0 +1,212 @@
+"""``LassoCV`` and ``ElasticNetCV``: cross-validated paths that cost about one Gram.
+
+When the full Gram is the right source (n >= p), the folds' training statistics come from one
+pass over the data (see ``_folds``) and the validation errors from the test folds' statistics,
+so no fold ever touches X again. Wide or sparse X uses lazy sources per fold: the training rows
+are selected by zero weights on the test rows, so X is never copied. The folds' paths run on
+``n_jobs`` threads, on one alpha grid computed from the full (centred, weighted) data.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.model_selection import check_cv
+from sklearn.utils.validation import validate_data
+
+from . import _design, _path
+from ._estimators import LinearPredictor, estimator_precompute
+from ._folds import split_statistics, squared_error
+from ._gramstats import check_sample_weight
+from ._validation import check_params
+
+
+class ElasticNetCV(LinearPredictor):
+    """Elastic net with alpha (and l1_ratio) chosen by cross-validation.
+
+    Same parameters, defaults, attributes and selection rule as
+    :class:`sklearn.linear_model.ElasticNetCV` (scikit-learn 1.9): one alpha grid per l1_ratio
+    from the full data, the mean validation MSE over folds, the smallest mean chosen (ties go
+    to the larger alpha, then to the earlier l1_ratio, as ``np.argmin`` and a strict ``<``
+    do there), then a refit on all the data. ``n_jobs`` threads run the folds' paths
+    (None: one; -1: all cores).
+
+    Beyond scikit-learn: ``train_mse_path_`` (same shape as ``mse_path_``) holds each fold's
+    training error, to see under- and over-fitting next to the validation error.
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 10)); y = X[:, 0] - 2 * X[:, 1] + 0.1 * rng.standard_normal(100)
+    >>> model = shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0], alphas=20, cv=4).fit(X, y)
+    >>> model.mse_path_.shape, model.l1_ratio_
+    ((2, 20, 4), np.float64(1.0))
+    """
+
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
+                 precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True, verbose=0,
+                 n_jobs=None, positive=False, random_state=None, selection="cyclic"):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.copy_X = copy_X
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def fit(self, X, y, sample_weight=None, **params):
+        """Cross-validate the path on (X, y) and refit at the chosen alpha and l1_ratio."""
+        if params:
+            raise ValueError(f"Unexpected fit parameters {sorted(params)} (routing of groups "
+                             "is not supported: pass cv=an iterable of (train, test) splits).")
+        if np.ndim(y) == 2 and np.shape(y)[1] > 1:
+            raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
+        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
+                             y_numeric=True)
+        n = X.shape[0]
+        w = check_sample_weight(sample_weight, n)
+        l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
+        for l1_ratio in l1_ratios:
+            check_params(float(l1_ratio), self.eps, self.alphas)
+        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
+        # A user's Gram cannot be a fold's: an array means "use Grams" (computed per fold).
+        full = _design._wants_full_gram(estimator_precompute(self.precompute), X)
+        full = full if isinstance(full, bool) else True
+
+        if full:
+            total, pairs = split_statistics(X, y, w, splits)
+            whole = self._from_statistics(total, X.dtype)
+            folds = [(self._from_statistics(train, X.dtype), train, test)
+                     for train, test in pairs]
+        else:
+            whole = _design.from_data(X, y, sample_weight=w, fit_intercept=self.fit_intercept,
+                                      precompute=False, check_input=False)
+            folds = [(self._lazy_fold(X, y, w, train), train, test) for train, test in splits]
+
+        grids = [self._grid(whole, l1) for l1 in l1_ratios]
+        tasks = [(i, j) for i in range(len(l1_ratios)) for j in range(len(folds))]
+
+        def run(task):
+            i, j = task
+            design, train, test = folds[j]
+            problem = self._problem(design, l1_ratios[i], grids[i])
+            coefs, _, _ = _path.solve(problem)
+            coefs = coefs[0].astype(np.float64)
+            intercepts = design.y_mean[0] - design.x_mean @ coefs
+            if full:
+                return (squared_error(test, coefs, intercepts),
+                        squared_error(train, coefs, intercepts))
+            return (_rows_mse(X, y, w, test, coefs, intercepts),
+                    _rows_mse(X, y, w, train, coefs, intercepts))
+
+        workers = _n_threads(self.n_jobs, len(tasks))
+        if workers == 1:
+            results = [run(t) for t in tasks]
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(run, tasks))
+        shape = (len(l1_ratios), len(folds), -1)
+        mse = np.reshape([r[0] for r in results], shape)
+        train_mse = np.reshape([r[1] for r in results], shape)
+        mean_mse = mse.mean(axis=1)
+        best = (np.inf, 0, 0)
+        for i, row in enumerate(mean_mse):
+            k = int(np.argmin(row))
+            if row[k] < best[0]:
+                best = (row[k], i, k)
+        _, i_best, k_best = best
+
+        l1_ratio = l1_ratios[i_best]
+        if not isinstance(self, LassoCV):
+            self.l1_ratio_ = l1_ratio
+        self.alpha_ = float(grids[i_best][k_best])
+        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
+        self.train_mse_path_ = np.squeeze(np.moveaxis(train_mse, 2, 1))
+        self.alphas_ = np.asarray(grids)[0] if len(l1_ratios) == 1 else np.asarray(grids)
+        problem = self._problem(whole, l1_ratio, [self.alpha_])
+        coefs, gaps, n_iters = _path.solve(problem)
+        self._set_coef(coefs[:, :, 0], whole)
+        self.dual_gap_ = float(gaps[0])
+        self.n_iter_ = n_iters[0]
+        return self
+
+    def _from_statistics(self, stats, dtype):
+        design = _design.from_statistics(stats, self.fit_intercept)
+        design.dtype = np.dtype(dtype)  # coefficients in X's dtype, as scikit-learn returns
+        return design
+
+    def _lazy_fold(self, X, y, w, train):
+        mask = np.zeros(X.shape[0])
+        mask[train] = 1.0
+        return _design.from_data(X, y, sample_weight=mask if w is None else w * mask,
+                                 fit_intercept=self.fit_intercept, precompute=False,
+                                 check_input=False)
+
+    def _grid(self, design, l1_ratio):
+        if isinstance(self.alphas, numbers.Integral):
+            return _path._alpha_grid(design.xy, design.weight_sum, l1_ratio, self.eps,
+                                     self.alphas, self.positive, multitask=False)
+        return np.sort(np.asarray(self.alphas, dtype=np.float64))[::-1]
+
+    def _problem(self, design, l1_ratio, alphas):
+        return _path._problem(
+            design, float(l1_ratio), self.eps, np.asarray(alphas), None, self.positive, self.tol,
+            self.max_iter, {"selection": self.selection, "random_state": self.random_state})
+
+    @property
+    def sparse_coef_(self):
+        return sp.csr_array(np.atleast_2d(self.coef_))
+
+
+class LassoCV(ElasticNetCV):
+    """Lasso with alpha chosen by cross-validation (``ElasticNetCV`` with ``l1_ratio=1``).
+
+    Same parameters, defaults, attributes and selection as :class:`sklearn.linear_model.LassoCV`.
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 10)); y = X[:, 0] + 0.1 * rng.standard_normal(100)
+    >>> model = shrinkage.LassoCV(cv=5).fit(X, y)
+    >>> model.mse_path_.shape, bool(model.alpha_ < 0.1)
+    ((100, 5), True)
+    """
+
+    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto",
+                 max_iter=1000, tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
+                 positive=False, random_state=None, selection="cyclic"):
+        super().__init__(l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
+                         precompute=precompute, max_iter=max_iter, tol=tol, cv=cv,
+                         copy_X=copy_X, verbose=verbose, n_jobs=n_jobs, positive=positive,
+                         random_state=random_state, selection=selection)
+
+
+def _rows_mse(X, y, w, rows, coefs, intercepts):
+    """Weighted MSE over some rows, from the rows and the models' support only."""
+    support = np.flatnonzero(np.any(coefs != 0, axis=1))
+    block = X[rows][:, support]
+    fit = np.asarray(block @ coefs[support]) + intercepts
+    residual = y[rows][:, None] - fit
+    weights = np.ones(len(rows)) if w is None else w[rows]
+    return weights @ residual**2 / weights.sum()
+
+
+def _n_threads(n_jobs, n_tasks):
+    if n_jobs is None:
+        return 1
+    if n_jobs < 0:
+        return max(1, min(n_tasks, (os.cpu_count() or 1) + 1 + n_jobs))
+    return max(1, min(n_tasks, int(n_jobs)))

@@ -1,0 +1,69 @@
+"""Cross-validation statistics from one pass over the data.
+
+The statistics of each test fold are accumulated once (the moments kernel over that fold's
+rows); their merge is the whole data set's, and each training set's statistics are the total
+minus its test fold (the pairwise un-merge). K folds thus cost about one Gram, not K. Splits
+whose training sets are not the complements of their test sets (e.g. ``TimeSeriesSplit``,
+``ShuffleSplit``) get their training statistics computed directly.
+
+Validation errors come from the statistics too: for coefficients w and intercept b, the
+weighted squared error over a set of rows is
+``yy - 2 w^T xy + w^T G w + W (ybar - xbar^T w - b)^2`` of that set's centred moments.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._gramstats import GramStats, centred_moments
+
+
+def statistics_of_rows(X, y, w, rows):
+    """GramStats of the given rows (indices) of dense or sparse X (X read in place)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if sp.issparse(X):
+        return GramStats.from_arrays(X[rows], y[rows], None if w is None else w[rows])
+    Y = np.asfortranarray(y.reshape(len(y), -1), dtype=np.float64)
+    moments = centred_moments(X, Y, w, rows=rows)
+    return GramStats._from_2d(len(rows), *moments, multi_target=y.ndim == 2)
+
+
+def split_statistics(X, y, w, splits):
+    """(total, [(train, test) per split]) as GramStats, with one pass for a partition."""
+    n = X.shape[0]
+    tests = [statistics_of_rows(X, y, w, test) for _, test in splits]
+    partition = _is_partition([test for _, test in splits], n)
+    total = merge_all(tests) if partition else statistics_of_rows(X, y, w, np.arange(n))
+    pairs = []
+    for (train, test), test_stats in zip(splits, tests):
+        complement = partition and len(train) + len(test) == n
+        pairs.append((total - test_stats if complement else statistics_of_rows(X, y, w, train),
+                      test_stats))
+    return total, pairs
+
+
+def merge_all(parts):
+    """Pairwise (tree) merge of a list of GramStats."""
+    parts = list(parts)
+    while len(parts) > 1:
+        parts = [parts[i] + parts[i + 1] if i + 1 < len(parts) else parts[i]
+                 for i in range(0, len(parts), 2)]
+    return parts[0]
+
+
+def squared_error(stats, coefs, intercepts):
+    """Weighted mean squared error over the rows of ``stats`` (1-D y) of the models
+    (coefs[:, k], intercepts[k]); coefs is (p, n_models)."""
+    B = np.asarray(coefs, dtype=np.float64)
+    quad = np.einsum("jk,jk->k", B, stats.gram @ B)
+    shift = stats.y_mean - stats.x_mean @ B - intercepts
+    sse = stats.yy - 2 * (stats.xy @ B) + quad + stats.weight_sum * shift**2
+    return np.maximum(sse, 0.0) / stats.weight_sum
+
+
+def _is_partition(tests, n):
+    seen = np.zeros(n, dtype=np.int64)
+    for test in tests:
+        np.add.at(seen, np.asarray(test), 1)
+    return bool((seen == 1).all())
