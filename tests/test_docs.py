@@ -1,15 +1,17 @@
 """The Examples sections of the public docstrings run and print what they claim."""
 
 import doctest
+import importlib
 
 import pytest
 
-import shrinkage._path
-import shrinkage._ridge
-import shrinkage.linalg
+MODULES = ["_path", "_ridge", "linalg", "_gramstats", "_estimators", "_cv", "_ridge_estimators"]
 
 
-@pytest.mark.parametrize("module", [shrinkage._path, shrinkage._ridge, shrinkage.linalg])
-def test_docstring_examples(module):
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    if name in ("_estimators", "_cv", "_ridge_estimators"):
+        pytest.importorskip("sklearn")
+    module = importlib.import_module(f"shrinkage.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import check_cv
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from . import _design, _path
 from ._estimators import LinearPredictor, estimator_precompute
@@ -71,10 +71,11 @@ class ElasticNetCV(LinearPredictor):
         if params:
             raise ValueError(f"Unexpected fit parameters {sorted(params)} (routing of groups "
                              "is not supported: pass cv=an iterable of (train, test) splits).")
-        if np.ndim(y) == 2 and np.shape(y)[1] > 1:
-            raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
         X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
-                             y_numeric=True)
+                             y_numeric=True, multi_output=True)
+        if y.ndim == 2 and y.shape[1] > 1:
+            raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
+        y = column_or_1d(y, warn=True)
         n = X.shape[0]
         w = check_sample_weight(sample_weight, n)
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))

@@ -1,0 +1,400 @@
+"""``Ridge`` and ``RidgeCV``: scikit-learn's estimators on the blocked Cholesky kernel.
+
+Both work on the weighted, centred statistics (Ridge's weights enter as given, not rescaled):
+the primal system (G + alpha I) w = X^T y for n >= p, the dual (K + alpha I) a = y with
+K = Z Z^T for wide X. ``RidgeCV`` selects alpha by efficient leave-one-out (cv=None, one
+eigendecomposition for all alphas, as scikit-learn's GCV) or on given folds from one pass of
+fold statistics, one Cholesky per fold and alpha.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import GridSearchCV, check_cv
+from sklearn.utils.validation import validate_data
+
+from . import _statistics as statistics
+from ._estimators import LinearPredictor
+from ._folds import split_statistics, squared_error
+from ._gramstats import GramStats, check_sample_weight
+from ._ridge import _ShiftedSolver
+
+
+class Ridge(MultiOutputMixin, LinearPredictor):
+    """Linear least squares with l2 regularisation: ``||y - Xw - b||^2_s + alpha ||w||^2``.
+
+    Same parameters, defaults and attributes as :class:`sklearn.linear_model.Ridge`
+    (scikit-learn 1.9), solved by shrinkage's blocked Cholesky on the weighted, centred
+    statistics (``solver_`` is "cholesky"); ``alpha`` may hold one value per target. Solvers
+    other than "auto"/"cholesky" and ``positive=True`` raise NotImplementedError. ``fit``
+    also takes a :class:`GramStats` (``y=None``).
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> X = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 2.0], [3.0, 5.0]]); y = X @ [1.0, 0.5] + 2
+    >>> model = shrinkage.Ridge(alpha=0.1).fit(X, y)
+    >>> model.coef_.round(3), round(model.intercept_, 3)
+    (array([0.941, 0.533]), 2.005)
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
+                 solver="auto", positive=False, random_state=None):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.positive = positive
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on (X, y), optionally weighted, or on a GramStats (y=None)."""
+        if self.solver not in ("auto", "cholesky"):
+            raise NotImplementedError(
+                f"solver={self.solver!r}: shrinkage's Ridge uses its Cholesky kernel.")
+        if self.positive:
+            raise NotImplementedError("positive=True is not provided by shrinkage's Ridge.")
+        fitted = _RidgeFit(self, X, y, sample_weight)
+        alpha = np.atleast_1d(np.asarray(self.alpha, dtype=np.float64))
+        if alpha.ndim != 1 or not np.isfinite(alpha).all() or (alpha < 0).any():
+            raise ValueError(f"alpha must be finite and >= 0, got {self.alpha!r}.")
+        n_targets = fitted.n_targets
+        if alpha.size not in (1, n_targets):
+            raise ValueError(f"Number of targets and number of penalties do not correspond: "
+                             f"{n_targets} != {alpha.size}")
+        alpha = np.broadcast_to(alpha, (n_targets,))
+        coef = np.empty((n_targets, fitted.n_features))
+        for value in np.unique(alpha):  # targets sharing an alpha share one factorisation
+            targets = np.flatnonzero(alpha == value)
+            coef[targets] = fitted.solve(value, targets)
+        fitted.set_coef(self, coef)
+        self.n_iter_ = None
+        self.solver_ = "cholesky"
+        return self
+
+
+class _RidgeFit:
+    """The ridge problem of one data set: weighted, centred statistics, primal or dual."""
+
+    def __init__(self, estimator, X, y, sample_weight):
+        if isinstance(X, GramStats):
+            if y is not None or sample_weight is not None:
+                raise ValueError("With GramStats as X, y and sample_weight must be None.")
+            estimator.n_features_in_ = X.n_features
+            self._from_stats(X, estimator.fit_intercept, np.dtype(np.float64))
+            return
+        X, y = validate_data(estimator, X, y, accept_sparse=["csr", "csc"],
+                             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
+        self.dtype = X.dtype
+        n, p = X.shape
+        w = check_sample_weight(sample_weight, n)
+        if p > n and not sp.issparse(X):
+            self._dual(X, y, w, estimator.fit_intercept)
+        else:
+            stats = GramStats.from_arrays(X, y, w)
+            self._from_stats(stats, estimator.fit_intercept, X.dtype)
+
+    @classmethod
+    def from_stats(cls, stats, fit_intercept, dtype):
+        fit = cls.__new__(cls)
+        fit._from_stats(stats, fit_intercept, dtype)
+        return fit
+
+    def _from_stats(self, stats, fit_intercept, dtype):
+        self.dtype = dtype
+        self.multi_output = stats.n_targets is not None
+        gram, xy, _ = (stats.gram, stats.xy, stats.yy) if fit_intercept else stats.uncentred()
+        self.x_mean = stats.x_mean if fit_intercept else np.zeros(stats.n_features)
+        self.y_mean = np.atleast_1d(stats.y_mean) if fit_intercept else np.zeros(
+            1 if stats.n_targets is None else stats.n_targets)
+        self.xy = np.asarray(xy).reshape(stats.n_features, -1)
+        self.n_features, self.n_targets = stats.n_features, self.xy.shape[1]
+        solver = _ShiftedSolver(np.asfortranarray(gram))
+        self.solve = lambda alpha, targets: solver(alpha, self.xy[:, targets]).T
+
+    def _dual(self, X, y, w, fit_intercept):
+        """(K + alpha I) a = y_c with K = Z Z^T, Z = sqrt(w) (X - 1 m^T); w = Z^T a.
+        K comes from X X^T (syrk) and rank-one corrections; X is not centred or copied."""
+        n, p = X.shape
+        Y = y.reshape(n, -1).astype(np.float64)
+        weights = np.ones(n) if w is None else w
+        root = np.sqrt(weights)
+        W = weights.sum()
+        m = (statistics.cross(X, weights[:, None]).ravel() / W if fit_intercept
+             else np.zeros(p))
+        y_mean = weights @ Y / W if fit_intercept else np.zeros(Y.shape[1])
+        K = centred_kernel(X, root, m)
+        Yc = (Y - y_mean) * root[:, None]
+        solver = _ShiftedSolver(K)
+
+        def solve(alpha, targets):
+            return centred_transpose_product(X, root, m, solver(alpha, Yc[:, targets])).T
+
+        self.dtype = X.dtype
+        self.multi_output = y.ndim == 2
+        self.x_mean, self.y_mean = m, y_mean
+        self.n_features, self.n_targets = p, Y.shape[1]
+        self.solve = solve
+
+    def set_coef(self, estimator, coef):
+        intercept = self.y_mean - coef @ self.x_mean
+        coef = coef.astype(self.dtype, copy=False)
+        if self.multi_output:
+            estimator.coef_, estimator.intercept_ = coef, intercept.astype(self.dtype)
+        else:
+            estimator.coef_, estimator.intercept_ = coef[0], float(intercept[0])
+
+
+def centred_kernel(X, root, m):
+    """K = Z Z^T for Z = diag(root) (X - 1 m^T): X X^T by syrk plus rank-one corrections, so X
+    is neither centred nor copied (digits are lost when |m| dwarfs the spread of X)."""
+    K = statistics.gram(X.T)
+    if m.any():
+        u = np.asarray(X @ m).ravel()
+        K += (m @ m) - u[:, None] - u[None, :]
+    K *= np.outer(root, root)
+    return K
+
+
+def centred_transpose_product(X, root, m, a):
+    """Z^T a = X^T (root * a) - m (root^T a), a of shape (n, k)."""
+    b = a * root[:, None]
+    return statistics.cross(X, b) - np.outer(m, b.sum(axis=0))
+
+
+class RidgeCV(MultiOutputMixin, LinearPredictor):
+    """Ridge with alpha chosen by leave-one-out or K-fold cross-validation.
+
+    Same parameters, defaults and attributes as :class:`sklearn.linear_model.RidgeCV`
+    (scikit-learn 1.9). ``cv=None``: efficient leave-one-out from one eigendecomposition (of
+    the p x p Gram for n > p, of the n x n kernel otherwise), scored like scikit-learn (minus
+    the mean squared leave-one-out error, on the sqrt(weight)-scaled problem, or ``scoring``
+    on the predictions); ``alpha_per_target`` and ``store_cv_results`` supported. Given folds
+    with ``scoring=None`` use one pass of fold statistics and one Cholesky per fold and alpha,
+    scored by the (weighted) R^2 of each test fold as scikit-learn's ``GridSearchCV`` does;
+    other scorers with
+    folds go through ``GridSearchCV`` over shrinkage's ``Ridge``.
+
+    Examples
+    --------
+    >>> import numpy as np, shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 4)); y = X @ [1.0, 0.0, -1.0, 2.0] + rng.standard_normal(50)
+    >>> shrinkage.RidgeCV(alphas=[0.1, 1.0, 10.0]).fit(X, y).alpha_
+    1.0
+    """
+
+    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None, cv=None,
+                 gcv_mode=None, store_cv_results=False, alpha_per_target=False):
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.scoring = scoring
+        self.cv = cv
+        self.gcv_mode = gcv_mode
+        self.store_cv_results = store_cv_results
+        self.alpha_per_target = alpha_per_target
+
+    def fit(self, X, y, sample_weight=None, **params):
+        alphas = np.atleast_1d(np.asarray(self.alphas, dtype=np.float64))
+        if alphas.ndim != 1 or alphas.size == 0 or not np.isfinite(alphas).all() or (
+                alphas < 0).any():
+            raise ValueError(f"alphas must be a non-empty 1-D array of finite values >= 0, got "
+                             f"{self.alphas!r}.")
+        if self.gcv_mode not in (None, "auto", "svd", "eigen"):
+            raise ValueError(f"gcv_mode must be None, 'auto', 'svd' or 'eigen', got "
+                             f"{self.gcv_mode!r}.")
+        if params:
+            raise ValueError(f"Unexpected fit parameters {sorted(params)}.")
+        if self.cv is not None:
+            if self.store_cv_results:
+                raise ValueError("cv!=None and store_cv_results=True are incompatible")
+            if self.alpha_per_target:
+                raise ValueError("cv!=None and alpha_per_target=True are incompatible")
+            return self._fit_folds(X, y, sample_weight, alphas)
+        return self._fit_loo(X, y, sample_weight, alphas)
+
+    def _fit_folds(self, X, y, sample_weight, alphas):
+        if self.scoring is not None:
+            search = GridSearchCV(Ridge(fit_intercept=self.fit_intercept), {"alpha": alphas},
+                                  cv=self.cv, scoring=self.scoring)
+            search.fit(X, y, sample_weight=sample_weight)
+            best = search.best_estimator_
+            self.alpha_, self.best_score_ = best.alpha, search.best_score_
+            self.coef_, self.intercept_ = best.coef_, best.intercept_
+            self.n_features_in_ = best.n_features_in_
+            if hasattr(best, "feature_names_in_"):
+                self.feature_names_in_ = best.feature_names_in_
+            return self
+        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
+                             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
+        w = check_sample_weight(sample_weight, X.shape[0])
+        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
+        _, pairs = split_statistics(X, y, w, splits)
+        scores = np.empty((len(splits), alphas.size))
+        for f, (train, test) in enumerate(pairs):
+            fit = _RidgeFit.from_stats(train, self.fit_intercept, X.dtype)
+            for k, alpha in enumerate(alphas):
+                coef = fit.solve(alpha, slice(None))  # (n_targets, p)
+                intercepts = fit.y_mean - coef @ fit.x_mean
+                scores[f, k] = _r2(test, coef, intercepts)
+        mean = scores.mean(axis=0)
+        best = int(np.argmax(mean))  # the first of equal scores, as GridSearchCV's rank
+        self.alpha_, self.best_score_ = float(alphas[best]), float(mean[best])
+        refit = Ridge(alpha=self.alpha_, fit_intercept=self.fit_intercept)
+        refit.fit(X, y, sample_weight=w)
+        self.coef_, self.intercept_ = refit.coef_, refit.intercept_
+        return self
+
+    def _fit_loo(self, X, y, sample_weight, alphas):
+        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
+                             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
+        n, p = X.shape
+        w = check_sample_weight(sample_weight, n)
+        loo = _LeaveOneOut(X, y, w, self.fit_intercept)
+        scorer = None if self.scoring is None else get_scorer(self.scoring)
+        n_targets = loo.Yc.shape[1]
+        per_target = self.alpha_per_target and n_targets > 1
+        if self.store_cv_results:
+            self.cv_results_ = np.empty((n * n_targets, alphas.size))
+        best_score = best_alpha = best_coef = None
+        for k, alpha in enumerate(alphas):
+            looe, coef = loo.errors(alpha)  # (n, k) on the sqrt(w) scale; (k, p)
+            if scorer is None:
+                squared = looe**2
+                score = -squared.mean(axis=0) if per_target else -squared.mean()
+                if self.store_cv_results:
+                    self.cv_results_[:, k] = squared.ravel()
+            else:
+                predictions = loo.predictions(looe)
+                if self.store_cv_results:
+                    self.cv_results_[:, k] = predictions.ravel()
+                score = _score(scorer, predictions, y, w, per_target)
+            if best_score is None:
+                best_score = np.array(score, dtype=np.float64, ndmin=1 if per_target else 0)
+                best_alpha = np.full(n_targets, alpha) if per_target else alpha
+                best_coef = coef.copy()
+            elif per_target:
+                better = score > best_score
+                best_score[better], best_alpha[better] = score[better], alpha
+                best_coef[better] = coef[better]
+            elif score > best_score:
+                best_score, best_alpha, best_coef = score, alpha, coef.copy()
+        self.alpha_ = best_alpha if per_target else float(best_alpha)
+        self.best_score_ = best_score if per_target else float(best_score)
+        if self.store_cv_results:
+            shape = (n, alphas.size) if y.ndim == 1 else (n, n_targets, alphas.size)
+            self.cv_results_ = self.cv_results_.reshape(shape).astype(X.dtype, copy=False)
+        intercept = loo.y_mean - best_coef @ loo.x_mean
+        coef = best_coef.astype(X.dtype, copy=False)
+        if y.ndim == 2:
+            self.coef_, self.intercept_ = coef, intercept.astype(X.dtype)
+        else:
+            self.coef_, self.intercept_ = coef[0], float(intercept[0])
+        return self
+
+
+class _LeaveOneOut:
+    """Leave-one-out errors of the weighted, intercept-fitted ridge for any alpha.
+
+    With Z = sqrt(w) (X - 1 m^T) orthogonal to sqrt(w), the hat matrix is
+    Z (Z^T Z + alpha I)^{-1} Z^T + sqrt(w) sqrt(w)^T / W. One eigendecomposition, of Z^T Z = the
+    centred Gram (p x p, for n > p) or of Z Z^T (n x n, otherwise), gives every alpha's
+    predictions and hat diagonal in O(n r) with r = min(n, p); LOO errors are
+    (y_c - y_hat) / (1 - h_ii).
+    """
+
+    def __init__(self, X, y, w, fit_intercept):
+        n, p = X.shape
+        weights = np.ones(n) if w is None else w
+        root = np.sqrt(weights)
+        stats = GramStats.from_arrays(X, y, w)
+        Y = y.reshape(n, -1).astype(np.float64)
+        if fit_intercept:
+            self.x_mean, self.y_mean = stats.x_mean, np.atleast_1d(stats.y_mean)
+            gram, xy = stats.gram, stats.xy.reshape(p, -1)
+            self.intercept_leverage = weights / weights.sum()
+        else:
+            self.x_mean, self.y_mean = np.zeros(p), np.zeros(Y.shape[1])
+            gram, xy, _ = stats.uncentred()
+            xy = xy.reshape(p, -1)
+            self.intercept_leverage = np.zeros(n)
+        self.root, self.y_offset = root, self.y_mean
+        self.Yc = (Y - self.y_mean) * root[:, None]
+        if n > p:  # U = Z V: Z^T Z = V diag(lam) V^T
+            lam, V = np.linalg.eigh(gram)
+            XV = np.asarray(X @ V)
+            U = (XV - self.x_mean @ V) * root[:, None]
+            self.coords = (U, V.T @ xy)  # U, U^T y_c
+            self.to_coef = lambda c: (V @ c).T
+        else:  # Z Z^T = Q diag(lam) Q^T
+            lam, Q = np.linalg.eigh(centred_kernel(X, root, self.x_mean))
+            self.coords = (Q, Q.T @ self.Yc)
+            self.to_coef = lambda a: centred_transpose_product(X, root, self.x_mean, a).T
+        self.lam = np.maximum(lam, 0.0)
+        self.basis_sq = self.coords[0] ** 2
+        self.kernel = n <= p
+
+    def errors(self, alpha):
+        """LOO errors (n, n_targets) on the sqrt(w) scale and the coefficients (n_targets, p)."""
+        basis, proj = self.coords
+        inverse = 1.0 / (self.lam + alpha) if alpha > 0 else _pinv(self.lam)
+        if self.kernel:  # H = Q diag(lam / (lam + alpha)) Q^T, a = Q diag(1/(lam+alpha)) Q^T y
+            shrink = self.lam * inverse
+            coef = self.to_coef(basis @ (inverse[:, None] * proj))
+        else:  # H = U diag(1 / (lam + alpha)) U^T, w = V diag(1/(lam+alpha)) U^T y
+            shrink = inverse
+            coef = self.to_coef(inverse[:, None] * proj)
+        y_hat = basis @ (shrink[:, None] * proj)
+        leverage = self.basis_sq @ shrink + self.intercept_leverage
+        return (self.Yc - y_hat) / (1.0 - leverage)[:, None], coef
+
+    def predictions(self, looe):
+        """Leave-one-out predictions on the original scale (zero-weight rows: the fit)."""
+        root = np.where(self.root > 0, self.root, 1.0)
+        return (self.Yc - looe) / root[:, None] + self.y_offset
+
+
+def _pinv(lam):
+    out = np.zeros_like(lam)
+    positive = lam > lam.max(initial=0.0) * 1e-12
+    out[positive] = 1.0 / lam[positive]
+    return out
+
+
+class _Identity(RegressorMixin, BaseEstimator):
+    """Hands precomputed predictions to a scorer (scikit-learn's GCV does the same)."""
+
+    def predict(self, predictions):
+        return predictions
+
+
+def _score(scorer, predictions, y, w, per_target):
+    kwargs = {} if w is None else {"sample_weight": w}
+    if per_target:
+        return np.array([scorer(_Identity(), predictions[:, t], y[:, t], **kwargs)
+                         for t in range(predictions.shape[1])])
+    pred = predictions if y.ndim == 2 else predictions[:, 0]
+    return scorer(_Identity(), pred, y, **kwargs)
+
+
+def _r2(stats, coef, intercepts):
+    """R^2 of Ridge.score on a fold (uniform average over targets)."""
+    coefs = coef.T  # (p, n_targets)
+    sst = np.atleast_1d(stats.yy)
+    if stats.n_targets is None:
+        sse = squared_error(stats, coefs, intercepts) * stats.weight_sum
+    else:
+        sse = np.array([squared_error(_target(stats, t), coefs[:, [t]], intercepts[[t]])[0]
+                        for t in range(coefs.shape[1])]) * stats.weight_sum
+    r2 = np.where(sst > 0, 1 - sse / np.where(sst > 0, sst, 1), np.where(sse > 0, 0.0, 1.0))
+    return float(np.mean(r2))
+
+
+def _target(stats, t):
+    return GramStats(stats.n_samples, stats.weight_sum, stats.x_mean, stats.y_mean[t],
+                     stats.gram, stats.xy[:, t], stats.yy[t])

@@ -1,0 +1,31 @@
+"""Every estimator passes scikit-learn's own estimator checks."""
+
+import pytest
+
+pytest.importorskip("sklearn")
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+import shrinkage  # noqa: E402
+
+ESTIMATORS = [
+    shrinkage.Lasso(), shrinkage.ElasticNet(), shrinkage.Ridge(), shrinkage.LassoCV(),
+    shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0]), shrinkage.RidgeCV(), shrinkage.RidgeCV(cv=3),
+]
+
+
+def expected_failures(estimator):
+    """The checks scikit-learn itself expects its corresponding estimators to fail."""
+    if isinstance(estimator, shrinkage.Ridge):
+        # Direct solver: n_iter_ is None, as for scikit-learn's Ridge with solver="cholesky".
+        return {"check_non_transformer_estimators_n_iter": "n_iter_ is None (direct solver)"}
+    if isinstance(estimator, shrinkage.LassoCV):
+        # K-fold splits rows: a repeated row can land in two folds, a weighted one cannot.
+        # scikit-learn's LassoCV() fails this check on the same data (measured).
+        return {"check_sample_weight_equivalence_on_dense_data":
+                "folds split rows, so weights are not repetitions"}
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)

@@ -1,0 +1,217 @@
+"""The estimators agree with scikit-learn's (coef_, intercept_, predictions, chosen alpha), each
+fitted point carries its own certificate, and they work in pipelines, searches and pickles.
+
+Tolerances: scikit-learn runs at tol=1e-12 (its gap stop), so both solutions are within ~1e-6
+relative of the exact one on these well-posed problems; Ridge is a direct solve on both sides
+(1e-9 leaves room for the different factorisations on conditioned-1e4 Grams)."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+sklearn = pytest.importorskip("sklearn")
+from certify import enet_gap  # noqa: E402
+from sklearn import linear_model as sk  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+from sklearn.model_selection import GridSearchCV, KFold, ShuffleSplit  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+import shrinkage  # noqa: E402
+from shrinkage.datasets import make_correlated_regression  # noqa: E402
+
+TIGHT = {"tol": 1e-12, "max_iter": 100_000}
+
+
+def reference(estimator, X, y, **fit_params):
+    """scikit-learn's fit; on wide correlated data it may stop at max_iter short of tol=1e-12
+    (a gap near 1e-8 relative), still well inside the 1e-6 comparison."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sklearn.exceptions.ConvergenceWarning)
+        return estimator.fit(X, y, **fit_params)
+
+
+def data(rng, n=150, p=20, shift=5.0, kind="dense", targets=None):
+    X, y = make_correlated_regression(n, p, rho=0.5, random_state=int(rng.integers(1 << 30)))
+    X = X + shift
+    if targets:
+        y = np.column_stack([y, -0.5 * y + rng.standard_normal(n)])
+    y = y + 3.0
+    if kind == "sparse":
+        X = sp.csc_matrix(np.where(np.abs(X - shift) > 0.7, X, 0.0))
+    return X, y
+
+
+def assert_close(a, b, rtol=1e-6):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * max(np.abs(b).max(initial=0), 1.0))
+
+
+@pytest.mark.parametrize("kind", ["dense", "wide", "sparse"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("name", ["Lasso", "ElasticNet"])
+def test_coordinate_descent_estimators_agree(rng, kind, weighted, fit_intercept, name):
+    X, y = data(rng, n=40 if kind == "wide" else 150, p=60 if kind == "wide" else 20,
+                kind="sparse" if kind == "sparse" else "dense")
+    w = rng.uniform(0, 2, X.shape[0]) if weighted else None
+    params = {"alpha": 0.05, "fit_intercept": fit_intercept}
+    ours = getattr(shrinkage, name)(**params, tol=1e-12).fit(X, y, sample_weight=w)
+    ref = reference(getattr(sk, name)(**params, **TIGHT), X, y, sample_weight=w)
+    assert_close(ours.coef_, ref.coef_)
+    assert_close(ours.intercept_, ref.intercept_)
+    assert_close(ours.predict(X), ref.predict(X))
+    assert isinstance(ours.intercept_, float) and isinstance(ours.n_iter_, int)
+    # The certificate of the fitted point, recomputed on explicitly centred, weighted data.
+    dense = X.toarray() if sp.issparse(X) else X
+    s = np.ones(len(y)) if w is None else w * len(y) / w.sum()
+    xm = np.average(dense, axis=0, weights=s) if fit_intercept else 0
+    ym = np.average(y, weights=s) if fit_intercept else 0
+    root = np.sqrt(s)
+    l1_ratio = 1.0 if name == "Lasso" else 0.5
+    gap = enet_gap((dense - xm) * root[:, None], (y - ym) * root, ours.coef_, 0.05, l1_ratio)
+    assert gap <= 1e-12 * np.sum(s * (y - ym) ** 2) / len(y) * 1.01 + 1e-15
+    assert gap == pytest.approx(ours.dual_gap_, abs=1e-12 * np.var(y) * 10)
+
+
+def test_multi_target_float32_and_warm_start(rng):
+    X, Y = data(rng, targets=2)
+    ours = shrinkage.ElasticNet(alpha=0.02, tol=1e-12).fit(X, Y)
+    ref = sk.ElasticNet(alpha=0.02, **TIGHT).fit(X, Y)
+    assert ours.coef_.shape == (2, X.shape[1]) and ours.dual_gap_.shape == (2,)
+    assert len(ours.n_iter_) == 2
+    assert_close(ours.coef_, ref.coef_)
+    assert_close(ours.intercept_, ref.intercept_)
+    X32, y32 = X.astype(np.float32), Y[:, 0].astype(np.float32)
+    m32 = shrinkage.Lasso(alpha=0.02, tol=1e-6).fit(X32, y32)
+    assert m32.coef_.dtype == np.float32 and m32.predict(X32).dtype == np.float32
+    assert_close(m32.coef_, sk.Lasso(alpha=0.02, **TIGHT).fit(X, Y[:, 0]).coef_, rtol=1e-3)
+    warm = shrinkage.Lasso(alpha=0.02, warm_start=True, tol=1e-10).fit(X, Y[:, 0])
+    first = warm.n_iter_
+    warm.fit(X, Y[:, 0])
+    assert warm.n_iter_ <= first
+    assert sp.issparse(warm.sparse_coef_) and warm.sparse_coef_.shape == (1, X.shape[1])
+
+
+def test_fit_from_gram_stats_sets_the_intercept(rng):
+    X, y = data(rng)
+    w = rng.uniform(0.5, 1.5, len(y))
+    stats = shrinkage.GramStats.from_arrays(X, y, w)
+    for name in ("Lasso", "Ridge"):
+        from_stats = getattr(shrinkage, name)(alpha=0.1).fit(stats, None)
+        from_data = getattr(shrinkage, name)(alpha=0.1).fit(X, y, sample_weight=w)
+        assert_close(from_stats.coef_, from_data.coef_, rtol=1e-9)
+        assert_close(from_stats.intercept_, from_data.intercept_, rtol=1e-9)
+    with pytest.raises(ValueError, match="y and sample_weight must be None"):
+        shrinkage.Lasso().fit(stats, y)
+
+
+@pytest.mark.parametrize("kind", ["dense", "wide", "sparse"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lasso_cv_picks_scikit_learns_alpha(rng, kind, weighted):
+    X, y = data(rng, n=60 if kind == "wide" else 200, p=90 if kind == "wide" else 25,
+                kind="sparse" if kind == "sparse" else "dense")
+    w = rng.uniform(0.2, 2, X.shape[0]) if weighted else None
+    ours = shrinkage.LassoCV(cv=5, tol=1e-10, n_jobs=2).fit(X, y, sample_weight=w)
+    ref = reference(sk.LassoCV(cv=5, tol=1e-10, max_iter=100_000), X, y, sample_weight=w)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
+    assert_close(ours.alphas_, ref.alphas_, rtol=1e-12)
+    assert ours.mse_path_.shape == ref.mse_path_.shape == (100, 5)
+    # At the smallest alphas of a wide problem the lasso is barely determined (p > n) and
+    # scikit-learn stops at max_iter: validation errors agree to 1e-3 there, 1e-5 otherwise.
+    assert_close(ours.mse_path_, ref.mse_path_, rtol=1e-3 if kind == "wide" else 1e-5)
+    assert_close(ours.coef_, ref.coef_, rtol=1e-5)
+    assert_close(ours.intercept_, ref.intercept_, rtol=1e-5)
+    # Training error falls as alpha falls; validation error is above it at small alphas.
+    assert ours.train_mse_path_.shape == ours.mse_path_.shape
+    assert (np.diff(ours.train_mse_path_.mean(axis=1)) <= 1e-9 * np.var(y)).all()
+
+
+def test_elastic_net_cv_l1_ratio_grid_and_general_splits(rng):
+    X, y = data(rng)
+    splits = list(ShuffleSplit(n_splits=3, test_size=0.3, random_state=0).split(X))
+    params = {"l1_ratio": [0.2, 0.7, 1.0], "alphas": 30, "cv": splits}
+    ours = shrinkage.ElasticNetCV(**params, tol=1e-10).fit(X, y)
+    ref = sk.ElasticNetCV(**params, tol=1e-10, max_iter=100_000).fit(X, y)
+    assert (ours.alpha_, ours.l1_ratio_) == pytest.approx((ref.alpha_, ref.l1_ratio_), rel=1e-12)
+    assert ours.mse_path_.shape == (3, 30, 3) and ours.alphas_.shape == (3, 30)
+    assert_close(ours.mse_path_, ref.mse_path_, rtol=1e-5)
+    with pytest.raises(ValueError, match="MultiTask"):
+        shrinkage.LassoCV().fit(X, np.column_stack([y, y]))
+
+
+@pytest.mark.parametrize("shape", [(80, 10), (12, 30)])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_ridge_and_ridge_cv_agree(rng, shape, weighted, fit_intercept):
+    X, Y = data(rng, n=shape[0], p=shape[1], targets=2)
+    w = rng.uniform(0.1, 2, shape[0]) if weighted else None
+    alphas = [1e-2, 0.3, 3.0, 30.0]
+    kw = {"fit_intercept": fit_intercept}
+    for y in (Y[:, 0], Y):
+        ours = shrinkage.Ridge(alpha=0.3, **kw).fit(X, y, sample_weight=w)
+        ref = sk.Ridge(alpha=0.3, **kw).fit(X, y, sample_weight=w)
+        assert_close(ours.coef_, ref.coef_, rtol=1e-9)
+        assert_close(ours.intercept_, ref.intercept_, rtol=1e-9)
+        loo = shrinkage.RidgeCV(alphas, store_cv_results=True, **kw).fit(X, y, sample_weight=w)
+        ref_loo = sk.RidgeCV(alphas, store_cv_results=True, **kw).fit(X, y, sample_weight=w)
+        assert loo.alpha_ == ref_loo.alpha_
+        assert loo.best_score_ == pytest.approx(ref_loo.best_score_, rel=1e-8)
+        # Wide X: both sides centre X X^T by rank-one corrections (means 5x the spread cost
+        # ~25x in rounding) before an eigendecomposition: 1e-7.
+        assert_close(loo.cv_results_, ref_loo.cv_results_, rtol=1e-7)
+        assert_close(loo.coef_, ref_loo.coef_, rtol=1e-9)
+        folds = shrinkage.RidgeCV(alphas, cv=KFold(4), **kw).fit(X, y, sample_weight=w)
+        ref_folds = sk.RidgeCV(alphas, cv=KFold(4), **kw).fit(X, y, sample_weight=w)
+        assert folds.alpha_ == ref_folds.alpha_
+        assert folds.best_score_ == pytest.approx(ref_folds.best_score_, rel=1e-8, abs=1e-10)
+        assert_close(folds.coef_, ref_folds.coef_, rtol=1e-9)
+
+
+def test_ridge_cv_per_target_alphas_and_scorers(rng):
+    X, Y = data(rng, targets=2)
+    Y[:, 1] += 5 * rng.standard_normal(len(Y))  # a noisier target wants a larger alpha
+    alphas = np.logspace(-3, 3, 13)
+    ours = shrinkage.RidgeCV(alphas, alpha_per_target=True).fit(X, Y)
+    ref = sk.RidgeCV(alphas, alpha_per_target=True).fit(X, Y)
+    np.testing.assert_array_equal(ours.alpha_, ref.alpha_)
+    assert_close(ours.best_score_, ref.best_score_, rtol=1e-8)
+    for scoring, cv in (("neg_mean_absolute_error", None), ("r2", 3)):
+        ours = shrinkage.RidgeCV(alphas, scoring=scoring, cv=cv).fit(X, Y[:, 0])
+        ref = sk.RidgeCV(alphas, scoring=scoring, cv=cv).fit(X, Y[:, 0])
+        assert ours.alpha_ == ref.alpha_
+        assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-8)
+
+
+def test_pipelines_searches_clones_and_pickles(rng):
+    X, y = data(rng)
+    pipe = make_pipeline(StandardScaler(), shrinkage.Lasso(alpha=0.01))
+    search = GridSearchCV(pipe, {"lasso__alpha": [0.01, 0.1]}, cv=3).fit(X, y)
+    assert search.best_params_["lasso__alpha"] in (0.01, 0.1)
+    for est in (shrinkage.ElasticNet(alpha=0.1), shrinkage.Ridge(), shrinkage.LassoCV(cv=3),
+                shrinkage.RidgeCV()):
+        fitted = clone(est).fit(X, y)
+        back = pickle.loads(pickle.dumps(fitted))
+        np.testing.assert_array_equal(back.predict(X), fitted.predict(X))
+        assert fitted.score(X, y) > 0.5
+
+
+@pytest.mark.parametrize(("est", "message"), [
+    (lambda: shrinkage.Lasso(alpha=-1), "alpha must be"),
+    (lambda: shrinkage.ElasticNet(l1_ratio=1.5), "l1_ratio must be in"),
+    (lambda: shrinkage.Lasso(max_iter=0), "max_iter"),
+    (lambda: shrinkage.Lasso(selection="best"), "selection"),
+    (lambda: shrinkage.Lasso(precompute="sometimes"), "precompute"),
+    (lambda: shrinkage.Ridge(alpha=[1.0, 2.0, 3.0]), "number of penalties"),
+    (lambda: shrinkage.RidgeCV(alphas=[-1.0]), "alphas must be"),
+    (lambda: shrinkage.RidgeCV(cv=3, alpha_per_target=True), "incompatible"),
+])
+def test_bad_parameters_raise_clear_errors(rng, est, message):
+    X, y = data(rng, n=30, p=4)
+    with pytest.raises(ValueError, match=message):
+        est().fit(X, np.column_stack([y, y]))
+    with pytest.raises(NotImplementedError, match="Cholesky"):
+        shrinkage.Ridge(solver="sag").fit(X, y)
