@@ -5,13 +5,16 @@ import importlib
 
 import pytest
 
-MODULES = ["_path", "_ridge", "linalg", "_gramstats", "_estimators", "_cv", "_ridge_estimators"]
+MODULES = ["_path", "_ridge", "linalg", "_gramstats", "_estimators", "_cv", "_ridge_estimators",
+           "plot"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     if name in ("_estimators", "_cv", "_ridge_estimators"):
         pytest.importorskip("sklearn")
+    if name == "plot":
+        pytest.importorskip("matplotlib")
     module = importlib.import_module(f"shrinkage.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,153 @@
+"""Figures of regularization paths and cross-validation curves (matplotlib, optional).
+
+Both functions draw on a given Axes (or the current one) and return it, so they compose with
+the rest of a user's figure. alpha is on a log scale and decreases from left to right, the
+direction in which a path is computed and in which models grow.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import numpy as np, shrinkage, shrinkage.plot
+    >>> from shrinkage.datasets import make_correlated_regression
+    >>> X, y = make_correlated_regression(200, 8, random_state=0)
+    >>> alphas, coefs, _ = shrinkage.lasso_path(X, y, alphas=30)
+    >>> ax = shrinkage.plot.plot_path(alphas, coefs, alpha=alphas[10])
+    >>> len(ax.get_lines())  # 8 coefficients, the zero line and the selected alpha
+    10
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:
+    import matplotlib.pyplot as plt
+except ImportError as error:  # pragma: no cover - exercised only without matplotlib
+    raise ImportError("shrinkage.plot needs matplotlib: pip install 'shrinkage[plot]'") from error
+
+__all__ = ["plot_cv", "plot_path"]
+
+
+def plot_path(alphas, coefs, *, alpha=None, feature_names=None, ax=None, n_ticks=6):
+    """Coefficient paths against alpha, with the model size along the top.
+
+    Parameters
+    ----------
+    alphas : array of shape (n_alphas,)
+        The path's alphas, as returned by ``lasso_path`` / ``enet_path`` (any order).
+    coefs : array of shape (n_features, n_alphas)
+        The path's coefficients (one target: pass ``coefs[t]`` for a multi-target path).
+    alpha : float, optional
+        A selected alpha (e.g. a CV estimator's ``alpha_``), marked by a vertical line.
+    feature_names : sequence of str, optional
+        Names for the legend (at most 10 features are labelled: those entering first).
+    ax : matplotlib Axes, optional
+        Where to draw; the current Axes by default.
+    n_ticks : int
+        How many alphas on the top axis carry their number of non-zero coefficients.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The top axis (the model size) is ``ax.secondary_x``.
+    """
+    alphas = np.asarray(alphas, dtype=np.float64)
+    coefs = np.asarray(coefs)
+    if alphas.ndim != 1 or alphas.size == 0:
+        raise ValueError(f"alphas must be a non-empty 1-D array, got shape {alphas.shape}")
+    if coefs.ndim != 2 or coefs.shape[1] != alphas.size:
+        raise ValueError(f"coefs must have shape (n_features, {alphas.size}) to match alphas, got "
+                         f"{coefs.shape} (for a multi-target path pass coefs[target])")
+    if not np.all(alphas > 0):
+        raise ValueError("alphas must be positive to be drawn on a log scale")
+    if feature_names is not None and len(feature_names) != coefs.shape[0]:
+        raise ValueError(f"{len(feature_names)} feature_names for {coefs.shape[0]} features")
+    order = np.argsort(alphas)[::-1]
+    alphas, coefs = alphas[order], coefs[:, order]
+    ax = plt.gca() if ax is None else ax
+
+    lines = ax.plot(alphas, coefs.T, linewidth=1)
+    if feature_names is not None:
+        entry = np.argmax(coefs != 0, axis=1) + np.where(np.any(coefs != 0, axis=1), 0, alphas.size)
+        for j in np.argsort(entry, kind="stable")[:10]:
+            lines[j].set_label(str(feature_names[j]))
+        ax.legend(loc="best", fontsize="small")
+    ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
+    if alpha is not None:
+        ax.axvline(alpha, color="k", linestyle="--", linewidth=1, label=f"alpha = {alpha:.3g}")
+    _log_alpha_axis(ax, alphas)
+    ax.set_ylabel("coefficient")
+
+    # The model size: the number of non-zeros at a few alphas, on a top axis.
+    ticks = np.linspace(0, alphas.size - 1, min(n_ticks, alphas.size))
+    ticks = np.unique(ticks.round().astype(int))
+    top = ax.secondary_xaxis("top")
+    top.set_xscale("log")
+    top.set_xticks(alphas[ticks], [str(int(k)) for k in np.count_nonzero(coefs[:, ticks], axis=0)])
+    top.set_xticks([], minor=True)
+    top.set_xlabel("non-zero coefficients")
+    ax.secondary_x = top
+    return ax
+
+
+def plot_cv(model, *, l1_ratio=None, ax=None):
+    """Validation and training error against alpha for a fitted ``LassoCV`` / ``ElasticNetCV``.
+
+    Draws the mean over folds of the validation MSE (``mse_path_``) and of the training MSE
+    (``train_mse_path_``), each with a band of one standard deviation over the folds, and marks
+    the chosen ``alpha_`` and the largest alpha whose mean validation error is within one
+    standard error of the minimum (glmnet's ``lambda.1se``, a sparser model that is as good as
+    the data can tell).
+
+    Parameters
+    ----------
+    model : fitted shrinkage.LassoCV or shrinkage.ElasticNetCV
+    l1_ratio : float, optional
+        For an ``ElasticNetCV`` fitted on several l1_ratios: whose curve to draw (by default the
+        chosen ``l1_ratio_``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if not hasattr(model, "mse_path_"):
+        raise ValueError("plot_cv needs a fitted LassoCV or ElasticNetCV, got "
+                         f"{type(model).__name__} without mse_path_ (call fit first)")
+    alphas, mse, train = (np.asarray(a) for a in
+                          (model.alphas_, model.mse_path_, model.train_mse_path_))
+    if mse.ndim == 3:  # several l1_ratios: pick one
+        ratios = np.atleast_1d(model.l1_ratio)
+        chosen = model.l1_ratio_ if l1_ratio is None else l1_ratio
+        index = np.flatnonzero(np.isclose(ratios, chosen))
+        if index.size == 0:
+            raise ValueError(f"l1_ratio={chosen} is not one of the fitted {list(ratios)}")
+        alphas, mse, train = alphas[index[0]], mse[index[0]], train[index[0]]
+    elif mse.ndim == 1:  # a single fold squeezed away
+        mse, train = mse[:, None], train[:, None]
+    ax = plt.gca() if ax is None else ax
+
+    n_folds = mse.shape[1]
+    for errors, name, color in ((mse, "validation", "C0"), (train, "training", "C1")):
+        mean, spread = errors.mean(axis=1), errors.std(axis=1)
+        ax.plot(alphas, mean, color=color, label=f"{name} (mean of {n_folds} folds)")
+        ax.fill_between(alphas, mean - spread, mean + spread, color=color, alpha=0.2,
+                        linewidth=0, label=f"{name} ± 1 sd over folds")
+    mean = mse.mean(axis=1)
+    best = int(np.argmin(mean))
+    standard_error = mse[best].std() / np.sqrt(n_folds)
+    within = np.flatnonzero(mean <= mean[best] + standard_error)
+    alpha_1se = alphas[within].max()
+    alpha_chosen = model.alpha_ if l1_ratio is None else alphas[best]
+    ax.axvline(alpha_chosen, color="k", linestyle="--", linewidth=1,
+               label=f"chosen alpha = {alpha_chosen:.3g}")
+    ax.axvline(alpha_1se, color="k", linestyle=":", linewidth=1,
+               label=f"1-SE alpha = {alpha_1se:.3g}")
+    _log_alpha_axis(ax, alphas)
+    ax.set_ylabel("mean squared error")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _log_alpha_axis(ax, alphas):
+    ax.set_xscale("log")
+    ax.set_xlim(alphas.max(), alphas.min())  # decreasing: the direction of the path
+    ax.set_xlabel("alpha")
