@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.metrics import get_scorer
+from sklearn.metrics import get_scorer, r2_score
 from sklearn.model_selection import GridSearchCV, check_cv
 from sklearn.utils.validation import validate_data
 
@@ -103,6 +103,12 @@ class _RidgeFit:
     def from_stats(cls, stats, fit_intercept, dtype):
         fit = cls.__new__(cls)
         fit._from_stats(stats, fit_intercept, dtype)
+        return fit
+
+    @classmethod
+    def dual(cls, X, y, w, fit_intercept):
+        fit = cls.__new__(cls)
+        fit._dual(X, y, w, fit_intercept)
         return fit
 
     def _from_stats(self, stats, fit_intercept, dtype):
@@ -234,14 +240,24 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
                              dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
         w = check_sample_weight(sample_weight, X.shape[0])
         splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
-        _, pairs = split_statistics(X, y, w, splits)
         scores = np.empty((len(splits), alphas.size))
-        for f, (train, test) in enumerate(pairs):
-            fit = _RidgeFit.from_stats(train, self.fit_intercept, X.dtype)
-            for k, alpha in enumerate(alphas):
-                coef = fit.solve(alpha, slice(None))  # (n_targets, p)
-                intercepts = fit.y_mean - coef @ fit.x_mean
-                scores[f, k] = _r2(test, coef, intercepts)
+        if X.shape[1] > X.shape[0] and not sp.issparse(X):
+            # Wide: each fold's dual (its training rows' kernel), scored on its test rows.
+            for f, (train, test) in enumerate(splits):
+                fit = _RidgeFit.dual(X[train], y[train], None if w is None else w[train],
+                                     self.fit_intercept)
+                for k, alpha in enumerate(alphas):
+                    coef = fit.solve(alpha, slice(None))  # (n_targets, p)
+                    prediction = X[test] @ coef.T + (fit.y_mean - coef @ fit.x_mean)
+                    scores[f, k] = r2_score(y[test], prediction.reshape(y[test].shape),
+                                            sample_weight=None if w is None else w[test])
+        else:  # Tall or sparse: every fold's statistics from one pass over X.
+            _, pairs = split_statistics(X, y, w, splits)
+            for f, (train, test) in enumerate(pairs):
+                fit = _RidgeFit.from_stats(train, self.fit_intercept, X.dtype)
+                for k, alpha in enumerate(alphas):
+                    coef = fit.solve(alpha, slice(None))
+                    scores[f, k] = _r2(test, coef, fit.y_mean - coef @ fit.x_mean)
         mean = scores.mean(axis=0)
         best = int(np.argmax(mean))  # the first of equal scores, as GridSearchCV's rank
         self.alpha_, self.best_score_ = float(alphas[best]), float(mean[best])
