@@ -18,11 +18,6 @@ def expected_failures(estimator):
     if isinstance(estimator, shrinkage.Ridge):
         # Direct solver: n_iter_ is None, as for scikit-learn's Ridge with solver="cholesky".
         return {"check_non_transformer_estimators_n_iter": "n_iter_ is None (direct solver)"}
-    if isinstance(estimator, shrinkage.LassoCV):
-        # K-fold splits rows: a repeated row can land in two folds, a weighted one cannot.
-        # scikit-learn's LassoCV() fails this check on the same data (measured).
-        return {"check_sample_weight_equivalence_on_dense_data":
-                "folds split rows, so weights are not repetitions"}
     return {}
 
 
