@@ -171,6 +171,25 @@ def test_ridge_and_ridge_cv_agree(rng, shape, weighted, fit_intercept):
         assert_close(folds.coef_, ref_folds.coef_, rtol=1e-9)
 
 
+@pytest.mark.parametrize("kind", ["dense", "sparse"])
+def test_ridge_cv_leave_one_out_in_row_blocks(rng, monkeypatch, kind):
+    # Tall X: the LOO basis is formed block by block of rows; blocks of 16 rows (and a ragged
+    # last one) must give exactly what scikit-learn computes from the whole basis.
+    from shrinkage._ridge_estimators import _LeaveOneOut
+    monkeypatch.setattr(_LeaveOneOut, "block_rows", 16)
+    X, Y = data(rng, n=90, p=12, kind=kind, targets=2)
+    w = rng.uniform(0.1, 2, 90)
+    alphas = [1e-3, 0.1, 1.0, 10.0, 100.0]
+    for scoring in (None, "r2"):
+        ours = shrinkage.RidgeCV(alphas, scoring=scoring, store_cv_results=True,
+                                 alpha_per_target=True).fit(X, Y, sample_weight=w)
+        ref = sk.RidgeCV(alphas, scoring=scoring, store_cv_results=True,
+                         alpha_per_target=True).fit(X, Y, sample_weight=w)
+        assert_close(ours.alpha_, ref.alpha_, rtol=0)
+        assert_close(ours.cv_results_, ref.cv_results_, rtol=1e-8)
+        assert_close(ours.coef_, ref.coef_, rtol=1e-9)
+
+
 def test_ridge_cv_per_target_alphas_and_scorers(rng):
     X, Y = data(rng, targets=2)
     Y[:, 1] += 5 * rng.standard_normal(len(Y))  # a noisier target wants a larger alpha

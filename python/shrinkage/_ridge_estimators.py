@@ -277,9 +277,8 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         per_target = self.alpha_per_target and n_targets > 1
         if self.store_cv_results:
             self.cv_results_ = np.empty((n * n_targets, alphas.size))
-        best_score = best_alpha = best_coef = None
-        for k, alpha in enumerate(alphas):
-            looe, coef = loo.errors(alpha)  # (n, k) on the sqrt(w) scale; (k, p)
+        best_score = best_alpha = None
+        for k, (alpha, looe) in enumerate(zip(alphas, loo.errors(alphas), strict=True)):
             if scorer is None:
                 squared = looe**2
                 score = -squared.mean(axis=0) if per_target else -squared.mean()
@@ -293,13 +292,15 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
             if best_score is None:
                 best_score = np.array(score, dtype=np.float64, ndmin=1 if per_target else 0)
                 best_alpha = np.full(n_targets, alpha) if per_target else alpha
-                best_coef = coef.copy()
             elif per_target:
                 better = score > best_score
                 best_score[better], best_alpha[better] = score[better], alpha
-                best_coef[better] = coef[better]
             elif score > best_score:
-                best_score, best_alpha, best_coef = score, alpha, coef.copy()
+                best_score, best_alpha = score, alpha
+        if per_target:
+            best_coef = np.array([loo.coef(a)[t] for t, a in enumerate(best_alpha)])
+        else:
+            best_coef = loo.coef(best_alpha)
         self.alpha_ = best_alpha if per_target else float(best_alpha)
         self.best_score_ = best_score if per_target else float(best_score)
         if self.store_cv_results:
@@ -315,64 +316,84 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
 
 
 class _LeaveOneOut:
-    """Leave-one-out errors of the weighted, intercept-fitted ridge for any alpha.
+    """Leave-one-out errors of the weighted, intercept-fitted ridge for all alphas at once.
 
     With Z = sqrt(w) (X - 1 m^T) orthogonal to sqrt(w), the hat matrix is
     Z (Z^T Z + alpha I)^{-1} Z^T + sqrt(w) sqrt(w)^T / W. One eigendecomposition, of Z^T Z = the
     centred Gram (p x p, for n > p) or of Z Z^T (n x n, otherwise), gives every alpha's
-    predictions and hat diagonal in O(n r) with r = min(n, p); LOO errors are
-    (y_c - y_hat) / (1 - h_ii).
+    predictions and hat diagonal; LOO errors are (y_c - y_hat) / (1 - h_ii). For n > p the
+    basis U = Z V (n x p) is formed block by block of rows, each block serving every alpha by
+    one product, so memory stays O(block x p) and U is never stored.
     """
+
+    block_rows = 8192
 
     def __init__(self, X, y, w, fit_intercept):
         n, p = X.shape
         weights = np.ones(n) if w is None else w
-        root = np.sqrt(weights)
-        stats = GramStats.from_arrays(X, y, w)
+        self.X = X.tocsr() if sp.issparse(X) else X
+        self.root = np.sqrt(weights)
         Y = y.reshape(n, -1).astype(np.float64)
-        if fit_intercept:
-            self.x_mean, self.y_mean = stats.x_mean, np.atleast_1d(stats.y_mean)
-            gram, xy = stats.gram, stats.xy.reshape(p, -1)
-            self.intercept_leverage = weights / weights.sum()
-        else:
-            self.x_mean, self.y_mean = np.zeros(p), np.zeros(Y.shape[1])
-            gram, xy, _ = stats.uncentred()
-            xy = xy.reshape(p, -1)
-            self.intercept_leverage = np.zeros(n)
-        self.root, self.y_offset = root, self.y_mean
-        self.Yc = (Y - self.y_mean) * root[:, None]
-        if n > p:  # U = Z V: Z^T Z = V diag(lam) V^T
-            lam, V = np.linalg.eigh(gram)
-            XV = np.asarray(X @ V)
-            U = (XV - self.x_mean @ V) * root[:, None]
-            self.coords = (U, V.T @ xy)  # U, U^T y_c
-            self.to_coef = lambda c: (V @ c).T
-        else:  # Z Z^T = Q diag(lam) Q^T
-            lam, Q = np.linalg.eigh(centred_kernel(X, root, self.x_mean))
-            self.coords = (Q, Q.T @ self.Yc)
-            self.to_coef = lambda a: centred_transpose_product(X, root, self.x_mean, a).T
-        self.lam = np.maximum(lam, 0.0)
-        self.basis_sq = self.coords[0] ** 2
         self.kernel = n <= p
+        if self.kernel:  # Z Z^T = Q diag(lam) Q^T: only the means are needed, not X^T X
+            W = weights.sum()
+            self.x_mean = (np.asarray(X.T @ weights).ravel() / W if fit_intercept
+                           else np.zeros(p))
+            self.y_mean = weights @ Y / W if fit_intercept else np.zeros(Y.shape[1])
+            self.Yc = (Y - self.y_mean) * self.root[:, None]
+            lam, self.basis = np.linalg.eigh(centred_kernel(X, self.root, self.x_mean))
+            self.proj = self.basis.T @ self.Yc
+        else:  # Z^T Z = V diag(lam) V^T
+            stats = GramStats.from_arrays(X, y, w)
+            if fit_intercept:
+                self.x_mean, self.y_mean = stats.x_mean, np.atleast_1d(stats.y_mean)
+                gram, xy = stats.gram, stats.xy
+            else:
+                self.x_mean, self.y_mean = np.zeros(p), np.zeros(Y.shape[1])
+                gram, xy, _ = stats.uncentred()
+            self.Yc = (Y - self.y_mean) * self.root[:, None]
+            lam, self.V = np.linalg.eigh(gram)
+            self.xy = np.asarray(xy).reshape(p, -1)
+            self.proj = self.V.T @ self.xy  # U^T y_c
+        self.lam = np.maximum(lam, 0.0)
+        self.intercept_leverage = weights / weights.sum() if fit_intercept else np.zeros(n)
 
-    def errors(self, alpha):
-        """LOO errors (n, n_targets) on the sqrt(w) scale and the coefficients (n_targets, p)."""
-        basis, proj = self.coords
-        inverse = 1.0 / (self.lam + alpha) if alpha > 0 else _pinv(self.lam)
-        if self.kernel:  # H = Q diag(lam / (lam + alpha)) Q^T, a = Q diag(1/(lam+alpha)) Q^T y
-            shrink = self.lam * inverse
-            coef = self.to_coef(basis @ (inverse[:, None] * proj))
-        else:  # H = U diag(1 / (lam + alpha)) U^T, w = V diag(1/(lam+alpha)) U^T y
-            shrink = inverse
-            coef = self.to_coef(inverse[:, None] * proj)
-        y_hat = basis @ (shrink[:, None] * proj)
-        leverage = self.basis_sq @ shrink + self.intercept_leverage
-        return (self.Yc - y_hat) / (1.0 - leverage)[:, None], coef
+    def _inverse(self, alpha):
+        return 1.0 / (self.lam + alpha) if alpha > 0 else _pinv(self.lam)
+
+    def errors(self, alphas):
+        """LOO errors, shape (n_alphas, n, n_targets), on the sqrt(w) scale."""
+        # H = B diag(shrink) B^T and y_hat = B diag(shrink) B^T y_c, with B = Q and
+        # shrink = lam / (lam + alpha) (kernel), or B = U and shrink = 1 / (lam + alpha).
+        inverse = np.column_stack([self._inverse(a) for a in alphas])  # (r, A)
+        shrink = self.lam[:, None] * inverse if self.kernel else inverse
+        weighted_proj = (shrink[:, :, None] * self.proj[:, None, :]).reshape(len(self.lam), -1)
+        n, n_targets = self.Yc.shape
+        out = np.empty((len(alphas), n, n_targets))
+        for start in range(0, n, n if self.kernel else self.block_rows):
+            rows = slice(start, min(n, start + (n if self.kernel else self.block_rows)))
+            basis = self.basis if self.kernel else self._u_block(rows)
+            y_hat = (basis @ weighted_proj).reshape(basis.shape[0], len(alphas), n_targets)
+            leverage = (basis**2) @ shrink + self.intercept_leverage[rows, None]  # (rows, A)
+            residual = self.Yc[rows, None, :] - y_hat
+            out[:, rows] = np.moveaxis(residual / (1.0 - leverage)[:, :, None], 1, 0)
+        return out
+
+    def _u_block(self, rows):
+        return (np.asarray(self.X[rows] @ self.V) - self.x_mean @ self.V) * self.root[rows, None]
+
+    def coef(self, alpha):
+        """The coefficients (n_targets, p) at one alpha."""
+        inverse = self._inverse(alpha)
+        if self.kernel:  # w = Z^T a, a = Q diag(1 / (lam + alpha)) Q^T y_c
+            a = self.basis @ (inverse[:, None] * self.proj)
+            return centred_transpose_product(self.X, self.root, self.x_mean, a).T
+        return (self.V @ (inverse[:, None] * self.proj)).T
 
     def predictions(self, looe):
         """Leave-one-out predictions on the original scale (zero-weight rows: the fit)."""
         root = np.where(self.root > 0, self.root, 1.0)
-        return (self.Yc - looe) / root[:, None] + self.y_offset
+        return (self.Yc - looe) / root[:, None] + self.y_mean
 
 
 def _pinv(lam):
