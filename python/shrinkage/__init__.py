@@ -7,7 +7,7 @@ covariance-update coordinate descent that stops on a duality-gap certificate.
 
 import importlib
 
-from . import _blas_bridge, _core
+from . import _blas_bridge, _core, streams
 from ._exceptions import ConvergenceWarning
 from ._gramstats import GramStats
 from ._path import enet_path, lasso_path, multi_target_path
@@ -41,5 +41,5 @@ __version__ = "0.1.0"
 __all__ = [
     "ConvergenceWarning", "ElasticNet", "ElasticNetCV", "GramStats", "Lasso", "LassoCV", "Ridge",
     "RidgeCV", "__version__", "enet_path", "lasso_path", "multi_target_path",
-    "ridge_path", "ridge_regression",
+    "ridge_path", "ridge_regression", "streams",
 ]

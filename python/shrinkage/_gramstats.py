@@ -93,8 +93,14 @@ class GramStats:
         Blocks are merged pairwise as a binary tree (a stack of O(log n_blocks) partial sums),
         so rounding grows like log(n_blocks), not n_blocks. Peak memory: one block plus a few
         p x p matrices. ``progress=True`` shows a tqdm progress bar (if tqdm is installed) of
-        ``total`` blocks.
+        ``total`` blocks (by default ``len(chunks)`` when it has one). Readers of files and
+        memmaps: :mod:`shrinkage.streams`.
         """
+        if total is None:
+            try:
+                total = len(chunks)
+            except TypeError:
+                total = None
         stack = []  # (level, stats): a binary counter of partial sums
         for chunk in _with_progress(chunks, progress, total):
             if not isinstance(chunk, (tuple, list)) or len(chunk) not in (2, 3):

@@ -1,0 +1,214 @@
+"""shrinkage.streams: row blocks of .npy files, memmaps, CSV and Parquet give the statistics of
+the whole data (to the merge's rounding), with one block in memory at a time."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import shrinkage
+from shrinkage import GramStats, streams
+
+
+def relative_error(stats, ref):
+    # Co-moments on their Cauchy-Schwarz scale, means on the spread's (as test_gramstats).
+    scale = np.sqrt(np.outer(np.diag(ref.gram), np.diag(ref.gram)))
+    return max(np.abs(stats.gram - ref.gram).max() / scale.max(),
+               np.abs(stats.xy - ref.xy).max() / np.sqrt(ref.yy * np.diag(ref.gram)).max(),
+               abs(stats.yy - ref.yy) / ref.yy,
+               np.abs(stats.x_mean - ref.x_mean).max() / np.sqrt(np.diag(ref.gram) / ref.weight_sum).max())
+
+
+@pytest.fixture(scope="module")
+def table():
+    rng = np.random.default_rng(5)
+    data = rng.standard_normal((2503, 7)) * [1, 2, 3, 4, 5, 6, 1] + 1e3
+    data[:, 3] = data[:, [0, 1, 2]] @ [1.0, -2.0, 0.5] + rng.standard_normal(2503)
+    weights = rng.uniform(0.2, 3.0, 2503)
+    return data, weights
+
+
+def reference(data, weights=None, target=3):
+    features = np.delete(np.arange(data.shape[1]), target)
+    return GramStats.from_arrays(data[:, features], data[:, target], weights)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_npy_blocks_with_a_target_column(tmp_path, table, order, dtype):
+    data, weights = table
+    path = tmp_path / "data.npy"
+    np.save(path, np.asarray(data, dtype=dtype, order=order))
+    blocks = streams.npy_blocks(path, target=-4, sample_weight=weights, block_rows=400)
+    assert len(blocks) == 7  # 2503 rows in blocks of 400, a ragged last one
+    sizes = [X.shape for X, _, _ in blocks]
+    assert sizes == [(400, 6)] * 6 + [(103, 6)]
+    stats = GramStats.from_chunks(blocks)
+    assert relative_error(stats, reference(data.astype(dtype), weights)) < 1e-10
+
+
+def test_npy_blocks_with_y_files(tmp_path, table):
+    data, weights = table
+    np.save(tmp_path / "X.npy", data[:, :3])
+    np.save(tmp_path / "y.npy", data[:, 3])
+    np.save(tmp_path / "w.npy", weights)
+    stats = GramStats.from_chunks(streams.npy_blocks(
+        tmp_path / "X.npy", tmp_path / "y.npy", sample_weight=str(tmp_path / "w.npy"),
+        block_rows=1000))
+    ref = GramStats.from_arrays(data[:, :3], data[:, 3], weights)
+    assert relative_error(stats, ref) < 1e-10
+
+
+def test_npy_blocks_reject_bad_files(tmp_path, table):
+    data, _ = table
+    np.save(tmp_path / "vector.npy", data[:, 0])
+    with pytest.raises(ValueError, match="2-D"):
+        streams.npy_blocks(tmp_path / "vector.npy", target=0)
+    np.save(tmp_path / "text.npy", np.array([["a", "b"]]))
+    with pytest.raises(ValueError, match="numeric"):
+        streams.npy_blocks(tmp_path / "text.npy", target=0)
+    np.save(tmp_path / "data.npy", data)
+    with pytest.raises(ValueError, match="exactly one of y"):
+        streams.npy_blocks(tmp_path / "data.npy")
+    with pytest.raises(ValueError, match="out of range"):
+        streams.npy_blocks(tmp_path / "data.npy", target=7)
+    with pytest.raises(ValueError, match="rows"):
+        streams.npy_blocks(tmp_path / "data.npy", data[:10, 0])
+    # A file cut short (an interrupted copy) is an error, not a smaller data set.
+    raw = (tmp_path / "data.npy").read_bytes()
+    (tmp_path / "cut.npy").write_bytes(raw[: len(raw) - 5000])
+    with pytest.raises(ValueError, match="file ends before row"):
+        GramStats.from_chunks(streams.npy_blocks(tmp_path / "cut.npy", target=3, block_rows=500))
+
+
+def test_npy_stream_holds_one_block_not_the_file(tmp_path):
+    # 40 MB on disk in 0.8 MB blocks: numpy's allocations (traced) stay a few blocks.
+    rng = np.random.default_rng(0)
+    path = tmp_path / "big.npy"
+    np.lib.format.open_memmap(path, mode="w+", dtype=np.float64, shape=(50_000, 100))[:] = (
+        rng.standard_normal((50_000, 100)))
+    tracemalloc.start()
+    try:
+        GramStats.from_chunks(streams.npy_blocks(path, target=0, block_rows=1000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8e6, f"peak {peak / 1e6:.1f} MB for 0.8 MB blocks of a 40 MB file"
+
+
+def test_array_blocks_of_a_memmap(tmp_path, table):
+    data, weights = table
+    mapped = np.lib.format.open_memmap(tmp_path / "m.npy", mode="w+", dtype=np.float64,
+                                       shape=data.shape)
+    mapped[:] = data
+    stats = GramStats.from_chunks(streams.array_blocks(mapped, target=3, sample_weight=weights,
+                                                       block_rows=333))
+    assert relative_error(stats, reference(data, weights)) < 1e-10
+    targets = np.column_stack([data[:, 3], -data[:, 3]])
+    two = GramStats.from_chunks(streams.array_blocks(mapped[:, :3], targets, block_rows=999))
+    assert two.xy.shape == (3, 2)
+    np.testing.assert_allclose(two.xy[:, 1], -two.xy[:, 0], rtol=1e-12)
+
+
+def write_csv(path, data, weights, header=True):
+    names = ["a", "b", "c", "target", "d", "e", "f", "w"]
+    with open(path, "w") as file:
+        if header:
+            file.write(",".join(names) + "\n")
+        for row, weight in zip(data, weights, strict=True):
+            file.write(",".join(repr(float(v)) for v in (*row, weight)) + "\n")
+
+
+def test_csv_blocks_by_name_and_index(tmp_path, table):
+    data, weights = table
+    write_csv(tmp_path / "data.csv", data, weights)
+    blocks = streams.csv_blocks(tmp_path / "data.csv", target="target", sample_weight="w",
+                                block_rows=700)
+    stats = GramStats.from_chunks(blocks)
+    assert relative_error(stats, reference(data, weights)) < 1e-10
+    subset = GramStats.from_chunks(streams.csv_blocks(
+        tmp_path / "data.csv", target=3, columns=["a", "c"], block_rows=10_000))
+    ref = GramStats.from_arrays(data[:, [0, 2]], data[:, 3])
+    assert relative_error(subset, ref) < 1e-10
+    write_csv(tmp_path / "bare.csv", data, weights, header=False)
+    bare = GramStats.from_chunks(streams.csv_blocks(tmp_path / "bare.csv", target=3,
+                                                    sample_weight=-1, header=False))
+    assert relative_error(bare, reference(data, weights)) < 1e-10
+
+
+def test_csv_blocks_name_the_bad_lines(tmp_path, table):
+    data, weights = table
+    write_csv(tmp_path / "data.csv", data[:50], weights[:50])
+    lines = (tmp_path / "data.csv").read_text().splitlines()
+    lines[31] = lines[31].replace(",", ",oops,", 1)
+    (tmp_path / "bad.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"bad.csv, lines 32-41"):
+        GramStats.from_chunks(streams.csv_blocks(tmp_path / "bad.csv", target="target",
+                                                 block_rows=10))
+    with pytest.raises(ValueError, match="no column 'y'"):
+        streams.csv_blocks(tmp_path / "data.csv", target="y")
+    lines[5] = "1,2,3"  # a short row
+    (tmp_path / "short.csv").write_text("\n".join(lines[:10]) + "\n")
+    with pytest.raises(ValueError, match="short.csv"):
+        GramStats.from_chunks(streams.csv_blocks(tmp_path / "short.csv", target="target"))
+
+
+def test_parquet_blocks(tmp_path, table):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    data, weights = table
+    names = ["a", "b", "c", "target", "d", "e", "f"]
+    columns = {name: data[:, j] for j, name in enumerate(names)}
+    pq.write_table(pa.table({**columns, "w": weights}), tmp_path / "data.parquet",
+                   row_group_size=600)
+    blocks = streams.parquet_blocks(tmp_path / "data.parquet", target="target",
+                                    sample_weight="w", block_rows=500)
+    assert len(blocks) == 6
+    stats = GramStats.from_chunks(blocks)
+    assert relative_error(stats, reference(data, weights)) < 1e-10
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        streams.parquet_blocks(tmp_path / "data.parquet", target="nope")
+    holes = pa.table({"a": pa.array([1.0, None, 3.0]), "t": pa.array([1.0, 2.0, 3.0])})
+    pq.write_table(holes, tmp_path / "holes.parquet")
+    with pytest.raises(ValueError, match="NaN"):
+        GramStats.from_chunks(streams.parquet_blocks(tmp_path / "holes.parquet", target="t"))
+
+
+def test_progress_bar_knows_the_number_of_blocks(tmp_path, table, capsys):
+    pytest.importorskip("tqdm")
+    data, _ = table
+    np.save(tmp_path / "data.npy", data)
+    GramStats.from_chunks(streams.npy_blocks(tmp_path / "data.npy", target=3, block_rows=1000),
+                          progress=True)
+    assert "3/3" in capsys.readouterr().err
+
+
+def test_read_ahead_passes_errors_and_stops_early(tmp_path, table):
+    data, _ = table
+    calls = []
+
+    def failing():
+        yield data[:10, :3], data[:10, 3]
+        calls.append("second")
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        GramStats.from_chunks(streams.RowBlocks(failing, None))
+    np.save(tmp_path / "data.npy", data)
+    blocks = streams.npy_blocks(tmp_path / "data.npy", target=3, block_rows=10)
+    for _ in blocks:
+        break  # the reader thread ends instead of reading the other 250 blocks
+    first = next(iter(blocks))
+    assert first[0].shape == (10, 6)
+
+
+def test_path_from_a_stream_equals_the_in_memory_path(tmp_path, table):
+    data, _ = table
+    np.save(tmp_path / "data.npy", data)
+    stats = GramStats.from_chunks(streams.npy_blocks(tmp_path / "data.npy", target=3,
+                                                     block_rows=256))
+    ref = reference(data)
+    grid = shrinkage.lasso_path(ref, None, alphas=30)[0]
+    _, streamed, _ = shrinkage.lasso_path(stats, None, alphas=grid, tol=1e-12)
+    _, in_memory, _ = shrinkage.lasso_path(ref, None, alphas=grid, tol=1e-12)
+    np.testing.assert_allclose(streamed, in_memory, rtol=1e-9, atol=1e-9 * np.abs(in_memory).max())
