@@ -78,9 +78,7 @@ class ElasticNetCV(LinearPredictor):
         y = column_or_1d(y, warn=True)
         n = X.shape[0]
         w = check_sample_weight(sample_weight, n)
-        l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
-        for l1_ratio in l1_ratios:
-            check_params(float(l1_ratio), self.eps, self.alphas)
+        l1_ratios = self._checked_l1_ratios()
         splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
         # A user's Gram cannot be a fold's: an array means "use Grams" (computed per fold).
         full = _design._wants_full_gram(estimator_precompute(self.precompute), X)
@@ -88,14 +86,37 @@ class ElasticNetCV(LinearPredictor):
 
         if full:
             total, pairs = split_statistics(X, y, w, splits)
-            whole = self._from_statistics(total, X.dtype)
-            folds = [(self._from_statistics(train, X.dtype), train, test)
-                     for train, test in pairs]
-        else:
-            whole = _design.from_data(X, y, sample_weight=w, fit_intercept=self.fit_intercept,
-                                      precompute=False, check_input=False)
-            folds = [(self._lazy_fold(X, y, w, train), train, test) for train, test in splits]
+            return self._fit_statistics(total, pairs, l1_ratios, X.dtype)
+        whole = _design.from_data(X, y, sample_weight=w, fit_intercept=self.fit_intercept,
+                                  precompute=False, check_input=False)
+        folds = [(self._lazy_fold(X, y, w, train), train, test) for train, test in splits]
 
+        def errors(train, test, coefs, intercepts):
+            return (_rows_mse(X, y, w, test, coefs, intercepts),
+                    _rows_mse(X, y, w, train, coefs, intercepts))
+
+        return self._select(whole, folds, l1_ratios, errors)
+
+    def _checked_l1_ratios(self):
+        l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
+        for l1_ratio in l1_ratios:
+            check_params(float(l1_ratio), self.eps, self.alphas)
+        return l1_ratios
+
+    def _fit_statistics(self, total, pairs, l1_ratios, dtype):
+        """Cross-validate from statistics: the total and each split's (train, test)."""
+        whole = self._from_statistics(total, dtype)
+        folds = [(self._from_statistics(train, dtype), train, test) for train, test in pairs]
+
+        def errors(train, test, coefs, intercepts):
+            return (squared_error(test, coefs, intercepts),
+                    squared_error(train, coefs, intercepts))
+
+        return self._select(whole, folds, l1_ratios, errors)
+
+    def _select(self, whole, folds, l1_ratios, errors):
+        """Run every (l1_ratio, fold) path on one grid per l1_ratio, choose, refit on whole.
+        ``folds``: (design, train, test) with train/test whatever ``errors`` reads."""
         grids = [self._grid(whole, l1) for l1 in l1_ratios]
         tasks = [(i, j) for i in range(len(l1_ratios)) for j in range(len(folds))]
 
@@ -105,12 +126,7 @@ class ElasticNetCV(LinearPredictor):
             problem = self._problem(design, l1_ratios[i], grids[i])
             coefs, _, _ = _path.solve(problem)
             coefs = coefs[0].astype(np.float64)
-            intercepts = design.y_mean[0] - design.x_mean @ coefs
-            if full:
-                return (squared_error(test, coefs, intercepts),
-                        squared_error(train, coefs, intercepts))
-            return (_rows_mse(X, y, w, test, coefs, intercepts),
-                    _rows_mse(X, y, w, train, coefs, intercepts))
+            return errors(train, test, coefs, design.y_mean[0] - design.x_mean @ coefs)
 
         workers = _n_threads(self.n_jobs, len(tasks))
         if workers == 1:
