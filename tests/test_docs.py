@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["_path", "_ridge", "linalg", "_gramstats", "_estimators", "_cv", "_ridge_estimators",
-           "plot"]
+           "plot", "streams", "dask"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -15,6 +15,9 @@ def test_docstring_examples(name):
         pytest.importorskip("sklearn")
     if name == "plot":
         pytest.importorskip("matplotlib")
+    if name == "dask":
+        pytest.importorskip("dask.dataframe")
+        pytest.importorskip("sklearn")
     module = importlib.import_module(f"shrinkage.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

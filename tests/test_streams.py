@@ -5,7 +5,6 @@ import tracemalloc
 
 import numpy as np
 import pytest
-
 import shrinkage
 from shrinkage import GramStats, streams
 
@@ -16,7 +15,8 @@ def relative_error(stats, ref):
     return max(np.abs(stats.gram - ref.gram).max() / scale.max(),
                np.abs(stats.xy - ref.xy).max() / np.sqrt(ref.yy * np.diag(ref.gram)).max(),
                abs(stats.yy - ref.yy) / ref.yy,
-               np.abs(stats.x_mean - ref.x_mean).max() / np.sqrt(np.diag(ref.gram) / ref.weight_sum).max())
+               np.abs(stats.x_mean - ref.x_mean).max()
+               / np.sqrt(np.diag(ref.gram) / ref.weight_sum).max())
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,7 @@ def test_csv_blocks_name_the_bad_lines(tmp_path, table):
         streams.csv_blocks(tmp_path / "data.csv", target="y")
     lines[5] = "1,2,3"  # a short row
     (tmp_path / "short.csv").write_text("\n".join(lines[:10]) + "\n")
-    with pytest.raises(ValueError, match="short.csv"):
+    with pytest.raises(ValueError, match=r"short\.csv"):
         GramStats.from_chunks(streams.csv_blocks(tmp_path / "short.csv", target="target"))
 
 

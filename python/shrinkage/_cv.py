@@ -42,7 +42,8 @@ class ElasticNetCV(LinearPredictor):
     --------
     >>> import numpy as np, shrinkage
     >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((100, 10)); y = X[:, 0] - 2 * X[:, 1] + 0.1 * rng.standard_normal(100)
+    >>> X = rng.standard_normal((100, 10))
+    >>> y = X[:, 0] - 2 * X[:, 1] + 0.1 * rng.standard_normal(100)
     >>> model = shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0], alphas=20, cv=4).fit(X, y)
     >>> model.mse_path_.shape, model.l1_ratio_
     ((2, 20, 4), np.float64(1.0))

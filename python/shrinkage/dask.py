@@ -1,0 +1,231 @@
+"""Sufficient statistics of Dask collections, reduced where the data live (dask optional).
+
+Each row block's :class:`~shrinkage.GramStats` is computed by the task that holds the block,
+and the p x p summaries are merged by a tree reduction (``split_every`` at a time) on whatever
+scheduler is active — threads, processes or a ``dask.distributed`` cluster. Only summaries
+cross the network; the path is then solved locally from them. Every task is a pure function
+of its block, so a lost worker's tasks are recomputed elsewhere by the scheduler; if that is
+impossible the computation raises (e.g. ``KilledWorker``) rather than return a partial sum.
+
+    >>> import dask, dask.array as da, numpy as np, shrinkage
+    >>> import shrinkage.dask as sd
+    >>> rng = np.random.default_rng(0)
+    >>> X = da.from_array(rng.standard_normal((1000, 5)), chunks=(250, 5))
+    >>> y = X @ np.arange(5.0) + 1.0
+    >>> stats = sd.gram_stats(X, y, scheduler="threads")
+    >>> stats.n_samples, bool(np.isclose(stats.y_mean, y.mean().compute()))
+    (1000, True)
+    >>> model = sd.LassoCV(cv=4, alphas=20).fit(X, y)
+    >>> model.mse_path_.shape
+    (20, 4)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:
+    import dask
+    import dask.array as da
+    import dask.dataframe as dd
+except ImportError as error:  # pragma: no cover - exercised only without dask
+    raise ImportError("shrinkage.dask needs dask: pip install 'shrinkage[dask]'") from error
+
+from ._gramstats import GramStats
+
+__all__ = ["ElasticNetCV", "LassoCV", "fold_statistics", "gram_stats"]
+
+
+def gram_stats(X, y=None, sample_weight=None, *, target=None, split_every=8, **compute_kwargs):
+    """:class:`~shrinkage.GramStats` of a dask array or dataframe, reduced as a tree.
+
+    Parameters
+    ----------
+    X : dask.array of shape (n_samples, n_features), or dask.dataframe.DataFrame
+        Row-chunked (column chunks are merged). A dataframe holds the target (and weights).
+    y : dask.array of shape (n_samples,) or (n_samples, n_targets)
+        For an array X: the target, chunked like X's rows or rechunked to them.
+    sample_weight : dask.array (array X) or column name (dataframe), optional
+    target : str
+        For a dataframe: the target column (all other columns but the weights are features).
+    split_every : int
+        Summaries merged per task of the reduction tree.
+    **compute_kwargs
+        Passed to ``dask.compute`` (e.g. ``scheduler="threads"``); by default the active
+        scheduler or distributed client.
+    """
+    blocks = _blocks(X, y, sample_weight, target)
+    parts = [dask.delayed(_block_statistics)(*block) for block in blocks]
+    (stats,) = dask.compute(_tree(parts, _merge, split_every), **compute_kwargs)
+    return _checked_total(stats)
+
+
+def fold_statistics(X, y=None, sample_weight=None, *, cv=5, target=None, split_every=8,
+                    **compute_kwargs):
+    """Per-fold :class:`~shrinkage.GramStats` of a dask collection, in one pass over it.
+
+    ``cv``: the number of contiguous folds (those of ``sklearn.model_selection.KFold(cv)``,
+    no shuffling), or a dask array of integer fold labels per row, chunked like X's rows (as
+    ``PredefinedSplit``; rows labelled < 0 are in every training set and no test fold).
+    Returns ``(total, folds)``: the statistics of all rows and the list of test folds', ordered
+    by label; fold k's training statistics are ``total - folds[k]``.
+    """
+    blocks = _blocks(X, y, sample_weight, target)
+    labels, n_folds = _fold_labels(X, cv)
+    parts = [dask.delayed(_block_fold_statistics)(*block, rows, n_folds)
+             for block, rows in zip(blocks, labels, strict=True)]
+    (groups,) = dask.compute(_tree(parts, _merge_lists, split_every), **compute_kwargs)
+    folds = groups[:n_folds]  # the last group: rows in no test fold
+    if any(f is None for f in folds):
+        empty = [k for k, f in enumerate(folds) if f is None]
+        raise ValueError(f"folds {empty} have no rows with positive weight")
+    return _checked_total(_merge(*groups)), folds
+
+
+class _DaskCV:
+    """``fit`` on dask collections: fold statistics on the cluster, paths solved locally."""
+
+    def fit(self, X, y=None, sample_weight=None, *, target=None):
+        """Cross-validate on a dask array (with ``y``) or dataframe (with ``target``)."""
+        l1_ratios = self._checked_l1_ratios()
+        total, tests = fold_statistics(X, y, sample_weight,
+                                       cv=self.cv if self.cv is not None else 5, target=target)
+        self.n_features_in_ = total.n_features
+        if total.n_targets is not None:
+            raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
+        return self._fit_statistics(total, [(total - t, t) for t in tests], l1_ratios,
+                                    np.dtype(np.float64))
+
+
+def _estimators():
+    from . import _cv
+
+    doc = ("{name} on dask collections: {name}'s parameters, attributes and selection; "
+           "``cv`` is a number of contiguous folds or a dask array of fold labels (see "
+           ":func:`fold_statistics`), whose statistics are computed where the data live.")
+    made = []
+    for base in (_cv.ElasticNetCV, _cv.LassoCV):
+        made.append(type(base.__name__, (_DaskCV, base),
+                         {"__doc__": doc.format(name=base.__name__), "__module__": __name__}))
+    return made
+
+
+ElasticNetCV, LassoCV = _estimators()
+
+
+# -- blocks ---------------------------------------------------------------------------------------
+
+def _blocks(X, y, sample_weight, target):
+    """One (X, y, w) tuple of delayed blocks per row chunk."""
+    if isinstance(X, dd.DataFrame):
+        if target is None or y is not None:
+            raise ValueError("for a dask DataFrame give target= (a column name), not y")
+        missing = [c for c in (target, sample_weight) if c is not None and c not in X.columns]
+        if missing:
+            raise ValueError(f"the DataFrame has no column(s) {missing}")
+        features = [c for c in X.columns if c not in (target, sample_weight)]
+        parts = X.to_delayed()
+        return [(dask.delayed(_frame_columns)(part, features),
+                 dask.delayed(_frame_columns)(part, target),
+                 None if sample_weight is None
+                 else dask.delayed(_frame_columns)(part, sample_weight))
+                for part in parts]
+    if not isinstance(X, da.Array) or X.ndim != 2:
+        raise ValueError(f"X must be a 2-D dask array or a dask DataFrame, got {type(X).__name__}")
+    if target is not None or y is None:
+        raise ValueError("for a dask array X give y (a dask array), not target")
+    if any(np.isnan(c) for c in X.chunks[0]):
+        raise ValueError("X has unknown chunk sizes: call X.compute_chunk_sizes() first")
+    X = X.rechunk({1: -1})
+    ys = _aligned(y, X, "y")
+    ws = None if sample_weight is None else _aligned(sample_weight, X, "sample_weight")
+    xs = X.to_delayed().ravel()
+    return [(xs[i], ys[i], None if ws is None else ws[i]) for i in range(len(xs))]
+
+
+def _aligned(a, X, name):
+    a = da.asarray(a)
+    if a.shape[0] != X.shape[0] or a.ndim not in (1, 2):
+        raise ValueError(f"{name} has shape {a.shape}, X has {X.shape[0]} rows")
+    a = a.rechunk((X.chunks[0],) + ((-1,) if a.ndim == 2 else ()))
+    return a.to_delayed().ravel()
+
+
+def _fold_labels(X, cv):
+    """Delayed fold labels per row chunk, and the number of folds."""
+    if isinstance(cv, da.Array):
+        if isinstance(X, dd.DataFrame):
+            raise ValueError("fold labels as an array need a dask array X; for a DataFrame "
+                             "use cv=k (contiguous folds)")
+        labels = _aligned(cv, X, "cv labels")
+        n_folds = int(cv.max().compute()) + 1
+        return labels, n_folds
+    n_folds = int(cv)
+    if n_folds < 2:
+        raise ValueError(f"cv must be at least 2 folds, got {cv}")
+    # A DataFrame's partition lengths take one light pass; an array's are in its chunks.
+    sizes = X.map_partitions(len).compute() if isinstance(X, dd.DataFrame) else X.chunks[0]
+    n = int(sum(sizes))
+    if n < n_folds:
+        raise ValueError(f"cv={n_folds} folds for {n} rows")
+    # KFold(n_folds): the first n % n_folds folds have one row more.
+    fold_sizes = np.full(n_folds, n // n_folds)
+    fold_sizes[: n % n_folds] += 1
+    stops = np.cumsum(fold_sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return [np.searchsorted(stops, np.arange(s, s + int(m)), side="right")
+            for s, m in zip(starts, sizes, strict=True)], n_folds
+
+
+# -- tasks ----------------------------------------------------------------------------------------
+
+def _frame_columns(frame, columns):
+    return frame[columns].to_numpy(dtype=np.float64)
+
+
+def _block_statistics(X, y, w):
+    X, y = np.asarray(X), np.asarray(y)
+    w = None if w is None else np.asarray(w, dtype=np.float64)
+    if X.shape[0] == 0 or (w is not None and not w.sum() > 0):
+        return None
+    return GramStats.from_arrays(X, y, w)
+
+
+def _block_fold_statistics(X, y, w, labels, n_folds):
+    X, y, labels = np.asarray(X), np.asarray(y), np.asarray(labels)
+    w = None if w is None else np.asarray(w, dtype=np.float64)
+    out = []
+    for k in range(n_folds + 1):  # the folds, then the rows in none of them
+        rows = np.flatnonzero(labels == k if k < n_folds else (labels < 0) | (labels >= n_folds))
+        out.append(_block_statistics(X[rows], y[rows], None if w is None else w[rows])
+                   if rows.size else None)
+    return out
+
+
+def _merge(*parts):
+    total = None
+    for part in parts:
+        if part is not None:
+            total = part if total is None else total + part
+    return total
+
+
+def _merge_lists(*lists):
+    return [_merge(*column) for column in zip(*lists, strict=True)]
+
+
+def _tree(parts, combine, split_every):
+    if int(split_every) < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    if not parts:
+        raise ValueError("the collection has no row blocks")
+    while len(parts) > 1:
+        parts = [dask.delayed(combine)(*parts[i:i + split_every])
+                 for i in range(0, len(parts), split_every)]
+    return parts[0]
+
+
+def _checked_total(stats):
+    if stats is None:
+        raise ValueError("the collection has no rows with positive weight")
+    return stats
