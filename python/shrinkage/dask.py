@@ -82,35 +82,13 @@ def fold_statistics(X, y=None, sample_weight=None, *, cv=5, target=None, split_e
     return _checked_total(_merge(*groups)), folds
 
 
-class _DaskCV:
-    """``fit`` on dask collections: fold statistics on the cluster, paths solved locally."""
+def __getattr__(name):
+    # The estimators need scikit-learn (the statistics do not): imported on first use.
+    if name in ("ElasticNetCV", "LassoCV"):
+        from . import _dask_cv
 
-    def fit(self, X, y=None, sample_weight=None, *, target=None):
-        """Cross-validate on a dask array (with ``y``) or dataframe (with ``target``)."""
-        l1_ratios = self._checked_l1_ratios()
-        total, tests = fold_statistics(X, y, sample_weight,
-                                       cv=self.cv if self.cv is not None else 5, target=target)
-        self.n_features_in_ = total.n_features
-        if total.n_targets is not None:
-            raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
-        return self._fit_statistics(total, [(total - t, t) for t in tests], l1_ratios,
-                                    np.dtype(np.float64))
-
-
-def _estimators():
-    from . import _cv
-
-    doc = ("{name} on dask collections: {name}'s parameters, attributes and selection; "
-           "``cv`` is a number of contiguous folds or a dask array of fold labels (see "
-           ":func:`fold_statistics`), whose statistics are computed where the data live.")
-    made = []
-    for base in (_cv.ElasticNetCV, _cv.LassoCV):
-        made.append(type(base.__name__, (_DaskCV, base),
-                         {"__doc__": doc.format(name=base.__name__), "__module__": __name__}))
-    return made
-
-
-ElasticNetCV, LassoCV = _estimators()
+        return getattr(_dask_cv, name)
+    raise AttributeError(f"module 'shrinkage.dask' has no attribute {name!r}")
 
 
 # -- blocks ---------------------------------------------------------------------------------------
