@@ -9,6 +9,12 @@ solver, so a fast time at a loose gap is visible as such.
 
     python benchmarks/compare.py                 # all five problems
     python benchmarks/compare.py T1 W2 --repeat 5
+    python benchmarks/compare.py --cv T2 W1      # LassoCV(cv=5) and RidgeCV instead of paths
+
+With ``--cv``: LassoCV with 5 KFold folds and 100 alphas, and RidgeCV on 20 alphas by
+leave-one-out and by the same 5 folds, each beside scikit-learn's estimator with the same alphas,
+folds and tol, and the chosen alpha of each. scikit-learn's LassoCV on wide problems (W1: about
+15 minutes) runs only with ``--slow``.
 """
 
 from __future__ import annotations
@@ -149,12 +155,55 @@ def compare(name, repeat, tol):
     sys.stdout.flush()
 
 
+def compare_cv(name, repeat, tol, slow):
+    from sklearn import linear_model as sk
+    from sklearn.model_selection import KFold
+
+    X, y = benchmark_problem(name, order="F")
+    n, p = X.shape
+    folds = KFold(5)
+    reps = 1 if n * p >= 10**7 else repeat
+    rows = []
+    if n >= p:
+        t, _ = best_time(lambda: X.T @ X, reps)
+        rows.append(("Gram floor (X.T @ X)", t, None))
+
+    def fit(estimator):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return estimator.fit(X, y)
+
+    lasso = {"cv": folds, "alphas": 100, "tol": tol}
+    t, model = best_time(lambda: fit(shrinkage.LassoCV(**lasso)), reps)
+    rows.append(("shrinkage LassoCV", t, model.alpha_))
+    if n >= p or slow:
+        t, model = best_time(lambda: fit(sk.LassoCV(precompute=n >= p, **lasso)), reps)
+        rows.append((f"scikit-learn LassoCV precompute={n >= p}", t, model.alpha_))
+
+    ridge_alphas = np.logspace(-2, 5, 20)
+    for cv, label in ((None, "leave-one-out"), (folds, "5-fold")):
+        for module, who in ((shrinkage, "shrinkage"), (sk, "scikit-learn")):
+            t, model = best_time(lambda m=module, c=cv: fit(m.RidgeCV(ridge_alphas, cv=c)), reps)
+            rows.append((f"{who} RidgeCV {label}", t, model.alpha_))
+
+    print(f"\n{name}: n={n}, p={p}, LassoCV 100 alphas x 5 folds (tol={tol:g}), "
+          "RidgeCV 20 alphas")
+    print(f"  {'estimator':40s} {'seconds':>9s} {'alpha_':>12s}")
+    for label, t, alpha in rows:
+        alpha_s = "" if alpha is None else f"{alpha:.6g}"
+        print(f"  {label:40s} {t:9.3f} {alpha_s:>12s}")
+    sys.stdout.flush()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("problems", nargs="*", default=list(PROBLEMS))
     parser.add_argument("--repeat", type=int, default=3, help="best of N (small problems)")
     parser.add_argument("--tol", type=float, default=1e-4)
+    parser.add_argument("--cv", action="store_true", help="cross-validated estimators")
+    parser.add_argument("--slow", action="store_true", help="with --cv: scikit-learn's "
+                        "LassoCV on wide problems too")
     args = parser.parse_args()
     try:
         from threadpoolctl import threadpool_info
@@ -165,7 +214,10 @@ def main():
         pass
     print("OPENBLAS_CORETYPE:", os.environ.get("OPENBLAS_CORETYPE"))
     for name in args.problems:
-        compare(name, args.repeat, args.tol)
+        if args.cv:
+            compare_cv(name, args.repeat, args.tol, args.slow)
+        else:
+            compare(name, args.repeat, args.tol)
 
 
 if __name__ == "__main__":

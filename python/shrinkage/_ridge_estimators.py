@@ -269,7 +269,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     def _fit_loo(self, X, y, sample_weight, alphas):
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
                              dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
-        n, p = X.shape
+        n = X.shape[0]
         w = check_sample_weight(sample_weight, n)
         loo = _LeaveOneOut(X, y, w, self.fit_intercept)
         scorer = None if self.scoring is None else get_scorer(self.scoring)
