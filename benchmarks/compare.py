@@ -127,7 +127,8 @@ def compare(name, repeat, tol):
             t, (_, coefs, _) = best_time(
                 lambda pc=precompute: sk_lasso_path(X, y, alphas=alphas, tol=tol, precompute=pc),
                 reps)
-        rows.append((f"scikit-learn precompute={precompute}", t, relative_gaps(X, y, alphas, coefs)))
+        rows.append((f"scikit-learn precompute={precompute}", t,
+                     relative_gaps(X, y, alphas, coefs)))
 
     try:
         from celer import celer_path

@@ -13,9 +13,8 @@ from sklearn import datasets as skdatasets
 from sklearn import linear_model as sk
 
 import shrinkage
-from shrinkage.datasets import make_correlated_regression
-
 from certify import assert_certified
+from shrinkage.datasets import make_correlated_regression
 
 TIGHT = {"tol": 1e-12}
 SK_TIGHT = {"tol": 1e-12, "max_iter": 200_000}

@@ -11,10 +11,11 @@ dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("dask.dataframe")
 pd = pytest.importorskip("pandas")
-import shrinkage  # noqa: E402
-import shrinkage.dask as sd  # noqa: E402
-from shrinkage import GramStats  # noqa: E402
-from sklearn.model_selection import KFold, PredefinedSplit  # noqa: E402
+from sklearn.model_selection import KFold, PredefinedSplit
+
+import shrinkage
+import shrinkage.dask as sd
+from shrinkage import GramStats
 
 
 def relative_error(stats, ref):

@@ -3,10 +3,10 @@ wherever the optimum is unique."""
 
 import numpy as np
 import pytest
-from certify import assert_certified, enet_objective
 from sklearn import linear_model as sk
 
 import shrinkage
+from certify import assert_certified, enet_objective
 from shrinkage.datasets import make_correlated_regression
 
 TIGHT = {"tol": 1e-12}

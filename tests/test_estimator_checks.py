@@ -3,9 +3,9 @@
 import pytest
 
 pytest.importorskip("sklearn")
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-import shrinkage  # noqa: E402
+import shrinkage
 
 ESTIMATORS = [
     shrinkage.Lasso(), shrinkage.ElasticNet(), shrinkage.Ridge(), shrinkage.LassoCV(),

@@ -13,15 +13,15 @@ import pytest
 import scipy.sparse as sp
 
 sklearn = pytest.importorskip("sklearn")
-from certify import enet_gap  # noqa: E402
-from sklearn import linear_model as sk  # noqa: E402
-from sklearn.base import clone  # noqa: E402
-from sklearn.model_selection import GridSearchCV, KFold, ShuffleSplit  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn import linear_model as sk
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, KFold, ShuffleSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-import shrinkage  # noqa: E402
-from shrinkage.datasets import make_correlated_regression  # noqa: E402
+import shrinkage
+from certify import enet_gap
+from shrinkage.datasets import make_correlated_regression
 
 TIGHT = {"tol": 1e-12, "max_iter": 100_000}
 

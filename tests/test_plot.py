@@ -5,10 +5,11 @@ import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import shrinkage  # noqa: E402
-from shrinkage import plot  # noqa: E402
-from shrinkage.datasets import make_correlated_regression  # noqa: E402
+import matplotlib.pyplot as plt
+
+import shrinkage
+from shrinkage import plot
+from shrinkage.datasets import make_correlated_regression
 
 pytest.importorskip("sklearn")
 

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+
 import shrinkage
 from shrinkage import GramStats, streams
 

@@ -144,7 +144,8 @@ def _sparse_lazy(d, X, Y, w, fit_intercept):
     if W <= 0:
         raise ValueError("The sample weights sum to zero.")
     XW = X if w is None else sp.diags(w) @ X
-    x_mean = np.asarray(XW.sum(axis=0), dtype=np.float64).ravel() / W if fit_intercept else np.zeros(p)
+    x_mean = (np.asarray(XW.sum(axis=0), dtype=np.float64).ravel() / W if fit_intercept
+              else np.zeros(p))
     y_mean = ((Y if w is None else Y * w[:, None]).sum(axis=0) / W if fit_intercept
               else np.zeros(Y.shape[1]))
     sq_norms = np.asarray(X.multiply(XW).sum(axis=0), dtype=np.float64).ravel() - W * x_mean**2

@@ -58,7 +58,8 @@ def fit_design(estimator, X, y, sample_weight, precompute, check_input=True):
                              multi_output=True, y_numeric=True)
     else:
         estimator.n_features_in_ = X.shape[1]
-    if y.ndim == 2 and y.shape[1] == 1 and not estimator.__sklearn_tags__().target_tags.multi_output:
+    multi_output = estimator.__sklearn_tags__().target_tags.multi_output
+    if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
         y = y.ravel()
     return _design.from_data(X, y, sample_weight=sample_weight,
                              fit_intercept=estimator.fit_intercept, precompute=precompute,

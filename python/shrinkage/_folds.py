@@ -36,7 +36,7 @@ def split_statistics(X, y, w, splits):
     partition = _is_partition([test for _, test in splits], n)
     total = merge_all(tests) if partition else statistics_of_rows(X, y, w, np.arange(n))
     pairs = []
-    for (train, test), test_stats in zip(splits, tests):
+    for (train, test), test_stats in zip(splits, tests, strict=True):
         complement = partition and len(train) + len(test) == n
         pairs.append((total - test_stats if complement else statistics_of_rows(X, y, w, train),
                       test_stats))

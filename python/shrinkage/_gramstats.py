@@ -1,4 +1,4 @@
-"""``GramStats``: the mergeable sufficient statistics of a (weighted, intercept-fitted) linear model."""
+"""``GramStats``: mergeable sufficient statistics of a weighted, intercept-fitted linear model."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ class GramStats:
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((100, 3)) + 1e6; y = X @ [1.0, 0.0, -1.0]
     >>> whole = shrinkage.GramStats.from_arrays(X, y)
-    >>> parts = shrinkage.GramStats.from_arrays(X[:40], y[:40]) + shrinkage.GramStats.from_arrays(X[40:], y[40:])
+    >>> head = shrinkage.GramStats.from_arrays(X[:40], y[:40])
+    >>> parts = head + shrinkage.GramStats.from_arrays(X[40:], y[40:])
     >>> bool(np.allclose(parts.gram, whole.gram, rtol=1e-9))
     True
     >>> (whole - shrinkage.GramStats.from_arrays(X[:40], y[:40])).n_samples
@@ -172,11 +173,11 @@ class GramStats:
             return NotImplemented
         n = self.n_samples - other.n_samples
         W = self.weight_sum - other.weight_sum
-        if n < 0 or W < -1e-12 * self.weight_sum:
+        if n < 0 or -1e-12 * self.weight_sum > W:
             raise ValueError(f"Cannot subtract {other!r} from {self!r}: it holds more data.")
         if other.weight_sum == 0:
             return self._with(n_samples=n)
-        if W <= 1e-12 * self.weight_sum:  # nothing (of positive weight) left
+        if 1e-12 * self.weight_sum >= W:  # nothing (of positive weight) left
             return GramStats(n, 0.0, np.zeros_like(self.x_mean), np.zeros_like(self.y_mean),
                              np.zeros_like(self.gram), np.zeros_like(self.xy),
                              np.zeros_like(self.yy))

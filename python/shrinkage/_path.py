@@ -9,18 +9,13 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core, _design
 from ._exceptions import ConvergenceWarning
 from ._gramstats import GramStats
 from ._validation import (
-    check_finite_statistics,
-    check_gram,
     check_params,
     check_tol_max_iter,
-    check_X,
-    check_y,
 )
 
 # scikit-learn's accepted **params; any other key raises, as there.

@@ -142,7 +142,8 @@ def ridge_regression(X, y, alpha, *, sample_weight=None, solver="auto", max_iter
         if sw.shape != (n,) or not np.isfinite(sw).all() or (sw < 0).any():
             raise ValueError("sample_weight must be finite, non-negative, one per sample.")
         root = np.sqrt(sw)
-        X = X.multiply(root[:, None]).tocsc() if sp.issparse(X) else X * root[:, None].astype(X.dtype)
+        X = (X.multiply(root[:, None]).tocsc() if sp.issparse(X)
+             else X * root[:, None].astype(X.dtype))
         y = y * (root if y.ndim == 1 else root[:, None]).astype(y.dtype)
     Y = y.reshape(n, -1)
     alpha = np.atleast_1d(np.asarray(alpha, dtype=np.float64))

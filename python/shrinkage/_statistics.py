@@ -16,7 +16,10 @@ from ._validation import check_finite_statistics
 
 def gram(X):
     """X^T X as a dense float64 array; raises if X holds NaN/inf (seen on the diagonal)."""
-    g = (X.T @ X).toarray().astype(np.float64, copy=False) if sp.issparse(X) else _core.dense_gram(X)
+    if sp.issparse(X):
+        g = (X.T @ X).toarray().astype(np.float64, copy=False)
+    else:
+        g = _core.dense_gram(X)
     check_finite_statistics(np.diag(g))
     return g
 
