@@ -31,7 +31,9 @@ try:
 except ImportError as error:  # pragma: no cover - exercised only without dask
     raise ImportError("shrinkage.dask needs dask: pip install 'shrinkage[dask]'") from error
 
-from ._gramstats import GramStats
+from ._folds import statistics_of_rows
+from ._gramstats import GramStats, check_sample_weight
+from ._validation import check_X
 
 # ElasticNetCV and LassoCV come from __getattr__ (they need scikit-learn).
 __all__ = ["ElasticNetCV", "LassoCV", "fold_statistics", "gram_stats"]  # noqa: F822
@@ -131,7 +133,7 @@ def _aligned(a, X, name):
 
 
 def _fold_labels(X, cv):
-    """Delayed fold labels per row chunk, and the number of folds."""
+    """Per row chunk its fold labels (delayed) or (first row, fold ends); the number of folds."""
     if isinstance(cv, da.Array):
         if isinstance(X, dd.DataFrame):
             raise ValueError("fold labels as an array need a dask array X; for a DataFrame "
@@ -151,9 +153,9 @@ def _fold_labels(X, cv):
     fold_sizes = np.full(n_folds, n // n_folds)
     fold_sizes[: n % n_folds] += 1
     stops = np.cumsum(fold_sizes)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    return [np.searchsorted(stops, np.arange(s, s + int(m)), side="right")
-            for s, m in zip(starts, sizes, strict=True)], n_folds
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+    # Each task derives its rows' labels from its first row: no per-row data in the graph.
+    return [(start, stops) for start in starts], n_folds
 
 
 # -- tasks ----------------------------------------------------------------------------------------
@@ -171,13 +173,20 @@ def _block_statistics(X, y, w):
 
 
 def _block_fold_statistics(X, y, w, labels, n_folds):
-    X, y, labels = np.asarray(X), np.asarray(y), np.asarray(labels)
-    w = None if w is None else np.asarray(w, dtype=np.float64)
+    """Statistics of each fold's rows in the block, then of the rows in no fold. ``labels``:
+    the block's labels, or (first row, fold ends) of contiguous folds."""
+    X, y = np.asarray(X), np.asarray(y)
+    if isinstance(labels, tuple):
+        start, stops = labels
+        labels = np.searchsorted(stops, np.arange(start, start + X.shape[0]), side="right")
+    labels = np.asarray(labels)
+    X = check_X(X)
+    w = None if w is None else check_sample_weight(w, X.shape[0])
     out = []
     for k in range(n_folds + 1):  # the folds, then the rows in none of them
         rows = np.flatnonzero(labels == k if k < n_folds else (labels < 0) | (labels >= n_folds))
-        out.append(_block_statistics(X[rows], y[rows], None if w is None else w[rows])
-                   if rows.size else None)
+        empty = rows.size == 0 or (w is not None and not w[rows].sum() > 0)
+        out.append(None if empty else statistics_of_rows(X, y, w, rows))  # X is not copied
     return out
 
 
