@@ -10,8 +10,9 @@ coefficients, SNR 3), then, each in a fresh process so that peak memory is its o
    small problem so that loading the libraries' code from a cold disk is not counted;
 2. the stream: ``GramStats.from_chunks(streams.npy_blocks(...))`` and a 100-alpha lasso path
    from the statistics; time, peak resident memory, and time / floor;
-3. the same statistics on a ``dask.distributed.LocalCluster`` of 2 worker processes (blocks read
-   by the workers from the file), and its time over the single-process stream's.
+3. the same statistics on a ``dask.distributed.LocalCluster`` of 2 worker processes (chunks read
+   by the workers from the file, ``shrinkage.dask.from_npy``), and its time over the
+   single-process stream's.
 
     python benchmarks/out_of_core.py --dir /data/tmp          # n = 1e6, p = 1000: 8 GB
     python benchmarks/out_of_core.py --rows 200000 --keep     # smaller, keep the files
@@ -127,25 +128,11 @@ STREAM = """
 """
 
 CLUSTER = """
-    import dask, dask.array as da
+    import dask.array as da
     from distributed import Client, LocalCluster
     import shrinkage.dask as sd
 
-    def read_rows(path, offset, start, stop, p):
-        block = np.empty((stop - start, p))
-        with open(path, "rb") as file:
-            file.seek(offset + start * p * 8)
-            file.readinto(memoryview(block).cast("B"))
-        return block
-
-    with open(x_path, "rb") as file:
-        np.lib.format.read_magic(file)
-        np.lib.format.read_array_header_2_0(file)
-        offset = file.tell()
-    blocks = [da.from_delayed(dask.delayed(read_rows)(x_path, offset, s, min(n, s + rows), p),
-                              shape=(min(n, s + rows) - s, p), dtype=np.float64)
-              for s in range(0, n, rows)]
-    X = da.concatenate(blocks)
+    X = sd.from_npy(x_path, block_rows=rows)  # each chunk read by the worker computing it
     y = da.from_array(np.load(y_path), chunks=rows)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster):

@@ -172,3 +172,16 @@ def test_workers_dying_every_time_raise(data, cluster):
     with pytest.raises(distributed.scheduler.KilledWorker):
         sd.gram_stats(dX, da.from_array(y, chunks=300))
     cluster.wait_for_workers(2, timeout=60)
+
+
+def test_from_npy_chunks_are_read_by_the_workers(data, cluster, tmp_path):
+    X, y, _ = data
+    np.save(tmp_path / "X.npy", X)
+    dX = sd.from_npy(tmp_path / "X.npy", block_rows=700)
+    assert dX.chunks[0] == (700, 700, 700, 700, 201)
+    np.testing.assert_array_equal(dX.compute(scheduler="threads"), X)
+    stats = sd.gram_stats(dX, da.from_array(y, chunks=700))  # on the cluster
+    assert relative_error(stats, GramStats.from_arrays(X, y)) < 1e-10
+    np.save(tmp_path / "F.npy", np.asfortranarray(X))
+    with pytest.raises(ValueError, match="Fortran-ordered"):
+        sd.from_npy(tmp_path / "F.npy")

@@ -22,6 +22,8 @@ impossible the computation raises (e.g. ``KilledWorker``) rather than return a p
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 try:
@@ -31,12 +33,13 @@ try:
 except ImportError as error:  # pragma: no cover - exercised only without dask
     raise ImportError("shrinkage.dask needs dask: pip install 'shrinkage[dask]'") from error
 
+from . import streams
 from ._folds import statistics_of_rows
 from ._gramstats import GramStats, check_sample_weight
 from ._validation import check_X
 
 # ElasticNetCV and LassoCV come from __getattr__ (they need scikit-learn).
-__all__ = ["ElasticNetCV", "LassoCV", "fold_statistics", "gram_stats"]  # noqa: F822
+__all__ = ["ElasticNetCV", "LassoCV", "fold_statistics", "from_npy", "gram_stats"]  # noqa: F822
 
 
 def gram_stats(X, y=None, sample_weight=None, *, target=None, split_every=8, **compute_kwargs):
@@ -92,6 +95,32 @@ def __getattr__(name):
 
         return getattr(_dask_cv, name)
     raise AttributeError(f"module 'shrinkage.dask' has no attribute {name!r}")
+
+
+def from_npy(path, *, block_rows=None):
+    """A row-chunked dask array of a C-ordered 2-D ``.npy`` file, each chunk read by the worker
+    that computes it: direct I/O into buffers recycled within the worker's process, as
+    :func:`shrinkage.streams.npy_blocks` (every worker must see the file at ``path``).
+    ``block_rows``: rows per chunk (default: about 64 MB)."""
+    layout = streams.NpyLayout(path)
+    if layout.fortran_order:
+        raise ValueError(f"{path} is Fortran-ordered: its rows are not contiguous; use "
+                         "da.from_array(np.load(path, mmap_mode='r'))")
+    n, p = layout.shape
+    rows = streams._block_rows(block_rows, p)
+    path = os.fspath(path)
+    chunks = [da.from_delayed(dask.delayed(_read_npy_rows, pure=True)(path, start, stop),
+                              shape=(stop - start, p), dtype=layout.dtype)
+              for start, stop in ((s, min(n, s + rows)) for s in range(0, n, rows))]
+    return da.concatenate(chunks) if chunks else da.zeros((0, p), dtype=layout.dtype)
+
+
+_PROCESS_POOL = streams._BufferPool()  # the read buffers of this (worker) process
+
+
+def _read_npy_rows(path, start, stop):
+    with streams._RawFile(path) as file:
+        return streams.NpyLayout(path).read_rows(file, _PROCESS_POOL, start, stop)
 
 
 # -- blocks ---------------------------------------------------------------------------------------

@@ -94,50 +94,70 @@ def npy_blocks(path, y=None, *, target=None, sample_weight=None, block_rows=None
     n-vectors). Other parameters as :func:`array_blocks`. A Fortran-ordered file has no
     contiguous rows: it is read through a memmap.
     """
-    with open(path, "rb") as file:
-        version = np.lib.format.read_magic(file)
-        header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                  else np.lib.format.read_array_header_2_0)  # 3.0 differs only in encoding
-        shape, fortran_order, dtype = header(file)
-        offset = file.tell()
-    if len(shape) != 2:
-        raise ValueError(f"{path}: expected a 2-D array, got shape {shape}")
-    if dtype.hasobject or dtype.kind not in "fiu":
-        raise ValueError(f"{path}: expected a numeric array, got dtype {dtype}")
-    n, n_columns = shape
-    available = (os.path.getsize(path) - offset) // max(1, n_columns * dtype.itemsize)
-    if available < n:
-        raise ValueError(f"{path} holds {available} of its {n} rows: the file is truncated")
+    layout = NpyLayout(path)
     y, sample_weight = (np.load(a) if isinstance(a, (str, bytes)) or hasattr(a, "__fspath__")
                         else a for a in (y, sample_weight))
-    if fortran_order:
+    if layout.fortran_order:
         return array_blocks(np.load(path, mmap_mode="r"), y, target=target,
                             sample_weight=sample_weight, block_rows=block_rows)
+    n, n_columns = layout.shape
     features, target = _split_columns(n_columns, y, target)
     y = _check_rows(y, n, "y")
     sample_weight = _check_rows(sample_weight, n, "sample_weight")
     block_rows = _block_rows(block_rows, n_columns)
-
-    row_bytes = n_columns * dtype.itemsize
 
     def read():
         pool = _BufferPool()
         with _RawFile(path) as file:
             for start in range(0, n, block_rows):
                 rows = slice(start, min(n, start + block_rows))
-                # Whole aligned pages around the block's bytes (O_DIRECT needs them).
-                first = offset + start * row_bytes
-                aligned = first - first % _ALIGN
-                length = -(-(offset + rows.stop * row_bytes - aligned) // _ALIGN) * _ALIGN
-                buffer = pool.take(length)
-                if file.read_at(buffer, length, aligned) < offset + rows.stop * row_bytes - aligned:
-                    raise ValueError(f"{path} ended while read (before row {rows.stop} of {n})")
-                block = np.frombuffer(buffer, dtype=dtype, count=(rows.stop - start) * n_columns,
-                                      offset=first - aligned).reshape(-1, n_columns)
-                pool.lend(buffer, block)
+                block = layout.read_rows(file, pool, rows.start, rows.stop)
                 yield _block(block, features, target, y, sample_weight, rows)
 
     return RowBlocks(read, math.ceil(n / block_rows))
+
+
+class NpyLayout:
+    """Where a 2-D numeric ``.npy`` file keeps its rows: shape, dtype, order, data offset."""
+
+    def __init__(self, path):
+        with open(path, "rb") as file:
+            version = np.lib.format.read_magic(file)
+            header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                      else np.lib.format.read_array_header_2_0)  # 3.0 differs only in encoding
+            self.shape, self.fortran_order, self.dtype = header(file)
+            self.offset = file.tell()
+        self.path = path
+        if len(self.shape) != 2:
+            raise ValueError(f"{path}: expected a 2-D array, got shape {self.shape}")
+        if self.dtype.hasobject or self.dtype.kind not in "fiu":
+            raise ValueError(f"{path}: expected a numeric array, got dtype {self.dtype}")
+        n, n_columns = self.shape
+        self.row_bytes = n_columns * self.dtype.itemsize
+        available = (os.path.getsize(path) - self.offset) // max(1, self.row_bytes)
+        if available < n:
+            raise ValueError(f"{path} holds {available} of its {n} rows: the file is truncated")
+
+    def read_rows(self, file, pool, start, stop):
+        """Rows [start, stop) of a C-ordered file as an array over a buffer lent by `pool`."""
+        # Whole aligned pages around the rows' bytes (O_DIRECT needs them).
+        first, end = self.offset + start * self.row_bytes, self.offset + stop * self.row_bytes
+        aligned = first - first % _ALIGN
+        length = -(-(end - aligned) // _ALIGN) * _ALIGN
+        buffer = pool.take(length)
+        try:
+            got = file.read_at(buffer, length, aligned)
+        except BaseException:
+            pool.give_back(buffer)
+            raise
+        if got < end - aligned:
+            pool.give_back(buffer)
+            raise ValueError(f"{self.path} ended while read (before row {stop} of "
+                             f"{self.shape[0]})")
+        block = np.frombuffer(buffer, dtype=self.dtype, count=(stop - start) * self.shape[1],
+                              offset=first - aligned).reshape(-1, self.shape[1])
+        pool.lend(buffer, block)
+        return block
 
 
 def csv_blocks(path, *, target, sample_weight=None, columns=None, delimiter=",", header=True,
@@ -274,21 +294,30 @@ class _BufferPool:
 
     def __init__(self):
         self._entries = []  # [buffer, weak reference to the array lent from it, or None]
+        self._lock = threading.Lock()  # one pool may serve a process's threads (dask workers)
 
     def take(self, length):
-        for entry in self._entries:
-            buffer, lent = entry
-            if len(buffer) >= length and (lent is None or lent() is None):
-                entry[1] = None
-                return buffer
-        buffer = mmap.mmap(-1, length)  # anonymous: page-aligned, as O_DIRECT needs
-        self._entries.append([buffer, None])
-        return buffer
+        with self._lock:
+            for entry in self._entries:
+                buffer, lent = entry
+                if len(buffer) >= length and lent is not False and (lent is None or lent() is None):
+                    entry[1] = False  # taken, not yet lent
+                    return buffer
+            buffer = mmap.mmap(-1, length)  # anonymous: page-aligned, as O_DIRECT needs
+            self._entries.append([buffer, False])
+            return buffer
 
     def lend(self, buffer, array):
-        for entry in self._entries:
-            if entry[0] is buffer:
-                entry[1] = weakref.ref(array)
+        self._mark(buffer, weakref.ref(array))
+
+    def give_back(self, buffer):
+        self._mark(buffer, None)
+
+    def _mark(self, buffer, state):
+        with self._lock:
+            for entry in self._entries:
+                if entry[0] is buffer:
+                    entry[1] = state
 
 
 def _read_ahead(blocks):
