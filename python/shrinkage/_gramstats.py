@@ -77,7 +77,7 @@ class GramStats:
         spread, so center such sparse data or use dense blocks).
         """
         X = check_X(X)
-        n, p = X.shape
+        n = X.shape[0]
         y = check_y(y, n, np.float64)
         Y = np.asfortranarray(y.reshape(n, -1), dtype=np.float64)
         w = check_sample_weight(sample_weight, n)
