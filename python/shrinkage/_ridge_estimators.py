@@ -251,8 +251,10 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
                     prediction = X[test] @ coef.T + (fit.y_mean - coef @ fit.x_mean)
                     scores[f, k] = r2_score(y[test], prediction.reshape(y[test].shape),
                                             sample_weight=None if w is None else w[test])
-        else:  # Tall or sparse: every fold's statistics from one pass over X.
-            _, pairs = split_statistics(X, y, w, splits)
+            whole = _RidgeFit.dual(X, y, w, self.fit_intercept)
+        else:  # Tall or sparse: every fold's statistics (and the total) from one pass over X.
+            total, pairs = split_statistics(X, y, w, splits)
+            whole = _RidgeFit.from_stats(total, self.fit_intercept, X.dtype)
             for f, (train, test) in enumerate(pairs):
                 fit = _RidgeFit.from_stats(train, self.fit_intercept, X.dtype)
                 for k, alpha in enumerate(alphas):
@@ -261,9 +263,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         mean = scores.mean(axis=0)
         best = int(np.argmax(mean))  # the first of equal scores, as GridSearchCV's rank
         self.alpha_, self.best_score_ = float(alphas[best]), float(mean[best])
-        refit = Ridge(alpha=self.alpha_, fit_intercept=self.fit_intercept)
-        refit.fit(X, y, sample_weight=w)
-        self.coef_, self.intercept_ = refit.coef_, refit.intercept_
+        whole.set_coef(self, whole.solve(self.alpha_, slice(None)))
         return self
 
     def _fit_loo(self, X, y, sample_weight, alphas):
