@@ -181,10 +181,10 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     the p x p Gram for n > p, of the n x n kernel otherwise), scored like scikit-learn (minus
     the mean squared leave-one-out error, on the sqrt(weight)-scaled problem, or ``scoring``
     on the predictions); ``alpha_per_target`` and ``store_cv_results`` supported. Given folds
-    with ``scoring=None`` use one pass of fold statistics and one Cholesky per fold and alpha,
+    with ``scoring=None`` use one pass of fold statistics and one Cholesky per fold and alpha
+    (n > p or sparse X), or one kernel X X^T and one eigendecomposition per fold (wide dense X),
     scored by the (weighted) R^2 of each test fold as scikit-learn's ``GridSearchCV`` does;
-    other scorers with
-    folds go through ``GridSearchCV`` over shrinkage's ``Ridge``.
+    other scorers with folds go through ``GridSearchCV`` over shrinkage's ``Ridge``.
 
     Examples
     --------
@@ -242,15 +242,10 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
         scores = np.empty((len(splits), alphas.size))
         if X.shape[1] > X.shape[0] and not sp.issparse(X):
-            # Wide: each fold's dual (its training rows' kernel), scored on its test rows.
+            # Wide: every fold's dual from one kernel X X^T, scored on its test rows.
+            G = statistics.gram(X.T)
             for f, (train, test) in enumerate(splits):
-                fit = _RidgeFit.dual(X[train], y[train], None if w is None else w[train],
-                                     self.fit_intercept)
-                for k, alpha in enumerate(alphas):
-                    coef = fit.solve(alpha, slice(None))  # (n_targets, p)
-                    prediction = X[test] @ coef.T + (fit.y_mean - coef @ fit.x_mean)
-                    scores[f, k] = r2_score(y[test], prediction.reshape(y[test].shape),
-                                            sample_weight=None if w is None else w[test])
+                scores[f] = _dual_fold_scores(G, y, w, train, test, alphas, self.fit_intercept)
             whole = _RidgeFit.dual(X, y, w, self.fit_intercept)
         else:  # Tall or sparse: every fold's statistics (and the total) from one pass over X.
             total, pairs = split_statistics(X, y, w, splits)
@@ -394,6 +389,40 @@ class _LeaveOneOut:
         """Leave-one-out predictions on the original scale (zero-weight rows: the fit)."""
         root = np.where(self.root > 0, self.root, 1.0)
         return (self.Yc - looe) / root[:, None] + self.y_mean
+
+
+def _dual_fold_scores(G, y, w, train, test, alphas, fit_intercept):
+    """Weighted R^2 on `test` of the ridge fitted on `train`, for every alpha, from the
+    uncentred kernel G = X X^T alone: centring about the training mean m is the rank-one
+    correction G_ij - u_i - u_j + c with u = X m, c = m^T m (as centred_kernel); the training
+    kernel's eigendecomposition serves every alpha, and the test predictions are
+    y_mean + Kc[test, train] diag(root) a, so no p-vector is ever formed."""
+    Y = y.reshape(len(y), -1).astype(np.float64)
+    weights = np.ones(len(y)) if w is None else w
+    w_train = weights[train]
+    root = np.sqrt(w_train)
+    if fit_intercept:
+        W = w_train.sum()
+        u = G[:, train] @ w_train / W  # x_i . m for every row i
+        c = w_train @ u[train] / W
+        y_mean = w_train @ Y[train] / W
+    else:
+        u, c, y_mean = np.zeros(len(y)), 0.0, np.zeros(Y.shape[1])
+
+    def centred(rows):
+        return G[np.ix_(rows, train)] - u[rows, None] - u[None, train] + c
+
+    lam, Q = np.linalg.eigh(centred(train) * np.outer(root, root))
+    lam = np.maximum(lam, 0.0)
+    proj = Q.T @ ((Y[train] - y_mean) * root[:, None])
+    cross = centred(test) * root[None, :]
+    scores = np.empty(len(alphas))
+    for k, alpha in enumerate(alphas):
+        inverse = 1.0 / (lam + alpha) if alpha > 0 else _pinv(lam)
+        prediction = y_mean + cross @ (Q @ (inverse[:, None] * proj))
+        scores[k] = r2_score(y[test], prediction.reshape(y[test].shape),
+                             sample_weight=None if w is None else w[test])
+    return scores
 
 
 def _pinv(lam):
