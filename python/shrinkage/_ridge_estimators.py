@@ -130,10 +130,7 @@ class _RidgeFit:
         Y = y.reshape(n, -1).astype(np.float64)
         weights = np.ones(n) if w is None else w
         root = np.sqrt(weights)
-        W = weights.sum()
-        m = (statistics.cross(X, weights[:, None]).ravel() / W if fit_intercept
-             else np.zeros(p))
-        y_mean = weights @ Y / W if fit_intercept else np.zeros(Y.shape[1])
+        m, y_mean = _weighted_means(X, Y, weights, fit_intercept)
         K = centred_kernel(X, root, m)
         Yc = (Y - y_mean) * root[:, None]
         solver = _ShiftedSolver(K)
@@ -154,6 +151,14 @@ class _RidgeFit:
             estimator.coef_, estimator.intercept_ = coef, intercept.astype(self.dtype)
         else:
             estimator.coef_, estimator.intercept_ = coef[0], float(intercept[0])
+
+
+def _weighted_means(X, Y, weights, fit_intercept):
+    """(x_mean, y_mean) under the weights, or zeros without an intercept."""
+    if not fit_intercept:
+        return np.zeros(X.shape[1]), np.zeros(Y.shape[1])
+    W = weights.sum()
+    return statistics.cross(X, weights[:, None]).ravel() / W, weights @ Y / W
 
 
 def centred_kernel(X, root, m):
@@ -331,10 +336,7 @@ class _LeaveOneOut:
         Y = y.reshape(n, -1).astype(np.float64)
         self.kernel = n <= p
         if self.kernel:  # Z Z^T = Q diag(lam) Q^T: only the means are needed, not X^T X
-            W = weights.sum()
-            self.x_mean = (np.asarray(X.T @ weights).ravel() / W if fit_intercept
-                           else np.zeros(p))
-            self.y_mean = weights @ Y / W if fit_intercept else np.zeros(Y.shape[1])
+            self.x_mean, self.y_mean = _weighted_means(X, Y, weights, fit_intercept)
             self.Yc = (Y - self.y_mean) * self.root[:, None]
             lam, self.basis = np.linalg.eigh(centred_kernel(X, self.root, self.x_mean))
             self.proj = self.basis.T @ self.Yc
@@ -365,17 +367,17 @@ class _LeaveOneOut:
         weighted_proj = (shrink[:, :, None] * self.proj[:, None, :]).reshape(len(self.lam), -1)
         n, n_targets = self.Yc.shape
         out = np.empty((len(alphas), n, n_targets))
-        for start in range(0, n, n if self.kernel else self.block_rows):
-            rows = slice(start, min(n, start + (n if self.kernel else self.block_rows)))
-            basis = self.basis if self.kernel else self._u_block(rows)
+        step = n if self.kernel else self.block_rows  # Q is whole; U is formed block by block
+        shift = None if self.kernel else self.x_mean @ self.V
+        for start in range(0, n, step):
+            rows = slice(start, min(n, start + step))
+            basis = self.basis if self.kernel else (
+                (np.asarray(self.X[rows] @ self.V) - shift) * self.root[rows, None])
             y_hat = (basis @ weighted_proj).reshape(basis.shape[0], len(alphas), n_targets)
             leverage = (basis**2) @ shrink + self.intercept_leverage[rows, None]  # (rows, A)
             residual = self.Yc[rows, None, :] - y_hat
             out[:, rows] = np.moveaxis(residual / (1.0 - leverage)[:, :, None], 1, 0)
         return out
-
-    def _u_block(self, rows):
-        return (np.asarray(self.X[rows] @ self.V) - self.x_mean @ self.V) * self.root[rows, None]
 
     def coef(self, alpha):
         """The coefficients (n_targets, p) at one alpha."""
