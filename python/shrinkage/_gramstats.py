@@ -172,25 +172,27 @@ class GramStats:
         if not self._check_compatible(other):
             return NotImplemented
         n = self.n_samples - other.n_samples
-        W = self.weight_sum - other.weight_sum
-        if n < 0 or -1e-12 * self.weight_sum > W:
+        rest = self.weight_sum - other.weight_sum
+        slack = 1e-12 * self.weight_sum  # rounding of the weight sums
+        if n < 0 or rest < -slack:
             raise ValueError(f"Cannot subtract {other!r} from {self!r}: it holds more data.")
         if other.weight_sum == 0:
             return self._with(n_samples=n)
-        if 1e-12 * self.weight_sum >= W:  # nothing (of positive weight) left
+        if rest <= slack:  # nothing (of positive weight) left
             return GramStats(n, 0.0, np.zeros_like(self.x_mean), np.zeros_like(self.y_mean),
                              np.zeros_like(self.gram), np.zeros_like(self.xy),
                              np.zeros_like(self.yy))
-        # rest mean m_r = m + (m - m_o) W_o / W_r; the pairwise term uses d = m_r - m_o.
+        # Mean of the rest: m_r = m + (m - m_o) W_o / W_r with W_r = rest; the pairwise term
+        # uses d = m_r - m_o.
         gx = self.x_mean - other.x_mean
         gy = self.y_mean - other.y_mean
-        x_mean = self.x_mean + gx * (other.weight_sum / W)
-        y_mean = self.y_mean + gy * (other.weight_sum / W)
-        dx = gx * (self.weight_sum / W)
-        dy = gy * (self.weight_sum / W)
-        f = other.weight_sum * W / self.weight_sum
+        x_mean = self.x_mean + gx * (other.weight_sum / rest)
+        y_mean = self.y_mean + gy * (other.weight_sum / rest)
+        dx = gx * (self.weight_sum / rest)
+        dy = gy * (self.weight_sum / rest)
+        f = other.weight_sum * rest / self.weight_sum
         return GramStats(
-            n, W, x_mean, y_mean,
+            n, rest, x_mean, y_mean,
             self.gram - other.gram - f * np.outer(dx, dx),
             self.xy - other.xy - f * np.multiply.outer(dx, dy),
             self.yy - other.yy - f * dy * dy,
