@@ -185,3 +185,15 @@ def test_from_npy_chunks_are_read_by_the_workers(data, cluster, tmp_path):
     np.save(tmp_path / "F.npy", np.asfortranarray(X))
     with pytest.raises(ValueError, match="Fortran-ordered"):
         sd.from_npy(tmp_path / "F.npy")
+
+
+def test_empty_chunks_contribute_nothing(data):
+    X, y, w = data
+    chunks = (0, 1000, 0, 2001)
+    dX = da.from_array(X, chunks=(chunks, 8))
+    dy, dw = da.from_array(y, chunks=(chunks,)), da.from_array(w, chunks=(chunks,))
+    stats = sd.gram_stats(dX, dy, dw, scheduler="sync")
+    assert relative_error(stats, GramStats.from_arrays(X, y, w)) < 1e-10
+    total, folds = sd.fold_statistics(dX, dy, dw, cv=3, scheduler="sync")
+    assert [f.n_samples for f in folds] == [1001, 1000, 1000]
+    assert relative_error(total, stats) < 1e-10

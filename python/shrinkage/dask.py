@@ -196,25 +196,29 @@ def _frame_columns(frame, columns):
 def _block_statistics(X, y, w):
     X, y = np.asarray(X), np.asarray(y)
     w = None if w is None else np.asarray(w, dtype=np.float64)
-    if X.shape[0] == 0 or (w is not None and not w.sum() > 0):
-        return None
-    return GramStats.from_arrays(X, y, w)
+    return None if _weightless(X.shape[0], w) else GramStats.from_arrays(X, y, w)
+
+
+def _weightless(n_rows, w):
+    """No rows, or none of positive weight: nothing to contribute (a block may be empty)."""
+    return n_rows == 0 or (w is not None and not w.sum() > 0)
 
 
 def _block_fold_statistics(X, y, w, labels, n_folds):
     """Statistics of each fold's rows in the block, then of the rows in no fold. ``labels``:
     the block's labels, or (first row, fold ends) of contiguous folds."""
-    X, y = np.asarray(X), np.asarray(y)
+    if np.shape(X)[0] == 0:  # an empty chunk holds nothing of any fold
+        return [None] * (n_folds + 1)
+    X, y = check_X(X), np.asarray(y)
+    w = None if w is None else check_sample_weight(w, X.shape[0])
     if isinstance(labels, tuple):
         start, stops = labels
         labels = np.searchsorted(stops, np.arange(start, start + X.shape[0]), side="right")
     labels = np.asarray(labels)
-    X = check_X(X)
-    w = None if w is None else check_sample_weight(w, X.shape[0])
     out = []
     for k in range(n_folds + 1):  # the folds, then the rows in none of them
         rows = np.flatnonzero(labels == k if k < n_folds else (labels < 0) | (labels >= n_folds))
-        empty = rows.size == 0 or (w is not None and not w[rows].sum() > 0)
+        empty = _weightless(rows.size, None if w is None else w[rows])
         out.append(None if empty else statistics_of_rows(X, y, w, rows))  # X is not copied
     return out
 
