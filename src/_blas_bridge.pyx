@@ -6,7 +6,8 @@ the pointers here means the wheel links no BLAS, shares scipy's (and scikit-lear
 follows threadpoolctl, and uses MKL when the user's scipy does.
 """
 from cpython.pycapsule cimport PyCapsule_New
-from scipy.linalg.cython_blas cimport dgemm, dsyrk, dtrsm, sgemm, ssyrk, strsm
+from scipy.linalg.cython_blas cimport (dgemm, dgemv, dsyrk, dtrsm, sgemm, sgemv,
+                                      ssyrk, strsm)
 
 
 cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
@@ -14,6 +15,8 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
     ctypedef void syrk_s
     ctypedef void gemm_d
     ctypedef void gemm_s
+    ctypedef void gemv_d
+    ctypedef void gemv_s
     ctypedef void trsm_d
     ctypedef void trsm_s
     cdef struct BlasTable:
@@ -21,6 +24,8 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
         syrk_s* ssyrk
         gemm_d* dgemm
         gemm_s* sgemm
+        gemv_d* dgemv
+        gemv_s* sgemv
         trsm_d* dtrsm
         trsm_s* strsm
 
@@ -29,6 +34,8 @@ table.dsyrk = <syrk_d*>dsyrk
 table.ssyrk = <syrk_s*>ssyrk
 table.dgemm = <gemm_d*>dgemm
 table.sgemm = <gemm_s*>sgemm
+table.dgemv = <gemv_d*>dgemv
+table.sgemv = <gemv_s*>sgemv
 table.dtrsm = <trsm_d*>dtrsm
 table.strsm = <trsm_s*>strsm
 

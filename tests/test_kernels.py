@@ -8,10 +8,12 @@ from shrinkage import _core
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("order", ["C", "F"])
-@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (300, 130), (50, 200)])
-def test_dense_gram_and_cross_product(dtype, order, shape, rng):
+# (20000, 60): float32 data are converted in two row blocks.
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (300, 130), (50, 200), (20000, 60)])
+@pytest.mark.parametrize("n_targets", [1, 2])  # one column goes through gemv, more through gemm
+def test_dense_gram_and_cross_product(dtype, order, shape, n_targets, rng):
     X = np.asarray(rng.standard_normal(shape), dtype=dtype, order=order)
-    Y = np.asfortranarray(rng.standard_normal((shape[0], 2)).astype(dtype))
+    Y = np.asfortranarray(rng.standard_normal((shape[0], n_targets)).astype(dtype))
     # float32 data are accumulated in double: as exact as float64 data.
     ref = X.astype(np.float64).T @ X.astype(np.float64)
     G = _core.dense_gram(X)

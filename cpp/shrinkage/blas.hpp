@@ -16,6 +16,10 @@ using gemm_d = void(char*, char*, int*, int*, int*, double*, const double*, int*
                     int*, double*, double*, int*);
 using gemm_s = void(char*, char*, int*, int*, int*, float*, const float*, int*, const float*, int*,
                     float*, float*, int*);
+using gemv_d = void(char*, int*, int*, double*, const double*, int*, const double*, int*, double*,
+                    double*, int*);
+using gemv_s = void(char*, int*, int*, float*, const float*, int*, const float*, int*, float*,
+                    float*, int*);
 using trsm_d = void(char*, char*, char*, char*, int*, int*, double*, const double*, int*, double*,
                     int*);
 using trsm_s = void(char*, char*, char*, char*, int*, int*, float*, const float*, int*, float*,
@@ -27,6 +31,8 @@ struct BlasTable {
   syrk_s* ssyrk = nullptr;
   gemm_d* dgemm = nullptr;
   gemm_s* sgemm = nullptr;
+  gemv_d* dgemv = nullptr;
+  gemv_s* sgemv = nullptr;
   trsm_d* dtrsm = nullptr;
   trsm_s* strsm = nullptr;
 };
@@ -64,6 +70,19 @@ inline void gemm(char ta, char tb, int m, int n, int k, double alpha, const doub
 inline void gemm(char ta, char tb, int m, int n, int k, float alpha, const float* a, int lda,
                  const float* b, int ldb, float beta, float* c, int ldc) {
   checked().sgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc);
+}
+
+// y = alpha * op(A) x + beta * y, A m x n column-major, unit strides. A product with one
+// column goes here rather than to gemm, which would pack (copy) all of A first.
+inline void gemv(char trans, int m, int n, double alpha, const double* a, int lda,
+                 const double* x, double beta, double* y) {
+  int one = 1;
+  checked().dgemv(&trans, &m, &n, &alpha, a, &lda, x, &one, &beta, y, &one);
+}
+inline void gemv(char trans, int m, int n, float alpha, const float* a, int lda, const float* x,
+                 float beta, float* y) {
+  int one = 1;
+  checked().sgemv(&trans, &m, &n, &alpha, a, &lda, x, &one, &beta, y, &one);
 }
 
 // B = alpha * op(A)^{-1} B (side 'L') or B op(A)^{-1} (side 'R'), A triangular.

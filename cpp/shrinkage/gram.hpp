@@ -115,7 +115,11 @@ class FullGram final : public GramColumns<T> {
 // X^T Y (p x k, column-major) for dense X (n x p, either order) and Y (n x k, column-major).
 inline void cross_product(const double* x, int n, int p, bool fortran_order, const double* y,
                           int k, double* out) {
-  if (fortran_order)
+  if (k == 1) {  // streams X once; gemm would first pack a copy of it
+    std::fill(out, out + p, 0.0);  // some BLAS scale y by beta = 0, keeping NaN garbage
+    blas::gemv(fortran_order ? 'T' : 'N', fortran_order ? n : p, fortran_order ? p : n, 1.0, x,
+               fortran_order ? n : p, y, 0.0, out);
+  } else if (fortran_order)
     blas::gemm('T', 'N', p, k, n, 1.0, x, n, y, n, 0.0, out, p);
   else
     blas::gemm('N', 'N', p, k, n, 1.0, x, p, y, n, 0.0, out, p);
@@ -145,7 +149,12 @@ void for_row_blocks(const float* x, int n, int p, bool fortran_order, F&& accumu
 inline void cross_product(const float* x, int n, int p, bool fortran_order, const double* y, int k,
                           double* out) {
   detail::for_row_blocks(x, n, p, fortran_order, [&](const double* xb, int r0, int rb, double beta) {
-    blas::gemm('T', 'N', p, k, rb, 1.0, xb, rb, y + r0, n, beta, out, p);
+    if (k == 1) {
+      if (beta == 0.0) std::fill(out, out + p, 0.0);  // as above
+      blas::gemv('T', rb, p, 1.0, xb, rb, y + r0, beta, out);
+    } else {
+      blas::gemm('T', 'N', p, k, rb, 1.0, xb, rb, y + r0, n, beta, out, p);
+    }
   });
 }
 
