@@ -118,10 +118,10 @@ void cholesky_delete(int n, double* l, int lda, int k, double* __restrict v) {
   for (int j = 0; j < m; ++j) {
     double* __restrict lj = l + (k + j) * ld + k;
     const double r = std::hypot(lj[j], v[j]);
-    const double c = r / lj[j], s = v[j] / lj[j];
+    const double c = r / lj[j], s = v[j] / lj[j], inv_c = lj[j] / r;
     lj[j] = r;
-    for (int i = j + 1; i < m; ++i) {
-      lj[i] = (lj[i] + s * v[i]) / c;
+    for (int i = j + 1; i < m; ++i) {  // a multiply per entry, not a divide
+      lj[i] = (lj[i] + s * v[i]) * inv_c;
       v[i] = c * v[i] - s * lj[i];
     }
   }
