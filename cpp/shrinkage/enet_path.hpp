@@ -385,13 +385,16 @@ class ElasticNetPath {
   // w, q, b. W only grows between rebuilds, so only the new rows and columns are gathered.
   void load_block() {
     const int m = static_cast<int>(ws_.size());
-    if (m > ld_) {
-      ld_ = std::max(m, 2 * ld_);
-      H_.assign(static_cast<std::size_t>(ld_) * ld_, 0.0);
-      block_m_ = 0;
+    if (m > ld_) {  // grow the storage, keeping the packed columns (each cost O(n m) to make)
+      const int ld = std::max(m, 2 * ld_);
+      std::vector<double> grown(static_cast<std::size_t>(ld) * ld, 0.0);
+      for (int k = 0; k < block_m_; ++k)
+        std::copy_n(H_.begin() + std::size_t(k) * ld_, block_m_, grown.begin() + std::size_t(k) * ld);
+      H_.swap(grown);
+      ld_ = ld;
     }
     const std::size_t ld = static_cast<std::size_t>(ld_);
-    gram_.fill_block(ws_.data(), m, block_m_, H_.data(), ld_);
+    gram_.fill_block(ws_.data(), m, block_m_, H_.data(), ld_, block_scratch_);
     for (int k = 0; k < block_m_; ++k)
       for (int i = block_m_; i < m; ++i) H_[k * ld + i] = H_[i * ld + k];
     block_m_ = m;
@@ -696,7 +699,7 @@ class ElasticNetPath {
   // again: an active-set iteration of a few rounds. A singular G_SS (more non-zeros than the
   // rank of X, as CD iterates have on wide data) gets a tiny ridge so the rounds can shrink S.
   // The result is kept only if the objective decreased.
-  static constexpr int kNewtonRounds = 8;
+  static constexpr int kNewtonRounds = 16;
   Newton newton_step(double l1, double l2) {
     const int m = static_cast<int>(ws_.size());
     const std::size_t ld = static_cast<std::size_t>(ld_);
@@ -723,10 +726,13 @@ class ElasticNetPath {
             blocking = a;
           }
         }
+      // Between rounds only q_S is needed: the solve gave G_SS d = r - (l2 + ridge) d for its
+      // right-hand side r, so q_S moves in O(s); the rest of q follows once, after the rounds.
       for (int a = 0; a < s; ++a) {
-        const double delta = (a == blocking) ? -ww_[S[a]] : step * d_[a];
-        ww_[S[a]] += delta;
-        axpy_sub(m, delta, H_.data() + S[a] * ld, qw_.data());
+        const int i = S[a];
+        const double r = qw_[i] - l2 * ww_[i] - l1 * detail::sign_of(ww_[i]);
+        ww_[i] += (a == blocking) ? -ww_[i] : step * d_[a];
+        qw_[i] -= step * (r - (l2 + factor_ridge_) * d_[a]);
       }
       if (blocking < 0) {
         outcome = Newton::Full;
@@ -736,6 +742,9 @@ class ElasticNetPath {
       S.erase(S.begin() + blocking);
       outcome = Newton::Partial;
     }
+    qw_ = q_saved_;
+    for (int i = 0; i < m; ++i)
+      if (ww_[i] != w_saved_[i]) axpy_sub(m, ww_[i] - w_saved_[i], H_.data() + i * ld, qw_.data());
     const double after = block_objective(l1, l2);
     if (outcome == Newton::Failed || !(after <= before + 1e-13 * std::fabs(before))) {
       ww_.swap(w_saved_);
@@ -844,7 +853,7 @@ class ElasticNetPath {
   int factor_ld_ = 0;
   double factor_l2_ = -1, factor_ridge_ = 0;
   std::vector<int> factor_features_;
-  std::vector<double> H_, A_, d_, work_, ww_, qw_, bw_, w_saved_, q_saved_;
+  std::vector<double> H_, A_, d_, work_, ww_, qw_, bw_, w_saved_, q_saved_, block_scratch_;
   std::vector<std::vector<double>> history_w_, history_q_;
   std::mt19937_64 rng_;
   Clock::time_point last_poll_;

@@ -40,7 +40,10 @@ class GramSource {
   // Whether feature j can join a working set without new O(n p) work.
   virtual bool is_cheap(int j) const = 0;
   // Fills columns [first, m) of the block H = G[ws, ws] (m rows, leading dimension ldh).
-  virtual void fill_block(const int* ws, int m, int first, double* H, int ldh) = 0;
+  // `scratch` belongs to the calling path and is kept between its calls, so a source that
+  // needs a large workspace allocates (and page-faults) it once per path, not once per call.
+  virtual void fill_block(const int* ws, int m, int first, double* H, int ldh,
+                          std::vector<double>& scratch) = 0;
   // q = b - G w for all p features and n_tasks columns (p x n_tasks, column-major), where w is
   // zero outside `support`.
   virtual void gradient(const double* b, const double* w, int n_tasks,
@@ -63,7 +66,8 @@ class GramColumns : public GramSource<T> {
   // Unscaled column j (length p). Valid after require(); the pointer never moves.
   virtual const T* column(int j) const = 0;
 
-  void fill_block(const int* ws, int m, int first, double* H, int ldh) override {
+  void fill_block(const int* ws, int m, int first, double* H, int ldh,
+                  std::vector<double>&) override {
     require(ws + first, m - first);
     const double scale = this->scale();
     for (int k = first; k < m; ++k) {
@@ -231,9 +235,10 @@ class DenseDesign final : public GramSource<T> {
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int) const override { return false; }
 
-  void fill_block(const int* ws, int m, int first, double* H, int ldh) override {
+  void fill_block(const int* ws, int m, int first, double* H, int ldh,
+                  std::vector<double>& zw) override {
     if (first >= m) return;
-    std::vector<double> zw(static_cast<std::size_t>(n_) * m);
+    if (zw.size() < static_cast<std::size_t>(n_) * m) zw.resize(static_cast<std::size_t>(n_) * m);
     for (int k = 0; k < m; ++k) gather_column(ws[k], zw.data() + static_cast<std::size_t>(k) * n_);
     blas::gemm('T', 'N', m, m - first, n_, this->scale(), zw.data(), n_,
                zw.data() + static_cast<std::size_t>(first) * n_, n_, 0.0,
