@@ -559,14 +559,15 @@ class ElasticNetPath {
     history_w_.clear();
     history_q_.clear();
     // Predictor: from the previous alpha's solution, one Newton step on its support follows
-    // the (locally linear) path to this alpha; the factor is usually cached, so it costs O(s^2).
+    // the (locally linear) path to this alpha; the factor is usually cached, so it costs O(s^2)
+    // plus s^2 for each of the features expected to enter (as many as entered last time).
     // Without an l1 term (and without w >= 0) the whole working set is the support: this one
     // Cholesky solve is the exact ridge solution, no CD needed.
     const bool ridge = l1 == 0.0 && !opt_.positive;
     if (opt_.newton && epochs == 0 && epochs < opt_.max_iter &&
         (ridge || std::any_of(ww_.begin(), ww_.end(), [](double v) { return v != 0.0; }))) {
       ++epochs;
-      newton_any(l1, l2);
+      newton_any(l1, l2, entered_);
       if (block_gap(l1, l2) <= target) return;
     }
     anderson_record();
@@ -632,8 +633,8 @@ class ElasticNetPath {
     return false;
   }
 
-  Newton newton_any(double l1, double l2) {
-    return nt_ == 1 ? newton_step(l1, l2) : newton_group_step(l1, l2);
+  Newton newton_any(double l1, double l2, std::size_t entering = 0) {
+    return nt_ == 1 ? newton_step(l1, l2, entering) : newton_group_step(l1, l2);
   }
 
   // Multi-task (l2,1) Newton step on the rows S with w_j != 0: the optimality conditions
@@ -693,22 +694,49 @@ class ElasticNetPath {
     return Newton::Failed;
   }
 
+  // Adds to support_ the `count` zero coordinates of W whose gradient exceeds l1 most, with
+  // that gradient's sign in sign_.
+  void add_entering(double l1, std::size_t count) {
+    auto& candidates = violators_;
+    candidates.clear();
+    for (int i = 0; i < static_cast<int>(ws_.size()); ++i) {
+      const double g = opt_.positive ? qw_[i] : std::fabs(qw_[i]);
+      if (ww_[i] == 0.0 && g > l1) candidates.emplace_back(g - l1, i);
+    }
+    if (candidates.size() > count) {
+      std::nth_element(candidates.begin(), candidates.begin() + count, candidates.end(),
+                       std::greater<>());
+      candidates.resize(count);
+    }
+    for (const auto& c : candidates) {
+      sign_[c.second] = detail::sign_of(qw_[c.second]);
+      support_.push_back(c.second);
+    }
+  }
+
   // Solves the optimality conditions on the support S with its signs fixed:
-  // (G_SS + l2 I) d = q_S - l2 w_S - l1 sign(w_S). If the full step would flip a sign, it steps
+  // (G_SS + l2 I) d = q_S - l2 w_S - l1 sign_S. If the full step would flip a sign, it steps
   // to the first sign change (still a descent step), drops that coordinate from S and solves
   // again: an active-set iteration of a few rounds. A singular G_SS (more non-zeros than the
   // rank of X, as CD iterates have on wide data) gets a tiny ridge so the rounds can shrink S.
+  // `entering` zero coordinates that violate their optimality condition most join S with the
+  // sign of their gradient (the predictor passes as many as entered at the previous alpha);
+  // one whose step has the other sign cannot enter and leaves S before any step is taken.
   // The result is kept only if the objective decreased.
   static constexpr int kNewtonRounds = 16;
-  Newton newton_step(double l1, double l2) {
+  Newton newton_step(double l1, double l2, std::size_t entering = 0) {
     const int m = static_cast<int>(ws_.size());
     const std::size_t ld = static_cast<std::size_t>(ld_);
     auto& S = support_;
     S.clear();
     // With an l1 term or w >= 0 the signs are fixed and a step stops where one would change.
     const bool signed_support = l1 > 0.0 || opt_.positive;
-    for (int i = 0; i < m; ++i)
+    sign_.resize(m);
+    for (int i = 0; i < m; ++i) {
+      sign_[i] = detail::sign_of(ww_[i]);
       if (ww_[i] != 0.0 || !signed_support) S.push_back(i);
+    }
+    if (signed_support && entering > 0) add_entering(l1, entering);
     const double before = block_objective(l1, l2);
     w_saved_ = ww_;
     q_saved_ = qw_;
@@ -716,12 +744,20 @@ class ElasticNetPath {
     for (int round = 0; round < kNewtonRounds && !S.empty(); ++round) {
       if (!solve_on_support(l1, l2)) break;
       const int s = static_cast<int>(S.size());
+      int kept = 0;
+      for (int a = 0; a < s; ++a)
+        if (!signed_support || ww_[S[a]] != 0.0 || detail::sign_of(d_[a]) == sign_[S[a]])
+          S[kept++] = S[a];
+      if (kept < s) {  // entering coordinates that cannot enter: solve without them
+        S.resize(kept);
+        continue;
+      }
       double step = 1.0;
       int blocking = -1;
       if (signed_support)
         for (int a = 0; a < s; ++a) {
           const double wi = ww_[S[a]];
-          if (detail::sign_of(wi + d_[a]) != detail::sign_of(wi) && -wi / d_[a] < step) {
+          if (wi != 0.0 && detail::sign_of(wi + d_[a]) != sign_[S[a]] && -wi / d_[a] < step) {
             step = -wi / d_[a];
             blocking = a;
           }
@@ -730,7 +766,7 @@ class ElasticNetPath {
       // right-hand side r, so q_S moves in O(s); the rest of q follows once, after the rounds.
       for (int a = 0; a < s; ++a) {
         const int i = S[a];
-        const double r = qw_[i] - l2 * ww_[i] - l1 * detail::sign_of(ww_[i]);
+        const double r = qw_[i] - l2 * ww_[i] - l1 * sign_[i];
         ww_[i] += (a == blocking) ? -ww_[i] : step * d_[a];
         qw_[i] -= step * (r - (l2 + factor_ridge_) * d_[a]);
       }
@@ -798,7 +834,7 @@ class ElasticNetPath {
     for (int a = 0; a < s; ++a) factor_features_[a] = ws_[S[a]];
     d_.resize(s);
     for (int a = 0; a < s; ++a)
-      d_[a] = qw_[S[a]] - l2 * ww_[S[a]] - l1 * detail::sign_of(ww_[S[a]]);
+      d_[a] = qw_[S[a]] - l2 * ww_[S[a]] - l1 * sign_[S[a]];
     cholesky_solve(s, A_.data(), factor_ld_, d_.data());
     return true;
   }
@@ -843,6 +879,7 @@ class ElasticNetPath {
   const Checkpoint& checkpoint_;
   std::vector<double> b_, w_, q_, diag_;
   std::vector<char> screened_, in_ws_, next_ws_, was_nonzero_;
+  std::vector<int> sign_;      // scratch of newton_step: the sign each coordinate is solved with
   std::vector<int> local_of_;  // scratch: feature -> working-set index (-1 when unused)
   std::size_t entered_ = 0;
   std::vector<int> ws_, order_, support_, order_scratch_;
