@@ -179,7 +179,7 @@ class ElasticNetPath {
     support_.clear();
     for (int j = 0; j < p_; ++j)
       if (nonzero(j)) support_.push_back(j);
-    gram_.gradient(b_.data(), w_.data(), nt_, support_, q_.data());
+    gram_.gradient(b_.data(), w_.data(), nt_, support_, q_.data(), source_scratch_);
   }
 
   // q_j^2 in the ridge dual ||X^T r||^2 / (2 l2); with w >= 0 the conjugate of the penalty
@@ -394,7 +394,7 @@ class ElasticNetPath {
       ld_ = ld;
     }
     const std::size_t ld = static_cast<std::size_t>(ld_);
-    gram_.fill_block(ws_.data(), m, block_m_, H_.data(), ld_, block_scratch_);
+    gram_.fill_block(ws_.data(), m, block_m_, H_.data(), ld_, source_scratch_);
     for (int k = 0; k < block_m_; ++k)
       for (int i = block_m_; i < m; ++i) H_[k * ld + i] = H_[i * ld + k];
     block_m_ = m;
@@ -890,7 +890,8 @@ class ElasticNetPath {
   int factor_ld_ = 0;
   double factor_l2_ = -1, factor_ridge_ = 0;
   std::vector<int> factor_features_;
-  std::vector<double> H_, A_, d_, work_, ww_, qw_, bw_, w_saved_, q_saved_, block_scratch_;
+  std::vector<double> H_, A_, d_, work_, ww_, qw_, bw_, w_saved_, q_saved_;
+  SourceScratch source_scratch_;
   std::vector<std::vector<double>> history_w_, history_q_;
   std::mt19937_64 rng_;
   Clock::time_point last_poll_;

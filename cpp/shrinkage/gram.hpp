@@ -23,6 +23,14 @@
 
 namespace shrinkage {
 
+// A path's workspace for its source, kept between calls: sources are shared by concurrent
+// paths and hold no per-path state. The wide source keeps the working set's design columns
+// here, so each is gathered from X once while it stays in the working set.
+struct SourceScratch {
+  std::vector<double> columns;  // gathered columns, n_samples each
+  std::vector<int> features;    // the feature of each gathered column, in working-set order
+};
+
 // What the solver needs of G = scale * gram (p x p, symmetric, never formed for wide X).
 template <class T>
 class GramSource {
@@ -40,14 +48,12 @@ class GramSource {
   // Whether feature j can join a working set without new O(n p) work.
   virtual bool is_cheap(int j) const = 0;
   // Fills columns [first, m) of the block H = G[ws, ws] (m rows, leading dimension ldh).
-  // `scratch` belongs to the calling path and is kept between its calls, so a source that
-  // needs a large workspace allocates (and page-faults) it once per path, not once per call.
   virtual void fill_block(const int* ws, int m, int first, double* H, int ldh,
-                          std::vector<double>& scratch) = 0;
+                          SourceScratch& scratch) = 0;
   // q = b - G w for all p features and n_tasks columns (p x n_tasks, column-major), where w is
   // zero outside `support`.
   virtual void gradient(const double* b, const double* w, int n_tasks,
-                        const std::vector<int>& support, double* q) = 0;
+                        const std::vector<int>& support, double* q, SourceScratch& scratch) = 0;
   // Bytes of statistics computed and held (diagnostics, benchmarks).
   virtual std::size_t cached_bytes() const { return 0; }
 
@@ -67,7 +73,7 @@ class GramColumns : public GramSource<T> {
   virtual const T* column(int j) const = 0;
 
   void fill_block(const int* ws, int m, int first, double* H, int ldh,
-                  std::vector<double>&) override {
+                  SourceScratch&) override {
     require(ws + first, m - first);
     const double scale = this->scale();
     for (int k = first; k < m; ++k) {
@@ -78,7 +84,7 @@ class GramColumns : public GramSource<T> {
   }
 
   void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
-                double* q) override {
+                double* q, SourceScratch&) override {
     const int p = this->n_features();
     require(support.data(), static_cast<int>(support.size()));
     std::copy(b, b + static_cast<std::size_t>(p) * n_tasks, q);
@@ -236,24 +242,34 @@ class DenseDesign final : public GramSource<T> {
   bool is_cheap(int) const override { return false; }
 
   void fill_block(const int* ws, int m, int first, double* H, int ldh,
-                  std::vector<double>& zw) override {
+                  SourceScratch& scratch) override {
     if (first >= m) return;
-    if (zw.size() < static_cast<std::size_t>(n_) * m) zw.resize(static_cast<std::size_t>(n_) * m);
-    for (int k = 0; k < m; ++k) gather_column(ws[k], zw.data() + static_cast<std::size_t>(k) * n_);
-    blas::gemm('T', 'N', m, m - first, n_, this->scale(), zw.data(), n_,
-               zw.data() + static_cast<std::size_t>(first) * n_, n_, 0.0,
+    const double* zw = gather_working_set(ws, m, scratch);
+    blas::gemm('T', 'N', m, m - first, n_, this->scale(), zw, n_,
+               zw + static_cast<std::size_t>(first) * n_, n_, 0.0,
                H + static_cast<std::size_t>(first) * ldh, ldh);
   }
 
   void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
-                double* q) override {
+                double* q, SourceScratch& scratch) override {
     const int p = this->n_features();
     const std::size_t n = static_cast<std::size_t>(n_);
     std::vector<double> fit(n * n_tasks, 0.0), col(n);
-    for (int j : support) {  // fit = Z_S w_S, one column at a time
-      gather_column(j, col.data());
-      for (int t = 0; t < n_tasks; ++t)
-        axpy_sub(n_, -w[static_cast<std::size_t>(t) * p + j], col.data(), fit.data() + t * n);
+    // fit = Z_S w_S: from the gathered working-set columns by gemv when they hold the support
+    // (the solver's case), else one column of X at a time.
+    const int gathered = static_cast<int>(scratch.features.size());
+    std::vector<double> wg(static_cast<std::size_t>(gathered));
+    std::size_t covered = 0;
+    for (int k = 0; k < gathered; ++k) covered += w[scratch.features[k]] != 0.0;
+    if (n_tasks == 1 && gathered > 0 && covered == support.size()) {
+      for (int k = 0; k < gathered; ++k) wg[k] = w[scratch.features[k]];
+      blas::gemv('N', n_, gathered, 1.0, scratch.columns.data(), n_, wg.data(), 0.0, fit.data());
+    } else {
+      for (int j : support) {
+        gather_column(j, col.data());
+        for (int t = 0; t < n_tasks; ++t)
+          axpy_sub(n_, -w[static_cast<std::size_t>(t) * p + j], col.data(), fit.data() + t * n);
+      }
     }
     // Z^T v = X^T (sqrt(s) v) - m (sqrt(s)^T v)
     std::vector<double> fit_sum(n_tasks, 0.0);
@@ -274,6 +290,30 @@ class DenseDesign final : public GramSource<T> {
   }
 
  private:
+  // Z[:, ws[0..m)] in order in scratch.columns. The working set keeps its order when it drops
+  // features and appends new ones, so cached columns only move down and new ones are gathered.
+  const double* gather_working_set(const int* ws, int m, SourceScratch& scratch) const {
+    const std::size_t n = static_cast<std::size_t>(n_);
+    auto& cols = scratch.columns;
+    auto& feats = scratch.features;
+    if (cols.size() < n * m) cols.resize(n * m);
+    const int cached = static_cast<int>(feats.size());
+    int from = 0;
+    for (int k = 0; k < m; ++k) {
+      int at = from;
+      while (at < cached && feats[at] != ws[k]) ++at;
+      if (at < cached) {
+        if (at != k) std::copy_n(cols.data() + at * n, n, cols.data() + k * n);
+        from = at + 1;
+      } else {
+        gather_column(ws[k], cols.data() + k * n);
+      }
+    }
+    feats.assign(ws, ws + m);
+    return cols.data();
+  }
+
+
   void gather_column(int j, double* out) const {
     const std::size_t p = static_cast<std::size_t>(this->n_features());
     const double shift = offset_.empty() ? 0.0 : offset_[j];
