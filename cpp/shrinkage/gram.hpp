@@ -292,13 +292,15 @@ class DenseDesign final : public GramSource<T> {
  private:
   // Z[:, ws[0..m)] in order in scratch.columns. The working set keeps its order when it drops
   // features and appends new ones, so cached columns only move down and new ones are gathered.
+  // Slots below `from` are final and cached columns are looked for from there on, so any
+  // other order is still right (more columns are gathered).
   const double* gather_working_set(const int* ws, int m, SourceScratch& scratch) const {
     const std::size_t n = static_cast<std::size_t>(n_);
     auto& cols = scratch.columns;
     auto& feats = scratch.features;
     if (cols.size() < n * m) cols.resize(n * m);
     const int cached = static_cast<int>(feats.size());
-    int from = 0;
+    int from = 0;  // >= k at the top of each iteration
     for (int k = 0; k < m; ++k) {
       int at = from;
       while (at < cached && feats[at] != ws[k]) ++at;
@@ -307,6 +309,7 @@ class DenseDesign final : public GramSource<T> {
         from = at + 1;
       } else {
         gather_column(ws[k], cols.data() + k * n);
+        from = std::max(from, k + 1);
       }
     }
     feats.assign(ws, ws + m);
