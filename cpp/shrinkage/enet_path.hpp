@@ -9,7 +9,8 @@
 //   1. the duality gap of the warm start; done if gap <= tol * c (scikit-learn's criterion);
 //   2. gap-safe screening removes features that are provably zero at this alpha;
 //   3. a working set W = current support + the sequential strong rule's survivors;
-//   4. a predictor: one Newton step on the previous support follows the path to this alpha;
+//   4. a predictor: one Newton step on the previous support, plus the features expected to
+//      enter, follows the path to this alpha;
 //      then cyclic CD on the packed block G[W, W] until the working-set gap reaches tol * c,
 //      with an Anderson extrapolation every few epochs and, when the support is stable and CD
 //      converges slowly, a Newton step on the support (its Cholesky factor updated, not
