@@ -93,7 +93,7 @@ class _RidgeFit:
         self.dtype = X.dtype
         n, p = X.shape
         w = check_sample_weight(sample_weight, n)
-        if p > n and not sp.issparse(X):
+        if p > n:  # the n x n kernel, never a p x p Gram (sparse text data: p in the 100 000s)
             self._dual(X, y, w, estimator.fit_intercept)
         else:
             stats = GramStats.from_arrays(X, y, w)
@@ -187,7 +187,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     the mean squared leave-one-out error, on the sqrt(weight)-scaled problem, or ``scoring``
     on the predictions); ``alpha_per_target`` and ``store_cv_results`` supported. Given folds
     with ``scoring=None`` use one pass of fold statistics and one Cholesky per fold and alpha
-    (n > p or sparse X), or one kernel X X^T and one eigendecomposition per fold (wide dense X),
+    (n > p), or one kernel X X^T and one eigendecomposition per fold (wide X, dense or sparse),
     scored by the (weighted) R^2 of each test fold as scikit-learn's ``GridSearchCV`` does;
     other scorers with folds go through ``GridSearchCV`` over shrinkage's ``Ridge``.
 
@@ -246,13 +246,13 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         w = check_sample_weight(sample_weight, X.shape[0])
         splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
         scores = np.empty((len(splits), alphas.size))
-        if X.shape[1] > X.shape[0] and not sp.issparse(X):
+        if X.shape[1] > X.shape[0]:
             # Wide: every fold's dual from one kernel X X^T, scored on its test rows.
             G = statistics.gram(X.T)
             for f, (train, test) in enumerate(splits):
                 scores[f] = _dual_fold_scores(G, y, w, train, test, alphas, self.fit_intercept)
             whole = _RidgeFit.dual(X, y, w, self.fit_intercept)
-        else:  # Tall or sparse: every fold's statistics (and the total) from one pass over X.
+        else:  # Tall: every fold's statistics (and the total) from one pass over X.
             total, pairs = split_statistics(X, y, w, splits)
             whole = _RidgeFit.from_stats(total, self.fit_intercept, X.dtype)
             for f, (train, test) in enumerate(pairs):
