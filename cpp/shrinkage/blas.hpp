@@ -5,6 +5,7 @@
 // whatever BLAS scipy was built with; a C++-only program fills it from a system BLAS.
 #pragma once
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace shrinkage {
@@ -73,15 +74,18 @@ inline void gemm(char ta, char tb, int m, int n, int k, float alpha, const float
 }
 
 // y = alpha * op(A) x + beta * y, A m x n column-major, unit strides. A product with one
-// column goes here rather than to gemm, which would pack (copy) all of A first.
+// column goes here rather than to gemm, which would pack (copy) all of A first. With beta = 0
+// y is zeroed first: some BLAS scale it by beta, which keeps NaN garbage of a fresh buffer.
 inline void gemv(char trans, int m, int n, double alpha, const double* a, int lda,
                  const double* x, double beta, double* y) {
   int one = 1;
+  if (beta == 0.0) std::fill(y, y + (trans == 'N' ? m : n), 0.0);
   checked().dgemv(&trans, &m, &n, &alpha, a, &lda, x, &one, &beta, y, &one);
 }
 inline void gemv(char trans, int m, int n, float alpha, const float* a, int lda, const float* x,
                  float beta, float* y) {
   int one = 1;
+  if (beta == 0.0f) std::fill(y, y + (trans == 'N' ? m : n), 0.0f);
   checked().sgemv(&trans, &m, &n, &alpha, a, &lda, x, &one, &beta, y, &one);
 }
 

@@ -126,7 +126,6 @@ class FullGram final : public GramColumns<T> {
 inline void cross_product(const double* x, int n, int p, bool fortran_order, const double* y,
                           int k, double* out) {
   if (k == 1) {  // streams X once; gemm would first pack a copy of it
-    std::fill(out, out + p, 0.0);  // some BLAS scale y by beta = 0, keeping NaN garbage
     blas::gemv(fortran_order ? 'T' : 'N', fortran_order ? n : p, fortran_order ? p : n, 1.0, x,
                fortran_order ? n : p, y, 0.0, out);
   } else if (fortran_order)
@@ -160,7 +159,6 @@ inline void cross_product(const float* x, int n, int p, bool fortran_order, cons
                           double* out) {
   detail::for_row_blocks(x, n, p, fortran_order, [&](const double* xb, int r0, int rb, double beta) {
     if (k == 1) {
-      if (beta == 0.0) std::fill(out, out + p, 0.0);  // as above
       blas::gemv('T', rb, p, 1.0, xb, rb, y + r0, beta, out);
     } else {
       blas::gemm('T', 'N', p, k, rb, 1.0, xb, rb, y + r0, n, beta, out, p);
@@ -254,17 +252,17 @@ class DenseDesign final : public GramSource<T> {
                 double* q, SourceScratch& scratch) override {
     const int p = this->n_features();
     const std::size_t n = static_cast<std::size_t>(n_);
-    std::vector<double> fit(n * n_tasks, 0.0), col(n);
+    std::vector<double> fit(n * n_tasks, 0.0);
     // fit = Z_S w_S: from the gathered working-set columns by gemv when they hold the support
     // (the solver's case), else one column of X at a time.
     const int gathered = static_cast<int>(scratch.features.size());
     std::vector<double> wg(static_cast<std::size_t>(gathered));
     std::size_t covered = 0;
-    for (int k = 0; k < gathered; ++k) covered += w[scratch.features[k]] != 0.0;
+    for (int k = 0; k < gathered; ++k) covered += (wg[k] = w[scratch.features[k]]) != 0.0;
     if (n_tasks == 1 && gathered > 0 && covered == support.size()) {
-      for (int k = 0; k < gathered; ++k) wg[k] = w[scratch.features[k]];
       blas::gemv('N', n_, gathered, 1.0, scratch.columns.data(), n_, wg.data(), 0.0, fit.data());
     } else {
+      std::vector<double> col(n);
       for (int j : support) {
         gather_column(j, col.data());
         for (int t = 0; t < n_tasks; ++t)
