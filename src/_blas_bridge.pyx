@@ -6,8 +6,8 @@ the pointers here means the wheel links no BLAS, shares scipy's (and scikit-lear
 follows threadpoolctl, and uses MKL when the user's scipy does.
 """
 from cpython.pycapsule cimport PyCapsule_New
-from scipy.linalg.cython_blas cimport (dgemm, dgemv, dsyrk, dtrsm, sgemm, sgemv,
-                                      ssyrk, strsm)
+from scipy.linalg.cython_blas cimport (dgemm, dgemv, dsyrk, dtrsm, dtrsv, sgemm,
+                                      sgemv, ssyrk, strsm)
 
 
 cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
@@ -19,6 +19,7 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
     ctypedef void gemv_s
     ctypedef void trsm_d
     ctypedef void trsm_s
+    ctypedef void trsv_d
     cdef struct BlasTable:
         syrk_d* dsyrk
         syrk_s* ssyrk
@@ -28,6 +29,7 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
         gemv_s* sgemv
         trsm_d* dtrsm
         trsm_s* strsm
+        trsv_d* dtrsv
 
 cdef BlasTable table
 table.dsyrk = <syrk_d*>dsyrk
@@ -38,6 +40,7 @@ table.dgemv = <gemv_d*>dgemv
 table.sgemv = <gemv_s*>sgemv
 table.dtrsm = <trsm_d*>dtrsm
 table.strsm = <trsm_s*>strsm
+table.dtrsv = <trsv_d*>dtrsv
 
 
 def blas_table_capsule():

@@ -25,6 +25,7 @@ using trsm_d = void(char*, char*, char*, char*, int*, int*, double*, const doubl
                     int*);
 using trsm_s = void(char*, char*, char*, char*, int*, int*, float*, const float*, int*, float*,
                     int*);
+using trsv_d = void(char*, char*, char*, int*, const double*, int*, double*, int*);
 }
 
 struct BlasTable {
@@ -36,6 +37,7 @@ struct BlasTable {
   gemv_s* sgemv = nullptr;
   trsm_d* dtrsm = nullptr;
   trsm_s* strsm = nullptr;
+  trsv_d* dtrsv = nullptr;
 };
 
 // Installed once (at import); read-only afterwards, so concurrent solver threads may use it.
@@ -99,6 +101,13 @@ inline void trsm(char side, char uplo, char trans, int m, int n, float alpha, co
                  int lda, float* b, int ldb) {
   char diag = 'N';
   checked().strsm(&side, &uplo, &trans, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+
+// x = op(A)^{-1} x, A triangular (n x n), x with unit stride.
+inline void trsv(char uplo, char trans, int n, const double* a, int lda, double* x) {
+  char diag = 'N';
+  int one = 1;
+  checked().dtrsv(&uplo, &trans, &diag, &n, a, &lda, x, &one);
 }
 
 }  // namespace blas

@@ -82,19 +82,13 @@ void cholesky_solve_many(int n, int nrhs, const float* l, int ldl, float* b, int
   solve_many(n, nrhs, l, ldl, b, ldb);
 }
 
-SHRINKAGE_MULTIVERSION
-bool cholesky_append(int n, double* l, int lda, double* __restrict v, double d, double tiny) {
-  const std::size_t ld = static_cast<std::size_t>(lda);
+bool cholesky_append(int n, double* l, int lda, double* v, double d, double tiny) {
+  if (n > 0) blas::trsv('L', 'N', n, l, lda, v);  // v <- L^{-1} v
   double norm2 = 0;
-  for (int j = 0; j < n; ++j) {  // v <- L^{-1} v, column oriented (contiguous axpys)
-    const double* __restrict lj = l + j * ld;
-    const double yj = v[j] / lj[j];
-    v[j] = yj;
-    norm2 += yj * yj;
-    for (int i = j + 1; i < n; ++i) v[i] -= yj * lj[i];
-  }
+  for (int j = 0; j < n; ++j) norm2 += v[j] * v[j];
   const double pivot = d - norm2;
   if (!(pivot > tiny * d)) return false;
+  const std::size_t ld = static_cast<std::size_t>(lda);
   for (int j = 0; j < n; ++j) l[n + j * ld] = v[j];
   l[n + n * ld] = std::sqrt(pivot);
   return true;
@@ -127,21 +121,12 @@ void cholesky_delete(int n, double* l, int lda, int k, double* __restrict v) {
   }
 }
 
-SHRINKAGE_MULTIVERSION
+// BLAS trsv rather than a loop here: the transposed solve is a chain of dot products that a
+// compiler must not reassociate, and ran at a quarter of trsv's speed (900 x 900: 200 vs 45 us).
 void cholesky_solve(int n, const double* l, int ldl, double* b) {
-  const std::size_t ld = static_cast<std::size_t>(ldl);
-  for (int j = 0; j < n; ++j) {  // L y = b, column oriented
-    const double* __restrict lj = l + j * ld;
-    const double yj = b[j] / lj[j];
-    b[j] = yj;
-    for (int i = j + 1; i < n; ++i) b[i] -= yj * lj[i];
-  }
-  for (int j = n - 1; j >= 0; --j) {  // L^T x = y, dot products down the columns
-    const double* __restrict lj = l + j * ld;
-    double s = b[j];
-    for (int i = j + 1; i < n; ++i) s -= lj[i] * b[i];
-    b[j] = s / lj[j];
-  }
+  if (n == 0) return;
+  blas::trsv('L', 'N', n, l, ldl, b);
+  blas::trsv('L', 'T', n, l, ldl, b);
 }
 
 }  // namespace shrinkage
