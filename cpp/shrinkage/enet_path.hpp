@@ -828,12 +828,13 @@ class ElasticNetPath {
   // support: features that left are deleted (rank-one updates), new ones appended (one
   // triangular solve each, as in LARS). A fresh factorisation (blocked, BLAS-3) is taken when
   // most of the support is new, when l2 changed, or with a tiny ridge when a column is
-  // numerically dependent on the others.
+  // numerically dependent on the others; that ridge then stays in the factor while it is
+  // updated (on saturated wide data nearly every support is rank-deficient).
   bool solve_on_support(double l1, double l2) {
     auto& S = support_;
     const int s = static_cast<int>(S.size());
     for (int a = 0; a < s; ++a) local_of_[ws_[S[a]]] = S[a];
-    if (factor_l2_ != l2 || factor_ridge_ != 0.0) factor_features_.clear();
+    if (factor_l2_ != l2) factor_features_.clear();
     for (int k = static_cast<int>(factor_features_.size()) - 1; k >= 0; --k)
       if (local_of_[factor_features_[k]] < 0) {
         work_.resize(factor_features_.size());
@@ -859,7 +860,8 @@ class ElasticNetPath {
         const double* ha = H_.data() + S[a] * ld;
         d_.resize(a);
         for (int r = 0; r < a; ++r) d_[r] = ha[S[r]];
-        ok = cholesky_append(a, A_.data(), factor_ld_, d_.data(), ha[S[a]] + l2, 1e-12);
+        ok = cholesky_append(a, A_.data(), factor_ld_, d_.data(), ha[S[a]] + l2 + factor_ridge_,
+                             1e-12);
       }
     }
     if (!ok && !factor_from_scratch(l2)) return false;
@@ -919,8 +921,8 @@ class ElasticNetPath {
   std::vector<int> ws_, order_, support_, order_scratch_;
   std::vector<std::pair<double, int>> violators_;
   int block_m_ = 0, ld_ = 0;  // rows/columns of H_ that are packed, and its leading dimension
-  // A_ (leading dimension factor_ld_) holds the Cholesky factor of G_SS + l2 I for the
-  // features factor_features_ (none after a ridged factorisation).
+  // A_ (leading dimension factor_ld_) holds the Cholesky factor of G_SS + (l2 + ridge) I for
+  // the features factor_features_, made for factor_l2_ with ridge factor_ridge_ (usually 0).
   int factor_ld_ = 0;
   double factor_l2_ = -1, factor_ridge_ = 0;
   std::vector<int> factor_features_;
