@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <vector>
 
 #include "shrinkage/blas.hpp"
 #include "shrinkage/dispatch.hpp"
@@ -82,15 +83,18 @@ void cholesky_solve_many(int n, int nrhs, const float* l, int ldl, float* b, int
   solve_many(n, nrhs, l, ldl, b, ldb);
 }
 
-bool cholesky_append(int n, double* l, int lda, double* v, double d, double tiny) {
-  if (n > 0) blas::trsv('L', 'N', n, l, lda, v);  // v <- L^{-1} v
-  double norm2 = 0;
-  for (int j = 0; j < n; ++j) norm2 += v[j] * v[j];
-  const double pivot = d - norm2;
-  if (!(pivot > tiny * d)) return false;
+bool cholesky_append(int n, int k, double* l, int lda, double tiny) {
   const std::size_t ld = static_cast<std::size_t>(lda);
-  for (int j = 0; j < n; ++j) l[n + j * ld] = v[j];
-  l[n + n * ld] = std::sqrt(pivot);
+  double* c = l + n + n * ld;
+  std::vector<double> diag(static_cast<std::size_t>(k));
+  for (int j = 0; j < k; ++j) diag[j] = c[j + j * ld];
+  if (n > 0) {
+    blas::trsm('R', 'L', 'T', k, n, 1.0, l, lda, l + n, lda);  // B^T <- B^T L^{-T}
+    blas::syrk('N', k, n, -1.0, l + n, lda, 1.0, c, lda);      // C <- C - (B^T L^{-T})(..)^T
+  }
+  if (cholesky_factor(k, c, lda) >= 0) return false;
+  for (int j = 0; j < k; ++j)
+    if (!(c[j + j * ld] * c[j + j * ld] > tiny * diag[j])) return false;
   return true;
 }
 

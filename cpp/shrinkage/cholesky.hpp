@@ -25,11 +25,14 @@ int cholesky_factor(int n, float* a, int lda, const std::function<bool()>& inter
 void cholesky_solve_many(int n, int nrhs, const double* l, int ldl, double* b, int ldb);
 void cholesky_solve_many(int n, int nrhs, const float* l, int ldl, float* b, int ldb);
 
-// Extends the factor L (n x n, leading dimension lda >= n + 1) of A to that of
-// [[A, v], [v^T, d]]: row n becomes L^{-1} v (v is overwritten with it) and the new pivot
-// sqrt(d - |L^{-1} v|^2). Returns false, leaving L's first n columns as they were, if that
-// pivot is not above tiny * d: the new column is numerically dependent on the others.
-bool cholesky_append(int n, double* l, int lda, double* v, double d, double tiny);
+// Extends the factor L (n x n) of A by k rows and columns to that of [[A, B], [B^T, C]]
+// (leading dimension lda >= n + k). On entry rows n..n+k of columns 0..n hold B^T and the lower
+// triangle of the k x k block at (n, n) holds C; a triangular solve and a rank-n update (both
+// BLAS-3, so a batch of features reads L once) and a factorisation of the k x k block replace
+// them with the new rows of the factor. Returns false if a new pivot squared is not above
+// tiny times its diagonal entry of C: that feature is numerically dependent on the others
+// (L's first n columns are as they were; the new rows are not).
+bool cholesky_append(int n, int k, double* l, int lda, double tiny);
 
 // Removes row and column k from the factor L (n x n) of A, giving that of A without them:
 // rows below k move up, and the trailing block absorbs the removed column by a rank-one

@@ -825,8 +825,8 @@ class ElasticNetPath {
 
   // d = (G_SS + l2 I)^{-1} (q_S - l2 w_S - l1 sign(w_S)), with S reordered to the factor's
   // order; false if even a ridged system fails. The factor of the previous solve follows the
-  // support: features that left are deleted (rank-one updates), new ones appended (one
-  // triangular solve each, as in LARS). A fresh factorisation (blocked, BLAS-3) is taken when
+  // support: features that left are deleted (rank-one updates), new ones appended (a block
+  // triangular solve, as LARS appends one at a time). A fresh factorisation (blocked, BLAS-3) is taken when
   // most of the support is new, when l2 changed, or with a tiny ridge when a column is
   // numerically dependent on the others; that ridge then stays in the factor while it is
   // updated (on saturated wide data nearly every support is rank-deficient).
@@ -853,16 +853,17 @@ class ElasticNetPath {
     S.swap(order);
     reserve_factor(s);
     factor_l2_ = l2;
-    bool ok = 3 * (s - kept) <= s;  // appending costs ~(s - kept) s^2 at level-2 speed
-    if (ok) {
-      const std::size_t ld = static_cast<std::size_t>(ld_);
-      for (int a = kept; a < s && ok; ++a) {
-        const double* ha = H_.data() + S[a] * ld;
-        d_.resize(a);
-        for (int r = 0; r < a; ++r) d_[r] = ha[S[r]];
-        ok = cholesky_append(a, A_.data(), factor_ld_, d_.data(), ha[S[a]] + l2 + factor_ridge_,
-                             1e-12);
+    bool ok = 3 * (s - kept) <= s;  // appending costs ~(s - kept) s^2
+    if (ok && kept < s) {
+      // The new features' rows of G_SS + (l2 + ridge) I, in the factor's storage.
+      const std::size_t ld = static_cast<std::size_t>(ld_), fld = std::size_t(factor_ld_);
+      for (int r = 0; r < s; ++r) {  // column r of the factor, from column S[r] of H
+        const double* hr = H_.data() + S[r] * ld;
+        double* column = A_.data() + r * fld;
+        for (int a = std::max(r, kept); a < s; ++a) column[a] = hr[S[a]];
       }
+      for (int a = kept; a < s; ++a) A_[a * fld + a] += l2 + factor_ridge_;
+      ok = cholesky_append(kept, s - kept, A_.data(), factor_ld_, 1e-12);
     }
     if (!ok && !factor_from_scratch(l2)) return false;
     factor_features_.resize(s);
