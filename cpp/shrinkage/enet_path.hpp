@@ -625,8 +625,10 @@ class ElasticNetPath {
   // which stream the block from cache). Measured on the 2-core machine at s ~ 1000, a
   // triangular solve on the cached factor (BLAS trsv) runs about twice as fast per
   // multiply-add and a blocked factorisation (BLAS-3) about five times. Single task: the
-  // support's features missing from the cached factor are appended (s^2 / 2 each) or, when
-  // they are a third of it, the factor is made afresh (s^3 / 6); then each active-set round
+  // support's features missing from the cached factor are appended (s^2 / 2 each, counted at
+  // solve speed: a block append of a few features is trsm on a thin block, and counting it
+  // at BLAS-3 speed took Newton too early, W1 423 -> 450 epochs) or, when they are a third
+  // of it, the factor is made afresh (s^3 / 6); then each active-set round
   // solves (s^2; their count per step is a running mean) and q follows (s m). Multi-task: the
   // (s n_tasks)-square Jacobian is assembled and factorised afresh at every step, mostly at
   // sizes too small for blocking to pay, so its (s n_tasks)^3 / 6 counts at epoch speed.
