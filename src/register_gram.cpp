@@ -1,11 +1,14 @@
 // Gram sources: the full Gram (computed by syrk or given) and the lazy column caches.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "arrays.hpp"
 #include "shrinkage/gram.hpp"
@@ -126,12 +129,39 @@ std::unique_ptr<GramSource<T>> sparse_lazy(const py::array& indptr, const py::ar
       optional_data(weights, "weights", n), optional_data(offsets, "offsets", p), weight_sum);
 }
 
+// The gradient q = b - G w of a source for one target (tests): exact, or with a threshold its
+// bounded pass, returning (q, bound) with bound[j] = 0 where q[j] is exact.
+template <class T>
+py::tuple source_gradient(GramSource<T>& gram, const py::array& b, const py::array& w,
+                          const py::object& threshold, const std::vector<int>& exact) {
+  const int p = gram.n_features();
+  if (b.size() != p || w.size() != p)
+    throw std::invalid_argument("b and w need n_features entries");
+  const double* bd = data_of<double>(b, "b");
+  const double* wd = data_of<double>(w, "w");
+  std::vector<int> support;
+  for (int j = 0; j < p; ++j)
+    if (wd[j] != 0.0) support.push_back(j);
+  for (int j : exact)
+    if (j < 0 || j >= p) throw std::invalid_argument("exact: feature index out of range");
+  py::array_t<double> q(p), bound(p);
+  std::fill(bound.mutable_data(), bound.mutable_data() + p, 0.0);
+  SourceScratch scratch;
+  if (threshold.is_none() ||
+      !gram.bounded_gradient(bd, wd, support, exact, threshold.cast<double>(), q.mutable_data(),
+                             bound.mutable_data(), scratch))
+    gram.gradient(bd, wd, 1, support, q.mutable_data(), scratch);
+  return py::make_tuple(q, bound);
+}
+
 template <class T>
 void bind_source(py::module_& m, const char* name) {
   py::class_<GramSource<T>>(m, name)
       .def_property_readonly("n_features", &GramSource<T>::n_features)
       .def_property_readonly("scale", &GramSource<T>::scale)
-      .def_property_readonly("cached_bytes", &GramSource<T>::cached_bytes);
+      .def_property_readonly("cached_bytes", &GramSource<T>::cached_bytes)
+      .def("gradient", &source_gradient<T>, py::arg("b"), py::arg("w"),
+           py::arg("threshold") = py::none(), py::arg("exact") = std::vector<int>());
 }
 
 }  // namespace

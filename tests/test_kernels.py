@@ -32,3 +32,51 @@ def test_bindings_refuse_wrong_dtype_instead_of_copying(rng):
     X = np.asfortranarray(rng.standard_normal((6, 4)))[::2]
     with pytest.raises(ValueError, match="contiguous"):
         _core.dense_gram(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("data", ["normal", "offset", "scales", "weighted and centred",
+                                  "beyond float32", "short columns"])
+def test_bounded_gradient_bounds_its_error(dtype, order, data, rng):
+    """Wide dense X: q = b - Z^T Z w / n from a float32 pass, each entry within its bound and
+    exact for the features asked for and wherever |q| + bound reaches the threshold. Entries
+    1e4 + noise lose ~1e-3 each in float32, columns down to 1e-45 underflow; a column beyond
+    1e30, or columns too short to repay the bounds (n < 256), leave no float32 pass at all."""
+    n, p = (100 if data == "short columns" else 300), 600
+    X = rng.standard_normal((n, p))
+    if data == "offset":
+        X += 1e4
+    elif data == "scales":
+        X *= 10.0 ** rng.uniform(-45, 25, p)
+    elif data == "beyond float32":
+        X[:, 3] *= 1e31 if dtype == np.float64 else 1e37
+    X = np.asarray(X, dtype=dtype, order=order)
+    Z = X.astype(np.float64)
+    root = offsets = None
+    if data == "weighted and centred":
+        root, offsets = np.sqrt(rng.uniform(0.1, 2.0, n)), Z.mean(axis=0)
+        Z = (Z - offsets) * root[:, None]
+    source = _core.dense_design_gram(X, (Z**2).sum(axis=0), 1.0 / n, root, offsets)
+    w = np.zeros(p)
+    w[rng.choice(p, 30, replace=False)] = rng.standard_normal(30) / np.sqrt((Z**2).mean())
+    b = rng.standard_normal(p) * np.abs(Z.T @ (Z @ w) / n).max()
+    reference = b - Z.T @ (Z @ w) / n
+    rounding = 1e-12 * (np.abs(Z).T @ np.abs(Z @ w) / n + np.abs(b))
+    exact = sorted(rng.choice(p, 40, replace=False).tolist())
+    threshold = np.quantile(np.abs(reference), 0.9)
+
+    q, bound = source.gradient(b, w, threshold, exact)
+    assert (bound >= 0).all() and (bound[exact] == 0).all()
+    assert (np.abs(q - reference) <= bound + rounding).all()
+    assert (bound[np.abs(q) + bound >= threshold] == 0).all()
+    if data in ("beyond float32", "short columns"):
+        assert (bound == 0).all()
+    else:  # the cheaper pass is in use, with bounds of the size of float32's rounding
+        assert (bound > 0).sum() > p // 2
+        # (not for columns that underflow in float32: there the error is the whole product)
+        normal = np.abs(Z).max(axis=0) > 1e-30
+        size = np.abs(Z).T @ np.abs(Z @ w) / n
+        assert (bound[normal] <= 1e-3 * size[normal]).all()
+    q_exact, none = source.gradient(b, w)
+    assert (none == 0).all() and (np.abs(q_exact - reference) <= rounding).all()

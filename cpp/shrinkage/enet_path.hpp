@@ -16,8 +16,9 @@
 //      converges slowly, a Newton step on the support (its Cholesky factor updated, not
 //      recomputed, as the support changes) that finishes it exactly; every such step is kept
 //      only if the objective does not rise (see not_worse);
-//   5. the exact gradient q = b - G w for all p features, the full gap; KKT violators outside
-//      W join it and 4 repeats.
+//   5. the gradient q = b - G w for all p features (outside W possibly from a cheaper pass with
+//      error bounds, exact wherever it could decide anything), the full gap; KKT violators
+//      outside W join it and 4 repeats.
 // The gradient q carries over between alphas (it does not depend on alpha).
 #pragma once
 
@@ -99,8 +100,8 @@ class ElasticNetPath {
                  const PathOptions& opt, const Checkpoint& checkpoint)
       : gram_(gram), p_(gram.n_features()), nt_(n_tasks), c_(c), scale_(gram.scale()),
         opt_(opt), checkpoint_(checkpoint), b_(b, b + static_cast<std::size_t>(p_) * n_tasks),
-        w_(b_.size(), 0.0), q_(b_), screened_(p_, 0), in_ws_(p_, 0), next_ws_(p_, 0),
-        was_nonzero_(p_, 0), local_of_(p_, -1), rng_(opt.seed) {
+        w_(b_.size(), 0.0), q_(b_), bound_(p_, 0.0), screened_(p_, 0), in_ws_(p_, 0),
+        next_ws_(p_, 0), was_nonzero_(p_, 0), local_of_(p_, -1), rng_(opt.seed) {
     if (nt_ > 1 && opt_.positive)
       throw std::invalid_argument("positive=True is not supported with several targets");
     const double* d = gram_.diagonal();
@@ -160,8 +161,9 @@ class ElasticNetPath {
     for (int t = 0; t < nt_; ++t) s += v(t) * v(t);
     return std::sqrt(s);
   }
+  // An upper bound of |q_j - l2 w_j| (its value where q_j is exact).
   double grad_norm(int j, double l2) {
-    return row_norm([&](int t) { return q(j, t) - l2 * w(j, t); });
+    return row_norm([&](int t) { return q(j, t) - l2 * w(j, t); }) + bound_[j];
   }
   bool nonzero(int j) {
     for (int t = 0; t < nt_; ++t)
@@ -175,12 +177,19 @@ class ElasticNetPath {
     return m;
   }
 
-  // q = b - G w from scratch (no drift), using only the columns of the support.
+  // q = b - G w from scratch (no drift), using only the columns of the support; exact on the
+  // working set and wherever its bound reaches threshold_ (all of it if the source has no
+  // cheaper bounded pass).
   void recompute_gradient() {
     support_.clear();
     for (int j = 0; j < p_; ++j)
       if (nonzero(j)) support_.push_back(j);
+    bounded_ = nt_ == 1 && std::isfinite(threshold_) &&
+               gram_.bounded_gradient(b_.data(), w_.data(), support_, ws_, threshold_,
+                                      q_.data(), bound_.data(), source_scratch_);
+    if (bounded_) return;
     gram_.gradient(b_.data(), w_.data(), nt_, support_, q_.data(), source_scratch_);
+    std::fill(bound_.begin(), bound_.end(), 0.0);
   }
 
   // q_j^2 in the ridge dual ||X^T r||^2 / (2 l2); with w >= 0 the conjugate of the penalty
@@ -202,7 +211,7 @@ class ElasticNetPath {
         g.l2sq += wj * wj;
         g.qsq += ridge_dual_term(qj);
         g.l1norm += std::fabs(wj);
-        g.dual_norm = std::max(g.dual_norm, opt_.positive ? gj : std::fabs(gj));
+        g.dual_norm = std::max(g.dual_norm, (opt_.positive ? gj : std::fabs(gj)) + bound_[j]);
       }
     } else {
       for (int t = 0; t < nt_; ++t)
@@ -260,6 +269,15 @@ class ElasticNetPath {
   Point solve(double alpha, double l1_prev) {
     const double l1 = alpha * opt_.l1_ratio, l2 = alpha - l1;
     const double tol_abs = opt_.tol * c_ * (opt_.float32_output ? 0.5 : 1.0);
+    // Entries of q that can decide anything at this alpha are exact: those reaching the strong
+    // rule's threshold (below l1, so violators and the dual norm's excess over l1 are exact).
+    // Without an l1 term the gap needs all of q.
+    threshold_ = l1 > 0 ? std::min(l1, 2.0 * l1 - l1_prev)
+                        : -std::numeric_limits<double>::infinity();
+    if (bounded_ && std::isfinite(threshold_))
+      gram_.tighten(b_.data(), threshold_, q_.data(), bound_.data(), source_scratch_);
+    else if (bounded_)
+      recompute_gradient();
     double gap = full_gap(l1, l2);
     if (gap <= tol_abs) return {gap, 0, true};
 
@@ -916,6 +934,11 @@ class ElasticNetPath {
   const PathOptions opt_;
   const Checkpoint& checkpoint_;
   std::vector<double> b_, w_, q_, diag_;
+  // q_[j] is exact to within bound_[j] (0 for exact entries): outside the working set the
+  // gradient may come from a cheaper pass, exact wherever |q_j| + bound_j reaches threshold_.
+  std::vector<double> bound_;
+  double threshold_ = -std::numeric_limits<double>::infinity();
+  bool bounded_ = false;  // whether q_ came from a bounded pass (else bound_ is 0)
   std::vector<char> screened_, in_ws_, next_ws_, was_nonzero_;
   std::vector<int> sign_;      // scratch of newton_step: the sign each coordinate is solved with
   std::vector<int> local_of_;  // scratch: feature -> working-set index (-1 when unused)
