@@ -148,9 +148,14 @@ py::tuple source_gradient(GramSource<T>& gram, const py::array& b, const py::arr
   std::fill(bound.mutable_data(), bound.mutable_data() + p, 0.0);
   SourceScratch scratch;
   if (threshold.is_none() ||
-      !gram.bounded_gradient(bd, wd, support, exact, threshold.cast<double>(), q.mutable_data(),
-                             bound.mutable_data(), scratch))
+      !gram.bounded_gradient(bd, wd, support, exact, q.mutable_data(), bound.mutable_data(),
+                             scratch)) {
     gram.gradient(bd, wd, 1, support, q.mutable_data(), scratch);
+  } else {
+    std::vector<int> reaching;
+    bound_reaches(threshold.cast<double>(), q.data(), bound.data(), p, reaching);
+    gram.make_exact(bd, reaching, q.mutable_data(), bound.mutable_data(), scratch);
+  }
   return py::make_tuple(q, bound);
 }
 

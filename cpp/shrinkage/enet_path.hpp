@@ -185,11 +185,21 @@ class ElasticNetPath {
     for (int j = 0; j < p_; ++j)
       if (nonzero(j)) support_.push_back(j);
     bounded_ = nt_ == 1 && std::isfinite(threshold_) &&
-               gram_.bounded_gradient(b_.data(), w_.data(), support_, ws_, threshold_,
-                                      q_.data(), bound_.data(), source_scratch_);
-    if (bounded_) return;
+               gram_.bounded_gradient(b_.data(), w_.data(), support_, ws_, q_.data(),
+                                      bound_.data(), source_scratch_);
+    if (bounded_) {
+      make_exact_where(threshold_);
+      return;
+    }
     gram_.gradient(b_.data(), w_.data(), nt_, support_, q_.data(), source_scratch_);
     std::fill(bound_.begin(), bound_.end(), 0.0);
+  }
+
+  // Makes q exact wherever its bound reaches `threshold`.
+  void make_exact_where(double threshold) {
+    if (!bounded_) return;
+    bound_reaches(threshold, q_.data(), bound_.data(), p_, order_scratch_);
+    gram_.make_exact(b_.data(), order_scratch_, q_.data(), bound_.data(), source_scratch_);
   }
 
   // q_j^2 in the ridge dual ||X^T r||^2 / (2 l2); with w >= 0 the conjugate of the penalty
@@ -269,15 +279,12 @@ class ElasticNetPath {
   Point solve(double alpha, double l1_prev) {
     const double l1 = alpha * opt_.l1_ratio, l2 = alpha - l1;
     const double tol_abs = opt_.tol * c_ * (opt_.float32_output ? 0.5 : 1.0);
-    // Entries of q that can decide anything at this alpha are exact: those reaching the strong
-    // rule's threshold (below l1, so violators and the dual norm's excess over l1 are exact).
-    // Without an l1 term the gap needs all of q.
-    threshold_ = l1 > 0 ? std::min(l1, 2.0 * l1 - l1_prev)
-                        : -std::numeric_limits<double>::infinity();
-    if (bounded_ && std::isfinite(threshold_))
-      gram_.tighten(b_.data(), threshold_, q_.data(), bound_.data(), source_scratch_);
-    else if (bounded_)
-      recompute_gradient();
+    // Entries of q that reach l1 are exact, so are the KKT checks and the dual norm's excess
+    // over l1 in the gap; the strong rule ranks by the bounds and the features it admits are
+    // made exact. Without an l1 term the gap needs all of q.
+    threshold_ = l1 > 0 ? l1 : -std::numeric_limits<double>::infinity();
+    if (std::isfinite(threshold_)) make_exact_where(threshold_);
+    else if (bounded_) recompute_gradient();
     double gap = full_gap(l1, l2);
     if (gap <= tol_abs) return {gap, 0, true};
 
@@ -304,6 +311,13 @@ class ElasticNetPath {
     for (int j = 0; j < p_; ++j)
       if (!in_ws_[j] && !screened_[j] && next_ws_[j]) admit(j);
     admit_best(costly, std::max<std::size_t>(4, 2 * entered_));
+    if (bounded_) {  // the block's gradient must be exact
+      auto& inexact = order_scratch_;
+      inexact.clear();
+      for (int j : ws_)
+        if (bound_[j] > 0.0) inexact.push_back(j);
+      gram_.make_exact(b_.data(), inexact, q_.data(), bound_.data(), source_scratch_);
+    }
 
     int epochs = 0, stalls = 0;
     double inner_target = tol_abs;
@@ -935,7 +949,8 @@ class ElasticNetPath {
   const Checkpoint& checkpoint_;
   std::vector<double> b_, w_, q_, diag_;
   // q_[j] is exact to within bound_[j] (0 for exact entries): outside the working set the
-  // gradient may come from a cheaper pass, exact wherever |q_j| + bound_j reaches threshold_.
+  // gradient may come from a cheaper pass, exact wherever |q_j| + bound_j reaches threshold_
+  // (l1).
   std::vector<double> bound_;
   double threshold_ = -std::numeric_limits<double>::infinity();
   bool bounded_ = false;  // whether q_ came from a bounded pass (else bound_ is 0)

@@ -33,7 +33,6 @@ struct SourceScratch {
   std::vector<double> residual_fit;  // what X^T multiplied in the last bounded gradient
   double residual_sum = 0;           // and its sum (for the column centres)
   std::vector<float> fit32, product32;  // its float32 vectors
-  std::vector<int> near;                // features whose bound reaches the threshold
 };
 
 // What the solver needs of G = scale * gram (p x p, symmetric, never formed for wide X).
@@ -60,18 +59,16 @@ class GramSource {
   virtual void gradient(const double* b, const double* w, int n_tasks,
                         const std::vector<int>& support, double* q, SourceScratch& scratch) = 0;
   // Optional cheaper gradient, one target: q = b - G w to within err[j] >= 0 for each feature,
-  // exact (err[j] = 0) for the features in `exact` and for every feature whose bound
-  // |q[j]| + err[j] reaches `threshold`. Returns false (and does nothing) if the source has no
-  // pass cheaper than the exact gradient.
+  // exact (err[j] = 0) for the features in `exact`. Returns false (and does nothing) if the
+  // source has no pass cheaper than the exact gradient.
   virtual bool bounded_gradient(const double* b, const double* w, const std::vector<int>& support,
-                                const std::vector<int>& exact, double threshold, double* q,
-                                double* err, SourceScratch& scratch) {
+                                const std::vector<int>& exact, double* q, double* err,
+                                SourceScratch& scratch) {
     return false;
   }
-  // Makes exact the entries of the last bounded_gradient (w unchanged since) whose bound
-  // reaches `threshold`.
-  virtual void tighten(const double* b, double threshold, double* q, double* err,
-                       SourceScratch& scratch) {}
+  // Makes exact the given entries of the last bounded_gradient (w unchanged since).
+  virtual void make_exact(const double* b, const std::vector<int>& features, double* q,
+                          double* err, SourceScratch& scratch) {}
   // Bytes of statistics computed and held (diagnostics, benchmarks).
   virtual std::size_t cached_bytes() const { return 0; }
 
@@ -79,6 +76,14 @@ class GramSource {
   int p_;
   double scale_;
 };
+
+// The entries of a bounded gradient that are not exact and whose bound reaches `threshold`.
+inline void bound_reaches(double threshold, const double* q, const double* err, int p,
+                          std::vector<int>& out) {
+  out.clear();
+  for (int j = 0; j < p; ++j)
+    if (err[j] > 0.0 && std::fabs(q[j]) + err[j] >= threshold) out.push_back(j);
+}
 
 // Sources that hold or compute whole columns of the Gram.
 template <class T>
@@ -286,10 +291,10 @@ class DenseDesign final : public GramSource<T> {
   }
 
   // X^T u in float32 arithmetic on a float32 view of X (half the bytes of a float64 pass, which
-  // is bound by memory bandwidth), with a rigorous bound on its error; then exact products for
-  // the working set (from its gathered columns) and for the features near the threshold.
+  // is bound by memory bandwidth), with a rigorous bound on its error; exact products for the
+  // working set (from its gathered columns).
   bool bounded_gradient(const double* b, const double* w, const std::vector<int>& support,
-                        const std::vector<int>& exact, double threshold, double* q, double* err,
+                        const std::vector<int>& exact, double* q, double* err,
                         SourceScratch& scratch) override {
     const Float32View* view = float32_view();
     if (view == nullptr) return false;
@@ -344,20 +349,15 @@ class DenseDesign final : public GramSource<T> {
       q[exact[k]] = b[exact[k]] - this->scale() * exact_products[k];
       err[exact[k]] = 0.0;
     }
-    tighten(b, threshold, q, err, scratch);
     return true;
   }
 
-  void tighten(const double* b, double threshold, double* q, double* err,
-               SourceScratch& scratch) override {
+  void make_exact(const double* b, const std::vector<int>& features, double* q, double* err,
+                  SourceScratch& scratch) override {
     const int p = this->n_features();
-    auto& near = scratch.near;
-    near.clear();
-    for (int j = 0; j < p; ++j)
-      if (std::fabs(q[j]) + err[j] >= threshold && err[j] > 0.0) near.push_back(j);
-    if (near.empty()) return;
+    if (features.empty()) return;
     const double* u = scratch.residual_fit.data();
-    if (8 * near.size() > static_cast<std::size_t>(p)) {  // one exact pass costs less
+    if (8 * features.size() > static_cast<std::size_t>(p)) {  // one exact pass costs less
       std::vector<double> product(static_cast<std::size_t>(p));
       cross_product(x_, n_, p, fortran_, u, 1, product.data());
       for (int j = 0; j < p; ++j)
@@ -367,7 +367,7 @@ class DenseDesign final : public GramSource<T> {
         }
       return;
     }
-    for (int j : near) {
+    for (int j : features) {
       q[j] = b[j] - this->scale() * centred(exact_product(j, u), j, scratch.residual_sum);
       err[j] = 0.0;
     }
