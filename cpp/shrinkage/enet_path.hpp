@@ -786,8 +786,11 @@ class ElasticNetPath {
   // `entering` zero coordinates that violate their optimality condition most join S with the
   // sign of their gradient (the predictor passes as many as entered at the previous alpha);
   // one whose step has the other sign cannot enter and leaves S before any step is taken.
-  // The result is kept only if the objective does not rise (not_worse).
-  static constexpr int kNewtonRounds = 16;
+  // The result is kept only if the objective does not rise (not_worse). Each round costs one
+  // solve on the cached factor; near saturation (support ~ n) a step needs dozens of them, and
+  // a step cut short leaves CD epochs that cost more (32 rounds against 16, A/B: five
+  // 1000 x 10000 draws 2.15 -> 2.00 s in all, 2000 x 5000 rho 0.8 1.59 -> 1.16 s, T3 equal).
+  static constexpr int kNewtonRounds = 32;
   Newton newton_step(double l1, double l2, std::size_t entering = 0) {
     const int m = static_cast<int>(ws_.size());
     const std::size_t ld = static_cast<std::size_t>(ld_);
