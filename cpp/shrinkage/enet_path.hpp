@@ -660,8 +660,8 @@ class ElasticNetPath {
   // support's features missing from the cached factor are appended (s^2 / 2 each, counted at
   // solve speed: a block append of a few features is trsm on a thin block, and counting it
   // at BLAS-3 speed took Newton too early, W1 423 -> 450 epochs) or, when they are a third
-  // of it, the factor is made afresh (s^3 / 6); then each active-set round
-  // solves (s^2; their count per step is a running mean) and q follows (s m). Multi-task: the
+  // of it, the factor is made afresh (s^3 / 6); then each active-set round solves (s^2;
+  // their count per step is a running mean) and q follows (s m). Multi-task: the
   // (s n_tasks)-square Jacobian is assembled and factorised afresh at every step, mostly at
   // sizes too small for blocking to pay, so its (s n_tasks)^3 / 6 counts at epoch speed.
   double newton_cost(int s) {
@@ -863,10 +863,10 @@ class ElasticNetPath {
   // d = (G_SS + l2 I)^{-1} (q_S - l2 w_S - l1 sign(w_S)), with S reordered to the factor's
   // order; false if even a ridged system fails. The factor of the previous solve follows the
   // support: features that left are deleted (rank-one updates), new ones appended (a block
-  // triangular solve, as LARS appends one at a time). A fresh factorisation (blocked, BLAS-3) is taken when
-  // most of the support is new, when l2 changed, or with a tiny ridge when a column is
-  // numerically dependent on the others; that ridge then stays in the factor while it is
-  // updated (on saturated wide data nearly every support is rank-deficient).
+  // triangular solve, as LARS appends one at a time). A fresh factorisation (blocked, BLAS-3)
+  // is taken when most of the support is new, when l2 changed, or with a tiny ridge when a
+  // column is numerically dependent on the others; that ridge then stays in the factor while
+  // it is updated (on saturated wide data nearly every support is rank-deficient).
   bool solve_on_support(double l1, double l2) {
     auto& S = support_;
     const int s = static_cast<int>(S.size());
