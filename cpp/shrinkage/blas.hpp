@@ -103,11 +103,11 @@ inline void trsm(char side, char uplo, char trans, int m, int n, float alpha, co
   checked().strsm(&side, &uplo, &trans, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
 }
 
-// x = op(A)^{-1} x, A triangular (n x n), x with unit stride.
-inline void trsv(char uplo, char trans, int n, const double* a, int lda, double* x) {
+// x = op(A)^{-1} x, A triangular (n x n), x's entries incx apart.
+inline void trsv(char uplo, char trans, int n, const double* a, int lda, double* x,
+                 int incx = 1) {
   char diag = 'N';
-  int one = 1;
-  checked().dtrsv(&uplo, &trans, &diag, &n, a, &lda, x, &one);
+  checked().dtrsv(&uplo, &trans, &diag, &n, a, &lda, x, &incx);
 }
 
 }  // namespace blas

@@ -86,6 +86,15 @@ void cholesky_solve_many(int n, int nrhs, const float* l, int ldl, float* b, int
 bool cholesky_append(int n, int k, double* l, int lda, double tiny) {
   const std::size_t ld = static_cast<std::size_t>(lda);
   double* c = l + n + n * ld;
+  if (k == 1) {  // one row: trsv, without the packing and dispatch of the level-3 calls
+    const double d = *c;
+    if (n > 0) blas::trsv('L', 'N', n, l, lda, l + n, lda);
+    double pivot = d;
+    for (int j = 0; j < n; ++j) pivot -= l[n + j * ld] * l[n + j * ld];
+    if (!(pivot > tiny * d)) return false;
+    *c = std::sqrt(pivot);
+    return true;
+  }
   std::vector<double> diag(static_cast<std::size_t>(k));
   for (int j = 0; j < k; ++j) diag[j] = c[j + j * ld];
   if (n > 0) {

@@ -28,8 +28,9 @@ void cholesky_solve_many(int n, int nrhs, const float* l, int ldl, float* b, int
 // Extends the factor L (n x n) of A by k rows and columns to that of [[A, B], [B^T, C]]
 // (leading dimension lda >= n + k). On entry rows n..n+k of columns 0..n hold B^T and the lower
 // triangle of the k x k block at (n, n) holds C; a triangular solve and a rank-n update (both
-// BLAS-3, so a batch of features reads L once) and a factorisation of the k x k block replace
-// them with the new rows of the factor. Returns false if a new pivot squared is not above
+// BLAS-3, so a batch of features reads L once; one feature goes through trsv, which skips the
+// level-3 calls' packing) and a factorisation of the k x k block replace them with the new
+// rows of the factor. Returns false if a new pivot squared is not above
 // tiny times its diagonal entry of C: that feature is numerically dependent on the others
 // (L's first n columns are as they were; the new rows are not).
 bool cholesky_append(int n, int k, double* l, int lda, double tiny);
