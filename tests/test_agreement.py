@@ -236,6 +236,6 @@ def test_wide_paths_certified_where_float32_cannot_hold_the_data(data, order):
     else:
         X = X * 1e31
     X = np.asarray(X, order=order)
-    a, c, gaps = shrinkage.lasso_path(X, y, alphas=30, eps=1e-2, tol=1e-4)
+    a, c, _ = shrinkage.lasso_path(X, y, alphas=30, eps=1e-2, tol=1e-4)
     assert_certified(X, y, a, c, 1.0, 1e-4)
     assert (c != 0).sum(axis=0).max() > 10  # not a trivial path
