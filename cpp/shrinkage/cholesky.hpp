@@ -30,9 +30,9 @@ void cholesky_solve_many(int n, int nrhs, const float* l, int ldl, float* b, int
 // triangle of the k x k block at (n, n) holds C; a triangular solve and a rank-n update (both
 // BLAS-3, so a batch of features reads L once; one feature goes through trsv, which skips the
 // level-3 calls' packing) and a factorisation of the k x k block replace them with the new
-// rows of the factor. Returns false if a new pivot squared is not above
-// tiny times its diagonal entry of C: that feature is numerically dependent on the others
-// (L's first n columns are as they were; the new rows are not).
+// rows of the factor. Returns false if a new pivot squared is not above tiny times its
+// diagonal entry of C: that feature is numerically dependent on the others (L's first n
+// columns are as they were; the new rows are not).
 bool cholesky_append(int n, int k, double* l, int lda, double tiny);
 
 // Removes row and column k from the factor L (n x n) of A, giving that of A without them:
