@@ -20,7 +20,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 
 from . import _design, _path
 from ._estimators import LinearPredictor, estimator_precompute
-from ._folds import split_statistics, squared_error
+from ._folds import split_statistics, squared_error, squared_error_floor
 from ._gramstats import check_sample_weight
 from ._validation import check_params
 
@@ -32,7 +32,8 @@ class ElasticNetCV(LinearPredictor):
     :class:`sklearn.linear_model.ElasticNetCV` (scikit-learn 1.9): one alpha grid per l1_ratio
     from the full data, the mean validation MSE over folds, the smallest mean chosen (ties go
     to the larger alpha, then to the earlier l1_ratio, as ``np.argmin`` and a strict ``<``
-    do there), then a refit on all the data. ``n_jobs`` threads run the folds' paths
+    do there; means within the rounding error of their computation from the folds'
+    statistics tie), then a refit on all the data. ``n_jobs`` threads run the folds' paths
     (None: one; -1: all cores).
 
     Beyond scikit-learn: ``train_mse_path_`` (same shape as ``mse_path_``) holds each fold's
@@ -92,9 +93,9 @@ class ElasticNetCV(LinearPredictor):
                                   precompute=False, check_input=False)
         folds = [(self._lazy_fold(X, y, w, train), train, test) for train, test in splits]
 
-        def errors(train, test, coefs, intercepts):
+        def errors(train, test, coefs, intercepts):  # from the rows: no cancellation floor
             return (_rows_mse(X, y, w, test, coefs, intercepts),
-                    _rows_mse(X, y, w, train, coefs, intercepts))
+                    _rows_mse(X, y, w, train, coefs, intercepts), np.zeros(coefs.shape[1]))
 
         return self._select(whole, folds, l1_ratios, errors)
 
@@ -111,7 +112,8 @@ class ElasticNetCV(LinearPredictor):
 
         def errors(train, test, coefs, intercepts):
             return (squared_error(test, coefs, intercepts),
-                    squared_error(train, coefs, intercepts))
+                    squared_error(train, coefs, intercepts),
+                    squared_error_floor(test, coefs, intercepts))
 
         return self._select(whole, folds, l1_ratios, errors)
 
@@ -138,13 +140,13 @@ class ElasticNetCV(LinearPredictor):
         shape = (len(l1_ratios), len(folds), -1)
         mse = np.reshape([r[0] for r in results], shape)
         train_mse = np.reshape([r[1] for r in results], shape)
+        floor = np.reshape([r[2] for r in results], shape).mean(axis=1)
+        # The smallest mean error; errors within rounding of it tie, and ties go to the larger
+        # alpha, then to the earlier l1_ratio.
         mean_mse = mse.mean(axis=1)
-        best = (np.inf, 0, 0)
-        for i, row in enumerate(mean_mse):
-            k = int(np.argmin(row))
-            if row[k] < best[0]:
-                best = (row[k], i, k)
-        _, i_best, k_best = best
+        tied = mean_mse <= mean_mse.min() + floor
+        i_best = int(np.flatnonzero(tied.any(axis=1))[0])
+        k_best = int(np.flatnonzero(tied[i_best])[0])
 
         l1_ratio = l1_ratios[i_best]
         if not isinstance(self, LassoCV):

@@ -55,11 +55,26 @@ def merge_all(parts):
 def squared_error(stats, coefs, intercepts):
     """Weighted mean squared error over the rows of ``stats`` (1-D y) of the models
     (coefs[:, k], intercepts[k]); coefs is (p, n_models)."""
+    terms = _error_terms(stats, coefs, intercepts)
+    return np.maximum(sum(terms), 0.0) / stats.weight_sum
+
+
+def squared_error_floor(stats, coefs, intercepts):
+    """How far rounding may move ``squared_error``: its terms cancel (a well-fitted fold's error
+    is far below yy), so errors closer than this are indistinguishable. 64 units of rounding
+    of the largest term cover the products and the statistics' own accumulation."""
+    terms = _error_terms(stats, coefs, intercepts)
+    largest = np.max(np.abs(np.stack(terms)), axis=0)
+    return 64 * np.finfo(np.float64).eps * largest / stats.weight_sum
+
+
+def _error_terms(stats, coefs, intercepts):
+    """The terms whose sum is the weighted sum of squared errors of each model."""
     B = np.asarray(coefs, dtype=np.float64)
     quad = np.einsum("jk,jk->k", B, stats.gram @ B)
     shift = stats.y_mean - stats.x_mean @ B - intercepts
-    sse = stats.yy - 2 * (stats.xy @ B) + quad + stats.weight_sum * shift**2
-    return np.maximum(sse, 0.0) / stats.weight_sum
+    yy = np.broadcast_to(stats.yy, quad.shape)
+    return yy, -2 * (stats.xy @ B), quad, stats.weight_sum * shift**2
 
 
 def _is_partition(tests, n):
