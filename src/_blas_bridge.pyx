@@ -6,15 +6,13 @@ the pointers here means the wheel links no BLAS, shares scipy's (and scikit-lear
 follows threadpoolctl, and uses MKL when the user's scipy does.
 """
 from cpython.pycapsule cimport PyCapsule_New
-from scipy.linalg.cython_blas cimport (dgemm, dgemv, dsyrk, dtrsm, dtrsv, sgemm,
-                                      sgemv, ssyrk, strsm)
+from scipy.linalg.cython_blas cimport dgemm, dgemv, dsyrk, dtrsm, dtrsv, sgemv, ssyrk, strsm
 
 
 cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
     ctypedef void syrk_d
     ctypedef void syrk_s
     ctypedef void gemm_d
-    ctypedef void gemm_s
     ctypedef void gemv_d
     ctypedef void gemv_s
     ctypedef void trsm_d
@@ -24,7 +22,6 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
         syrk_d* dsyrk
         syrk_s* ssyrk
         gemm_d* dgemm
-        gemm_s* sgemm
         gemv_d* dgemv
         gemv_s* sgemv
         trsm_d* dtrsm
@@ -35,7 +32,6 @@ cdef BlasTable table
 table.dsyrk = <syrk_d*>dsyrk
 table.ssyrk = <syrk_s*>ssyrk
 table.dgemm = <gemm_d*>dgemm
-table.sgemm = <gemm_s*>sgemm
 table.dgemv = <gemv_d*>dgemv
 table.sgemv = <gemv_s*>sgemv
 table.dtrsm = <trsm_d*>dtrsm

@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "arrays.hpp"
-#include "shrinkage/gram.hpp"
+#include "shrinkage/dense_design.hpp"
+#include "shrinkage/full_gram.hpp"
+#include "shrinkage/products.hpp"
+#include "shrinkage/sparse_gram.hpp"
 #include "shrinkage/moments.hpp"
 
 namespace py = pybind11;
@@ -97,15 +100,14 @@ py::tuple shifted_moments_py(const py::array& x, const py::array& y, const py::o
   return py::make_tuple(weight_sum, s1x, s1y, s2xx, s2xy, s2yy);
 }
 
-template <class T>
-std::unique_ptr<GramSource<T>> full(const py::array& gram, double scale) {
+std::unique_ptr<GramSource> full(const py::array& gram, double scale) {
   const int p = checked_int(gram.shape(0), "n_features");
   if (gram.ndim() != 2 || gram.shape(1) != p) throw std::invalid_argument("Gram must be square");
-  return std::make_unique<FullGram<T>>(data_of<T>(gram, "Gram"), p, scale);
+  return std::make_unique<FullGram>(data_of<double>(gram, "Gram"), p, scale);
 }
 
 template <class T>
-std::unique_ptr<GramSource<T>> dense_design(const py::array& x, const py::array& sq_norms,
+std::unique_ptr<GramSource> dense_design(const py::array& x, const py::array& sq_norms,
                                             double scale, const py::object& root_weights,
                                             const py::object& offsets) {
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
@@ -115,24 +117,25 @@ std::unique_ptr<GramSource<T>> dense_design(const py::array& x, const py::array&
       optional_data(root_weights, "root_weights", n), optional_data(offsets, "offsets", p));
 }
 
-template <class T>
-std::unique_ptr<GramSource<T>> sparse_lazy(const py::array& indptr, const py::array& indices,
-                                            const py::array& data, int n, int p,
-                                            const py::array& sq_norms, double scale,
-                                            const py::object& weights, const py::object& offsets,
-                                            double weight_sum) {
+std::unique_ptr<GramSource> sparse_lazy(const py::array& indptr, const py::array& indices,
+                                        const py::array& data, int n, int p,
+                                        const py::array& sq_norms, double scale,
+                                        const py::object& weights, const py::object& offsets,
+                                        double weight_sum) {
   if (sq_norms.size() != p || indptr.size() != static_cast<py::ssize_t>(p) + 1)
     throw std::invalid_argument("sparse_lazy_gram: sq_norms / indptr of the wrong length");
-  return std::make_unique<SparseLazyGram<T>>(
+  if (indices.size() != data.size())
+    throw std::invalid_argument("sparse_lazy_gram: indices and data of different lengths");
+  return std::make_unique<SparseLazyGram>(
       data_of<std::int64_t>(indptr, "indptr"), data_of<std::int32_t>(indices, "indices"),
-      data_of<T>(data, "data"), n, p, data_of<double>(sq_norms, "sq_norms"), scale,
-      optional_data(weights, "weights", n), optional_data(offsets, "offsets", p), weight_sum);
+      data_of<double>(data, "data"), n, p, static_cast<std::int64_t>(data.size()),
+      data_of<double>(sq_norms, "sq_norms"), scale, optional_data(weights, "weights", n),
+      optional_data(offsets, "offsets", p), weight_sum);
 }
 
 // The gradient q = b - G w of a source for one target (tests): exact, or with a threshold its
 // bounded pass, returning (q, bound) with bound[j] = 0 where q[j] is exact.
-template <class T>
-py::tuple source_gradient(GramSource<T>& gram, const py::array& b, const py::array& w,
+py::tuple source_gradient(GramSource& gram, const py::array& b, const py::array& w,
                           const py::object& threshold, const std::vector<int>& exact) {
   const int p = gram.n_features();
   if (b.size() != p || w.size() != p)
@@ -159,13 +162,12 @@ py::tuple source_gradient(GramSource<T>& gram, const py::array& b, const py::arr
   return py::make_tuple(q, bound);
 }
 
-template <class T>
-void bind_source(py::module_& m, const char* name) {
-  py::class_<GramSource<T>>(m, name)
-      .def_property_readonly("n_features", &GramSource<T>::n_features)
-      .def_property_readonly("scale", &GramSource<T>::scale)
-      .def_property_readonly("cached_bytes", &GramSource<T>::cached_bytes)
-      .def("gradient", &source_gradient<T>, py::arg("b"), py::arg("w"),
+void bind_source(py::module_& m) {
+  py::class_<GramSource>(m, "GramSource")
+      .def_property_readonly("n_features", &GramSource::n_features)
+      .def_property_readonly("scale", &GramSource::scale)
+      .def_property_readonly("cached_bytes", &GramSource::cached_bytes)
+      .def("gradient", &source_gradient, py::arg("b"), py::arg("w"),
            py::arg("threshold") = py::none(), py::arg("exact") = std::vector<int>());
 }
 
@@ -188,8 +190,7 @@ py::object by_dtype(const py::array& a, F&& f) {
 }
 
 void register_gram(py::module_& m) {
-  bind_source<double>(m, "GramSource64");
-  bind_source<float>(m, "GramSource32");
+  bind_source(m);
 
   m.def(
       "dense_gram",
@@ -207,9 +208,7 @@ void register_gram(py::module_& m) {
   // keep_alive<0, k>: a source reads the caller's arrays in place, so it keeps them alive.
   m.def(
       "full_gram",
-      [](const py::array& gram, double scale) {
-        return by_dtype(gram, [&](auto t) { return full<decltype(t)>(gram, scale); });
-      },
+      [](const py::array& gram, double scale) { return full(gram, scale); },
       py::arg("gram"), py::arg("scale"), py::keep_alive<0, 1>());
   m.def(
       "shifted_moments",
@@ -240,10 +239,8 @@ void register_gram(py::module_& m) {
       [](const py::array& indptr, const py::array& indices, const py::array& data, int n, int p,
          const py::array& sq_norms, double scale, const py::object& weights,
          const py::object& offsets, double weight_sum) {
-        return by_dtype(data, [&](auto t) {
-          return sparse_lazy<decltype(t)>(indptr, indices, data, n, p, sq_norms, scale, weights,
-                                          offsets, weight_sum);
-        });
+        return sparse_lazy(indptr, indices, data, n, p, sq_norms, scale, weights, offsets,
+                           weight_sum);
       },
       py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n_samples"),
       py::arg("n_features"), py::arg("sq_norms"), py::arg("scale"),

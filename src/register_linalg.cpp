@@ -37,6 +37,8 @@ int factor_inplace(py::array& a) {
 template <class T>
 void solve_inplace(const py::array& l, py::array& b) {
   const T* ld = data_of<T>(l, "L", true);
+  if (!py::isinstance<py::array_t<T>>(b))  // the kernel reads B with L's element size
+    throw std::invalid_argument("B must have L's dtype");
   T* bd = static_cast<T*>(b.mutable_data());
   const int n = checked_int(l.shape(0), "n");
   const int k = b.ndim() == 1 ? 1 : checked_int(b.shape(1), "n_rhs");
@@ -68,8 +70,10 @@ void register_linalg(py::module_& m) {
       "cho_solve_inplace",
       [](const py::array& l, py::array& b) {
         check_square_fortran(l, "L");
-        if (b.shape(0) != l.shape(0) || (b.flags() & py::array::f_style) == 0)
-          throw std::invalid_argument("B must be Fortran-ordered with L's number of rows");
+        if (b.ndim() < 1 || b.ndim() > 2 || b.shape(0) != l.shape(0) ||
+            (b.flags() & py::array::f_style) == 0 || !b.writeable())
+          throw std::invalid_argument(
+              "B must be a writeable Fortran-ordered 1-D or 2-D array with L's number of rows");
         if (py::isinstance<py::array_t<double>>(l)) return solve_inplace<double>(l, b);
         if (py::isinstance<py::array_t<float>>(l)) return solve_inplace<float>(l, b);
         throw std::invalid_argument("expected a float64 or float32 array");

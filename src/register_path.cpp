@@ -13,8 +13,7 @@ namespace shrinkage::bind {
 
 namespace {
 
-template <class T>
-py::tuple enet_path_py(GramSource<T>& gram, const py::array& xy, double yy,
+py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
                        const py::array& alphas, const py::object& coef_init, double l1_ratio,
                        bool positive, double tol, int max_iter, bool screening, bool newton,
                        bool random_order, std::uint64_t seed, bool float32_output,
@@ -62,7 +61,7 @@ py::tuple enet_path_py(GramSource<T>& gram, const py::array& xy, double yy,
   {
     py::gil_scoped_release release;
     try {
-      res = enet_path<T>(gram, b, n_tasks, yy, a, n_alphas, w0, opt, checkpoint);
+      res = enet_path(gram, b, n_tasks, yy, a, n_alphas, w0, opt, checkpoint);
     } catch (const PathInterrupted&) {
       interrupted = true;
     }
@@ -80,22 +79,16 @@ py::tuple enet_path_py(GramSource<T>& gram, const py::array& xy, double yy,
   return py::make_tuple(coefs, gaps, py::cast(res.n_iter), converged);
 }
 
-template <class T>
-void def_path(py::module_& m) {
-  m.def("enet_path", &enet_path_py<T>, py::arg("gram"), py::arg("xy"), py::arg("yy"),
+}  // namespace
+
+void register_path(py::module_& m) {
+  m.def("enet_path", &enet_path_py, py::arg("gram"), py::arg("xy"), py::arg("yy"),
         py::arg("alphas"), py::arg("coef_init"), py::arg("l1_ratio"), py::arg("positive"),
         py::arg("tol"), py::arg("max_iter"), py::arg("screening") = true,
         py::arg("newton") = true, py::arg("random_order") = false, py::arg("seed") = 0,
         py::arg("float32_output") = false, py::arg("progress") = py::none(),
         "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_alphas], gaps, "
         "n_iter, converged). Statistics are normalised: xy = X^T y / n, yy = sum ||y||^2 / n.");
-}
-
-}  // namespace
-
-void register_path(py::module_& m) {
-  def_path<double>(m);
-  def_path<float>(m);
 }
 
 }  // namespace shrinkage::bind

@@ -15,8 +15,6 @@ using syrk_d = void(char*, char*, int*, int*, double*, const double*, int*, doub
 using syrk_s = void(char*, char*, int*, int*, float*, const float*, int*, float*, float*, int*);
 using gemm_d = void(char*, char*, int*, int*, int*, double*, const double*, int*, const double*,
                     int*, double*, double*, int*);
-using gemm_s = void(char*, char*, int*, int*, int*, float*, const float*, int*, const float*, int*,
-                    float*, float*, int*);
 using gemv_d = void(char*, int*, int*, double*, const double*, int*, const double*, int*, double*,
                     double*, int*);
 using gemv_s = void(char*, int*, int*, float*, const float*, int*, const float*, int*, float*,
@@ -32,7 +30,6 @@ struct BlasTable {
   syrk_d* dsyrk = nullptr;
   syrk_s* ssyrk = nullptr;
   gemm_d* dgemm = nullptr;
-  gemm_s* sgemm = nullptr;
   gemv_d* dgemv = nullptr;
   gemv_s* sgemv = nullptr;
   trsm_d* dtrsm = nullptr;
@@ -69,10 +66,6 @@ inline void syrk(char trans, int n, int k, float alpha, const float* a, int lda,
 inline void gemm(char ta, char tb, int m, int n, int k, double alpha, const double* a, int lda,
                  const double* b, int ldb, double beta, double* c, int ldc) {
   checked().dgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc);
-}
-inline void gemm(char ta, char tb, int m, int n, int k, float alpha, const float* a, int lda,
-                 const float* b, int ldb, float beta, float* c, int ldc) {
-  checked().sgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc);
 }
 
 // y = alpha * op(A) x + beta * y, A m x n column-major, unit strides. A product with one

@@ -39,9 +39,7 @@ EpochResult cd_epoch(int m, const double* H, int ldh, double* __restrict w,
       ++r.n_changed;
       w[k] = fresh;
       for (int t = 0; t < m; ++t) q[t] -= delta * hk[t];
-      r.max_change = std::fmax(r.max_change, std::fabs(delta));
     }
-    r.max_coef = std::fmax(r.max_coef, std::fabs(fresh));
   }
   return r;
 }
@@ -68,21 +66,17 @@ EpochResult cd_epoch_group(int m, int n_tasks, const double* H, int ldh,
     const double denom = hk[k] + l2;
     const double shrink = (norm > l1 && denom > 0.0) ? (1.0 - l1 / norm) / denom : 0.0;
     r.support_changed |= (shrink > 0.0) != (old_norm2 > 0.0);
-    double new_norm2 = 0.0;
     for (int t = 0; t < n_tasks; ++t) {
       double* __restrict wt = w + t * mt;
       double* __restrict qt = q + t * mt;
       const double fresh = shrink * z[t];
       const double delta = fresh - wt[k];
-      new_norm2 += fresh * fresh;
       if (delta != 0.0) {
         r.n_changed += t == 0;
         wt[k] = fresh;
         for (int s = 0; s < m; ++s) qt[s] -= delta * hk[s];
-        r.max_change = std::fmax(r.max_change, std::fabs(delta));
       }
     }
-    r.max_coef = std::fmax(r.max_coef, std::sqrt(new_norm2));
   }
   return r;
 }

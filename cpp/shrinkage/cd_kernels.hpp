@@ -8,8 +8,6 @@
 namespace shrinkage {
 
 struct EpochResult {
-  double max_change = 0.0;    // max |w_new - w_old| (over tasks for the group update)
-  double max_coef = 0.0;      // max |w| after the epoch
   bool support_changed = false;  // some coefficient entered, left or changed sign
   int n_changed = 0;             // coordinates that moved (each cost one axpy)
 };

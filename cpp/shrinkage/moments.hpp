@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "shrinkage/blas.hpp"
-#include "shrinkage/gram.hpp"
+#include "shrinkage/products.hpp"
 
 namespace shrinkage {
 

@@ -1,0 +1,70 @@
+// Wide dense X (n < p): no Gram column is ever formed. The working-set block is
+// Z_W^T Z_new / n (n m flops per new feature instead of n p for a whole column) and the
+// gradient comes from the residual, q = b - Z^T (Z_S w_S) / n, both in double whatever X's
+// precision. Z = sqrt(S) (X - 1 m^T) is the weighted, centred design of the intercept-fitted
+// problem, applied column by column; without weights and offsets Z = X. The solver's many
+// gradient passes, each bound by memory bandwidth, can instead read a float32 view of X (X
+// itself if float32, else a copy made at the first such pass: half of X's bytes) and come
+// with error bounds, exact where it matters (bounded_gradient). Holds no solver state, so
+// concurrent paths may share it (the view is made once, under a once_flag).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "shrinkage/gram_source.hpp"
+
+namespace shrinkage {
+
+template <class T>  // X's element type: float or double (explicitly instantiated)
+class DenseDesign final : public GramSource {
+ public:
+  // root_weights (n, optional): sqrt of the row weights; offsets (p, optional): column centres.
+  DenseDesign(const T* x, int n, int p, bool fortran_order, const double* sq_norms, double scale,
+              const double* root_weights = nullptr, const double* offsets = nullptr);
+
+  const double* diagonal() const override { return diag_.data(); }
+  bool is_cheap(int, const SourceScratch&) const override { return false; }
+  void fill_block(const int* ws, int m, int first, double* H, int ldh,
+                  SourceScratch& scratch) override;
+  void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
+                double* q, SourceScratch& scratch) override;
+  bool bounded_gradient(const double* b, const double* w, const std::vector<int>& support,
+                        const std::vector<int>& exact, double* q, double* err,
+                        SourceScratch& scratch) override;
+  void make_exact(const double* b, const std::vector<int>& features, double* q, double* err,
+                  SourceScratch& scratch) override;
+
+ private:
+  struct Float32View {
+    const float* x = nullptr;
+    bool fortran = true;
+    std::vector<float> copy;
+    std::vector<double> norms;
+  };
+  const Float32View* float32_view();
+  double exact_product(int j, const double* u) const;
+  void design_times(const double* w, int n_tasks, const std::vector<int>& support,
+                    const SourceScratch& scratch, double* fit) const;
+  double to_sample_space(double* v) const;
+  double centred(double xtv, int j, double v_sum) const {
+    return offset_.empty() ? xtv : xtv - offset_[j] * v_sum;
+  }
+  const double* gather_working_set(const int* ws, int m, SourceScratch& scratch) const;
+  void gather_column(int j, double* out) const;
+
+  const T* x_;
+  int n_;
+  bool fortran_;
+  std::vector<double> diag_;
+  std::vector<double> root_;
+  std::vector<double> offset_;
+  std::once_flag view_once_;  // the float32 view is made at the first bounded gradient
+  std::unique_ptr<Float32View> view_;
+};
+
+extern template class DenseDesign<float>;
+extern template class DenseDesign<double>;
+
+}  // namespace shrinkage

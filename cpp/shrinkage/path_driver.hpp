@@ -1,0 +1,224 @@
+// The path driver: the alpha loop over one penalty type. Per alpha (warm-started from the
+// previous one):
+//   1. the duality gap of the warm start; done if gap <= tol * c (scikit-learn's criterion);
+//   2. gap-safe screening removes features that are provably zero at this alpha;
+//   3. the working set: the current support and the sequential strong rule's survivors;
+//   4. the block solver on the working set, its first step a Newton prediction from the
+//      previous alpha's solution, until the working set's gap reaches tol * c;
+//   5. the gradient for all features and the full gap; KKT violators outside the working set
+//      join it and 4 repeats.
+// The gradient q carries over between alphas (it does not depend on alpha).
+#pragma once
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "shrinkage/block_solver.hpp"
+#include "shrinkage/gap.hpp"
+#include "shrinkage/gradient.hpp"
+#include "shrinkage/gram_source.hpp"
+#include "shrinkage/path_types.hpp"
+#include "shrinkage/working_set.hpp"
+
+namespace shrinkage {
+
+template <class Penalty>
+class PathDriver {
+ public:
+  PathDriver(GramSource& gram, const double* b, int n_tasks, double c, const PathOptions& opt,
+             const Checkpoint& checkpoint)
+      : gram_(gram), p_(gram.n_features()), nt_(n_tasks), c_(c), opt_(opt), poller_(checkpoint),
+        b_(b, b + static_cast<std::size_t>(p_) * n_tasks), w_(b_.size(), 0.0),
+        gradient_(gram, scratch_, b_, n_tasks), working_set_(p_),
+        block_(p_, n_tasks, opt_, poller_), diag_(p_), screened_(p_, 0), next_ws_(p_, 0),
+        was_nonzero_(p_, 0) {
+    const double* d = gram_.diagonal();
+    for (int j = 0; j < p_; ++j) diag_[j] = gram_.scale() * d[j];
+  }
+
+  PathResult run(const double* alphas, int n_alphas, const double* coef_init) {
+    PathResult out;
+    out.coefs.assign(static_cast<std::size_t>(nt_) * p_ * n_alphas, 0.0);
+    out.gaps.assign(n_alphas, 0.0);
+    out.n_iter.assign(n_alphas, 0);
+    out.converged.assign(n_alphas, 1);
+    if (coef_init != nullptr) {
+      std::copy(coef_init, coef_init + w_.size(), w_.begin());
+      gradient_.recompute(w_, working_set_.features(), Gradient::kAllExact);
+    }
+    double l1_prev = 0;  // the strong rule's previous l1: alpha_max's for the first alpha
+    const Penalty unpenalised(0.0, opt_, nt_);
+    for (int j = 0; j < p_; ++j)
+      l1_prev = std::max(l1_prev, point().gradient_magnitude(unpenalised, j, 0.0));
+    for (int k = 0; k < n_alphas; ++k) {
+      const Penalty pen(alphas[k], opt_, nt_);
+      Outcome result = solve(pen, l1_prev);
+      if (opt_.float32_output) result = round_to_float32(pen, result);
+      count_entered();
+      out.gaps[k] = result.gap;
+      out.n_iter[k] = result.epochs;
+      out.converged[k] = result.converged;
+      for (int t = 0; t < nt_; ++t)
+        for (int j = 0; j < p_; ++j)
+          out.coefs[(static_cast<std::size_t>(t) * p_ + j) * n_alphas + k] = w_[at(j, t)];
+      l1_prev = pen.l1();
+      poller_.alphas_done(k + 1);
+    }
+    return out;
+  }
+
+ private:
+  struct Outcome {
+    double gap;
+    int epochs;
+    bool converged;
+  };
+  static constexpr int kMaxStalls = 12;  // working-set tightenings without a violator
+
+  std::size_t at(int j, int t) const { return static_cast<std::size_t>(t) * p_ + j; }
+  PointView point() const {
+    return {p_, nt_, w_.data(), gradient_.q(), b_.data(), gradient_.bound()};
+  }
+  // Entries of q that reach l1 are exact, so are the KKT checks and the dual norm's excess
+  // over l1 in the gap. Without an l1 term the gap needs all of q.
+  static double exact_from(const Penalty& pen) {
+    return pen.l1() > 0 ? pen.l1() : Gradient::kAllExact;
+  }
+
+  Outcome solve(const Penalty& pen, double l1_prev) {
+    const double l1 = pen.l1();
+    const double tol_abs = opt_.tol * c_ * (opt_.float32_output ? 0.5 : 1.0);
+    if (pen.l1() > 0)
+      gradient_.make_exact_reaching(exact_from(pen));
+    else if (gradient_.bounded())
+      gradient_.recompute(w_, working_set_.features(), exact_from(pen));
+    Gap gap = full_gap(pen, point(), c_);
+    if (gap.value <= tol_abs) return {gap.value, 0, true};
+
+    std::fill(screened_.begin(), screened_.end(), 0);
+    if (screen(pen, gap)) gap = full_gap(pen, point(), c_);
+    admit_strong_rule_survivors(pen, 2.0 * l1 - l1_prev);
+    gradient_.make_exact(working_set_.features());  // the block's gradient must be exact
+
+    int epochs = 0, stalls = 0;
+    double inner_target = tol_abs;
+    while (true) {
+      const BlockView block = working_set_.pack(gram_, scratch_);
+      block_.load(block, p_, w_.data(), gradient_.q(), b_.data());
+      block_.run(pen, block, c_, inner_target, epochs, epochs == 0, entered_);
+      block_.store(block, p_, w_.data());
+      gradient_.recompute(w_, working_set_.features(), exact_from(pen));
+      gap = full_gap(pen, point(), c_);
+      if (gap.value <= tol_abs) return {gap.value, epochs, true};
+      if (epochs >= opt_.max_iter) return {gap.value, epochs, false};
+      if (screen(pen, gap)) {
+        gap = full_gap(pen, point(), c_);
+        if (gap.value <= tol_abs) return {gap.value, epochs, true};
+      }
+      working_set_.keep_if([&](int j) { return !screened_[j]; });
+      if (!admit_violators(pen)) {
+        // Only the drift of the incremental gradient is left: ask the working set for more.
+        // Bounded, so the loop always ends (each pass also runs an epoch or adds features).
+        inner_target *= 0.25;
+        if (++stalls > kMaxStalls) return {gap.value, epochs, false};
+      }
+    }
+  }
+
+  // The working set: the support and the sequential strong rule's survivors (|q_j| >= the
+  // threshold). Survivors whose Gram column is at hand cost almost nothing (a zero that stays
+  // zero skips its axpy); those that would need a new column are admitted best first, about
+  // twice as many as entered the model at the previous alpha (on correlated data the rule
+  // passes nearly every feature near alpha_max; KKT checks catch what it misses). Features
+  // keep their place in the previous working set, so the packed block is regathered only
+  // when some feature left.
+  void admit_strong_rule_survivors(const Penalty& pen, double threshold) {
+    const PointView x = point();
+    costly_.clear();
+    for (int j = 0; j < p_; ++j) {
+      if (screened_[j]) continue;
+      const bool in_model = x.nonzero(j);
+      const double g = in_model ? 0.0 : x.gradient_magnitude(pen, j, 0.0);
+      const bool survives = !in_model && g >= threshold;
+      next_ws_[j] = in_model || (survives && (working_set_.contains(j) ||
+                                              gram_.is_cheap(j, scratch_)));
+      if (survives && !next_ws_[j]) costly_.emplace_back(g, j);
+    }
+    working_set_.keep_if([&](int j) { return !screened_[j] && next_ws_[j]; });
+    for (int j = 0; j < p_; ++j)
+      if (!screened_[j] && next_ws_[j]) working_set_.admit(j);
+    working_set_.admit_best(costly_, std::max<std::size_t>(4, 2 * entered_));
+  }
+
+  // Admits the features outside W that violate the optimality conditions, worst first; at
+  // most max(16, 2 |support|) at a time (celer's growth), as each may cost a new Gram column.
+  bool admit_violators(const Penalty& pen) {
+    const PointView x = point();
+    violators_.clear();
+    for (int j = 0; j < p_; ++j) {
+      if (working_set_.contains(j) || screened_[j]) continue;
+      const double v = x.gradient_magnitude(pen, j, 0.0) - pen.l1();
+      if (v > 0) violators_.emplace_back(v, j);
+    }
+    if (violators_.empty()) return false;
+    std::size_t support = 0;
+    for (double v : block_.point().w) support += v != 0.0;
+    working_set_.admit_best(violators_, std::max<std::size_t>(16, 2 * support));
+    return true;
+  }
+
+  // Gap-safe screening at `gap`; features it proves zero are set to zero. Returns true when a
+  // non-zero coefficient was (the gradient is then recomputed).
+  bool screen(const Penalty& pen, const Gap& gap) {
+    if (!opt_.screening) return false;
+    gap_safe_screen(pen, point(), gap, diag_.data(), screened_, zeroed_);
+    if (zeroed_.empty()) return false;
+    for (int j : zeroed_)
+      for (int t = 0; t < nt_; ++t) w_[at(j, t)] = 0.0;
+    gradient_.recompute(w_, working_set_.features(), exact_from(pen));
+    return true;
+  }
+
+  // The gap of the coefficients as they will be returned, in float32.
+  Outcome round_to_float32(const Penalty& pen, Outcome result) {
+    for (double& v : w_) v = static_cast<double>(static_cast<float>(v));
+    gradient_.recompute(w_, working_set_.features(), exact_from(pen));
+    result.gap = full_gap(pen, point(), c_).value;
+    result.converged = result.converged && result.gap <= opt_.tol * c_;
+    return result;
+  }
+
+  // How many features entered the model at the alpha just solved (sizes the next admission).
+  void count_entered() {
+    entered_ = 0;
+    const PointView x = point();
+    for (int j = 0; j < p_; ++j) {
+      const char now = x.nonzero(j);
+      entered_ += now && !was_nonzero_[j];
+      was_nonzero_[j] = now;
+    }
+  }
+
+  GramSource& gram_;
+  const int p_, nt_;
+  const double c_;
+  const PathOptions opt_;
+  Poller poller_;
+  SourceScratch scratch_;  // this path's workspace in the (possibly shared) source
+  const std::vector<double> b_;
+  std::vector<double> w_;  // p x n_tasks
+  Gradient gradient_;
+  WorkingSet working_set_;
+  BlockSolver<Penalty> block_;
+  std::vector<double> diag_;  // the scaled Gram diagonal
+  std::vector<char> screened_;  // proved zero at this alpha
+  std::vector<char> next_ws_;   // the strong rule: whether j is in the next working set
+  std::vector<char> was_nonzero_;
+  std::size_t entered_ = 0;
+  std::vector<std::pair<double, int>> costly_;     // survivors that need a new Gram column
+  std::vector<std::pair<double, int>> violators_;  // KKT violators outside the working set
+  std::vector<int> zeroed_;                         // non-zeros that screening proved zero
+};
+
+}  // namespace shrinkage

@@ -1,0 +1,62 @@
+// What a path is asked and what it returns, and how it is interrupted.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <vector>
+
+namespace shrinkage {
+
+struct PathOptions {
+  double l1_ratio = 1.0;
+  bool positive = false;
+  double tol = 1e-4;        // converged when gap <= tol * c, as in scikit-learn
+  int max_iter = 1000;      // epochs per alpha
+  bool screening = true;    // gap-safe screening
+  bool newton = true;       // finish a stable support with a Cholesky step
+  bool random_order = false;
+  std::uint64_t seed = 0;
+  // The caller returns float32 coefficients: certify the rounded point (solving to tol / 2 so
+  // that rounding rarely matters; below float32's floor it is reported, not hidden).
+  bool float32_output = false;
+};
+
+struct PathResult {
+  std::vector<double> coefs;  // n_tasks x p x n_alphas, C order
+  std::vector<double> gaps;   // scikit-learn's units (gap of the un-normalised problem / n)
+  std::vector<int> n_iter;
+  std::vector<char> converged;
+};
+
+// Called between epochs (every few milliseconds) with -1 and after each alpha with the number
+// of alphas finished; returning true abandons the path with PathInterrupted.
+using Checkpoint = std::function<bool(int)>;
+struct PathInterrupted : std::exception {
+  const char* what() const noexcept override { return "path interrupted"; }
+};
+
+// Calls the checkpoint at most every 20 ms between epochs, and after every alpha.
+class Poller {
+ public:
+  explicit Poller(const Checkpoint& checkpoint)
+      : checkpoint_(checkpoint), last_(Clock::now()) {}
+  void between_epochs() {
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(20)) return;
+    last_ = now;
+    if (checkpoint_ && checkpoint_(-1)) throw PathInterrupted();
+  }
+  void alphas_done(int count) {
+    if (checkpoint_ && checkpoint_(count)) throw PathInterrupted();
+    last_ = Clock::now();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  const Checkpoint& checkpoint_;
+  Clock::time_point last_;
+};
+
+}  // namespace shrinkage

@@ -1,0 +1,45 @@
+// The products of dense X that the statistics are made of, by BLAS and in double whatever X's
+// precision: X^T X (syrk) and X^T Y (gemv / gemm). float32 X is converted in row blocks (a
+// scratch of a few MiB, never a copy of X), so the statistics of float32 data are as exact as
+// those of float64 data and the solver's certificates hold for X itself.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace shrinkage {
+
+// Copies the lower triangle of a column-major p x p matrix into its upper triangle.
+void mirror_lower(double* a, int p);
+
+// G = X^T X (p x p, both triangles) for dense X (n x p) in either order.
+void dense_gram(const double* x, int n, int p, bool fortran_order, double* out);
+void dense_gram(const float* x, int n, int p, bool fortran_order, double* out);
+
+// X^T Y (p x k, column-major) for dense X (n x p, either order) and Y (n x k, column-major).
+void cross_product(const double* x, int n, int p, bool fortran_order, const double* y, int k,
+                   double* out);
+void cross_product(const float* x, int n, int p, bool fortran_order, const double* y, int k,
+                   double* out);
+
+namespace detail {
+// Calls accumulate(block, first_row, rows, beta) on row blocks of float32 X converted to
+// double (column-major, rows x p); beta is 0 for the first block and 1 after.
+template <class F>
+void for_row_blocks(const float* x, int n, int p, bool fortran_order, F&& accumulate) {
+  const int rows = std::max(1, std::min(n, (1 << 20) / std::max(p, 1)));
+  std::vector<double> block(static_cast<std::size_t>(rows) * p);
+  for (int r0 = 0; r0 < n; r0 += rows) {
+    const int rb = std::min(rows, n - r0);
+    for (int j = 0; j < p; ++j)
+      for (int i = 0; i < rb; ++i)
+        block[static_cast<std::size_t>(j) * rb + i] =
+            fortran_order ? x[static_cast<std::size_t>(j) * n + r0 + i]
+                          : x[static_cast<std::size_t>(r0 + i) * p + j];
+    accumulate(block.data(), r0, rb, r0 == 0 ? 0.0 : 1.0);
+  }
+}
+}  // namespace detail
+
+}  // namespace shrinkage
