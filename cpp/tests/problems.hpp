@@ -1,0 +1,64 @@
+// Small random problems and dense references for the tests.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <random>
+#include <vector>
+
+namespace shrinkage::testing {
+
+// Column-major n x p design with rows correlated through a common factor (rho), and a target
+// from a sparse coefficient vector plus noise.
+struct Problem {
+  int n, p;
+  std::vector<double> x, y;
+  std::vector<double> gram;  // X^T X / n, p x p
+  std::vector<double> b;     // X^T y / n
+  double c;                  // y^T y / n
+};
+
+inline Problem make_problem(int n, int p, double rho, unsigned seed, int n_tasks = 1) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  Problem pr{n, p, std::vector<double>(std::size_t(n) * p), std::vector<double>(std::size_t(n) * n_tasks),
+             std::vector<double>(std::size_t(p) * p), std::vector<double>(std::size_t(p) * n_tasks), 0};
+  for (int i = 0; i < n; ++i) {
+    const double common = normal(rng);
+    for (int j = 0; j < p; ++j)
+      pr.x[std::size_t(j) * n + i] = std::sqrt(1 - rho) * normal(rng) + std::sqrt(rho) * common;
+  }
+  for (int t = 0; t < n_tasks; ++t)
+    for (int i = 0; i < n; ++i) {
+      double v = 0.5 * normal(rng);
+      for (int j = 0; j < std::min(p, 5); ++j)
+        v += (j % 2 ? -1.0 : 1.0) * (1.0 + 0.3 * t) * pr.x[std::size_t(j) * n + i];
+      pr.y[std::size_t(t) * n + i] = v;
+    }
+  for (int j = 0; j < p; ++j)
+    for (int k = 0; k < p; ++k) {
+      double s = 0;
+      for (int i = 0; i < n; ++i) s += pr.x[std::size_t(j) * n + i] * pr.x[std::size_t(k) * n + i];
+      pr.gram[std::size_t(k) * p + j] = s / n;
+    }
+  for (int t = 0; t < n_tasks; ++t)
+    for (int j = 0; j < p; ++j) {
+      double s = 0;
+      for (int i = 0; i < n; ++i) s += pr.x[std::size_t(j) * n + i] * pr.y[std::size_t(t) * n + i];
+      pr.b[std::size_t(t) * p + j] = s / n;
+    }
+  for (double v : pr.y) pr.c += v * v / n;
+  return pr;
+}
+
+// q = b - G w (p x k).
+inline std::vector<double> gradient(const Problem& pr, const std::vector<double>& w, int k = 1) {
+  std::vector<double> q(pr.b);
+  for (int t = 0; t < k; ++t)
+    for (int j = 0; j < pr.p; ++j)
+      for (int l = 0; l < pr.p; ++l)
+        q[std::size_t(t) * pr.p + j] -= pr.gram[std::size_t(l) * pr.p + j] * w[std::size_t(t) * pr.p + l];
+  return q;
+}
+
+}  // namespace shrinkage::testing

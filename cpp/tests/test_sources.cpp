@@ -1,0 +1,184 @@
+// The Gram sources agree with each other and with a dense reference; the sparse column cache is
+// safe under concurrent requests; the wide source's bounded gradient keeps its bounds.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "problems.hpp"
+#include "shrinkage/dense_design.hpp"
+#include "shrinkage/full_gram.hpp"
+#include "shrinkage/sparse_gram.hpp"
+
+using namespace shrinkage;
+
+namespace {
+// CSC of X with the entries of |x| < threshold dropped (so the result is the same matrix as
+// the dense one with those zeroed); `shuffle` reverses each column's row order.
+struct Csc {
+  std::vector<std::int64_t> indptr;
+  std::vector<std::int32_t> indices;
+  std::vector<double> data;
+};
+Csc to_csc(std::vector<double>& x, int n, int p, double threshold, bool reverse_rows) {
+  Csc m;
+  m.indptr.push_back(0);
+  for (int j = 0; j < p; ++j) {
+    for (int k = 0; k < n; ++k) {
+      const int i = reverse_rows ? n - 1 - k : k;
+      double& v = x[std::size_t(j) * n + i];
+      if (std::fabs(v) < threshold) {
+        v = 0.0;
+        continue;
+      }
+      m.indices.push_back(i);
+      m.data.push_back(v);
+    }
+    m.indptr.push_back(static_cast<std::int64_t>(m.data.size()));
+  }
+  return m;
+}
+std::vector<double> sq_norms(const std::vector<double>& x, int n, int p) {
+  std::vector<double> s(p, 0.0);
+  for (int j = 0; j < p; ++j)
+    for (int i = 0; i < n; ++i) s[j] += x[std::size_t(j) * n + i] * x[std::size_t(j) * n + i];
+  return s;
+}
+std::vector<double> unscaled_gram(const std::vector<double>& x, int n, int p) {
+  std::vector<double> g(std::size_t(p) * p, 0.0);
+  for (int j = 0; j < p; ++j)
+    for (int k = 0; k < p; ++k)
+      for (int i = 0; i < n; ++i) g[std::size_t(k) * p + j] += x[std::size_t(j) * n + i] * x[std::size_t(k) * n + i];
+  return g;
+}
+}  // namespace
+
+TEST_CASE("full, dense-design and sparse sources give the same blocks and gradients") {
+  const int n = 50, p = 70;
+  auto pr = testing::make_problem(n, p, 0.3, 8);
+  const Csc csc = to_csc(pr.x, n, p, 0.6, true);  // unsorted row indices
+  const auto norms = sq_norms(pr.x, n, p);
+  const auto gram_values = unscaled_gram(pr.x, n, p);
+  const double scale = 1.0 / n;
+  FullGram full(gram_values.data(), p, scale);
+  DenseDesign<double> dense(pr.x.data(), n, p, true, norms.data(), scale);
+  SparseLazyGram sparse(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
+                        static_cast<std::int64_t>(csc.data.size()), norms.data(), scale);
+  const std::vector<int> ws = {3, 17, 5, 60, 0};
+  std::vector<double> w(p, 0.0);
+  w[3] = 0.5;
+  w[60] = -1.25;
+  const std::vector<int> support = {3, 60};
+  std::vector<double> b(p);
+  for (int j = 0; j < p; ++j) b[j] = std::cos(j);
+  std::vector<std::vector<double>> blocks, gradients;
+  for (GramSource* source : std::vector<GramSource*>{&full, &dense, &sparse}) {
+    SourceScratch scratch;
+    std::vector<double> H(25), q(p);
+    source->fill_block(ws.data(), 5, 0, H.data(), 5, scratch);
+    source->gradient(b.data(), w.data(), 1, support, q.data(), scratch);
+    blocks.push_back(H);
+    gradients.push_back(q);
+  }
+  for (int s = 1; s < 3; ++s) {
+    for (int e = 0; e < 25; ++e) CHECK(blocks[s][e] == doctest::Approx(blocks[0][e]).epsilon(1e-12));
+    for (int j = 0; j < p; ++j) CHECK(gradients[s][j] == doctest::Approx(gradients[0][j]).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("sparse source: duplicates are summed, bad structure is refused") {
+  // X = [[1, 0], [2, 3]] with X[1, 0] stored as 0.5 + 1.5.
+  const std::vector<std::int64_t> indptr = {0, 3, 4};
+  const std::vector<std::int32_t> indices = {1, 0, 1, 1};
+  const std::vector<double> data = {0.5, 1.0, 1.5, 3.0};
+  const std::vector<double> norms = {5.0, 9.0};
+  SparseLazyGram gram(indptr.data(), indices.data(), data.data(), 2, 2, 4, norms.data(), 1.0);
+  const int both[2] = {0, 1};
+  gram.require(both, 2);
+  CHECK(gram.column(0)[0] == doctest::Approx(5.0));  // 1 + 2^2
+  CHECK(gram.column(0)[1] == doctest::Approx(6.0));  // 2 * 3
+  CHECK(gram.column(1)[1] == doctest::Approx(9.0));
+  const std::vector<std::int32_t> out_of_range = {1, 0, 2, 1};
+  CHECK_THROWS_AS(SparseLazyGram(indptr.data(), out_of_range.data(), data.data(), 2, 2, 4,
+                                 norms.data(), 1.0),
+                  std::invalid_argument);
+  const std::vector<std::int64_t> decreasing = {0, 3, 2};
+  CHECK_THROWS_AS(SparseLazyGram(decreasing.data(), indices.data(), data.data(), 2, 2, 2,
+                                 norms.data(), 1.0),
+                  std::invalid_argument);
+}
+
+TEST_CASE("concurrent requests on one sparse source read finished columns only") {
+  const int n = 40, p = 600;
+  auto pr = testing::make_problem(n, p, 0.2, 9);
+  const Csc csc = to_csc(pr.x, n, p, 0.8, false);
+  const auto norms = sq_norms(pr.x, n, p);
+  SparseLazyGram gram(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
+                      static_cast<std::int64_t>(csc.data.size()), norms.data(), 1.0);
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(t);
+      for (int r = 0; r < 200; ++r) {
+        int batch[3];
+        for (int& j : batch) j = static_cast<int>(rng() % p);
+        gram.require(batch, 3);
+        for (int j : batch) {  // the diagonal entry is the column's squared norm
+          const double diag = gram.column(j)[j];
+          mismatches[t] += std::fabs(diag - norms[j]) > 1e-12 * (1 + norms[j]);
+        }
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int m : mismatches) CHECK(m == 0);
+}
+
+TEST_CASE("cheap admission depends on this path's own requests, not on other paths'") {
+  const int n = 10, p = 8;
+  auto pr = testing::make_problem(n, p, 0.2, 10);
+  const Csc csc = to_csc(pr.x, n, p, 0.0, false);
+  const auto norms = sq_norms(pr.x, n, p);
+  SparseLazyGram gram(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
+                      static_cast<std::int64_t>(csc.data.size()), norms.data(), 1.0);
+  SourceScratch mine, other;
+  const int ws[2] = {1, 2};
+  std::vector<double> H(4);
+  gram.fill_block(ws, 2, 0, H.data(), 2, other);
+  CHECK(gram.is_cheap(1, other));
+  CHECK(!gram.is_cheap(1, mine));
+}
+
+TEST_CASE("the wide source's bounded gradient is within its bounds, exact where asked") {
+  const int n = 300, p = 400;
+  auto pr = testing::make_problem(n, p, 0.5, 11);
+  for (double& v : pr.x) v = 1e4 + v;  // entries float32 represents badly
+  const auto norms = sq_norms(pr.x, n, p);
+  const double scale = 1.0 / n;
+  DenseDesign<double> source(pr.x.data(), n, p, true, norms.data(), scale);
+  std::vector<double> w(p, 0.0), b(p);
+  for (int j = 0; j < p; j += 37) w[j] = 1e-4 * (j % 2 ? 1 : -1);
+  for (int j = 0; j < p; ++j) b[j] = std::sin(j);
+  std::vector<int> support;
+  for (int j = 0; j < p; ++j)
+    if (w[j] != 0) support.push_back(j);
+  SourceScratch s1, s2;
+  std::vector<double> exact(p), q(p), err(p);
+  source.gradient(b.data(), w.data(), 1, support, exact.data(), s1);
+  const std::vector<int> asked = {0, 5, 399};
+  REQUIRE(source.bounded_gradient(b.data(), w.data(), support, asked, q.data(), err.data(), s2));
+  int loose = 0;
+  for (int j = 0; j < p; ++j) {
+    if (err[j] > 0) CHECK(std::fabs(q[j] - exact[j]) <= err[j] * (1 + 1e-6));  // slack: exact's rounding
+    loose += err[j] > 0;
+  }
+  CHECK(loose > 0);
+  for (int j : asked) {
+    CHECK(err[j] == 0.0);
+    CHECK(q[j] == doctest::Approx(exact[j]).epsilon(1e-10));
+  }
+}

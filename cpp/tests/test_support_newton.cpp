@@ -1,0 +1,150 @@
+// Newton steps on the support against a dense LAPACK solve of the same optimality conditions.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "problems.hpp"
+#include "shrinkage/enet_path.hpp"
+#include "shrinkage/full_gram.hpp"
+#include "shrinkage/gap.hpp"
+#include "shrinkage/support_newton.hpp"
+#include "shrinkage/working_set.hpp"
+
+using namespace shrinkage;
+
+extern "C" void dposv_(const char* uplo, const int* n, const int* nrhs, double* a, const int* lda,
+                       double* b, const int* ldb, int* info);
+
+namespace {
+struct Fixture {
+  testing::Problem pr;
+  FullGram gram;
+  SourceScratch scratch;
+  WorkingSet ws;
+  BlockView block;
+  explicit Fixture(testing::Problem problem)
+      : pr(std::move(problem)), gram(pr.gram.data(), pr.p, 1.0), ws(pr.p) {
+    for (int j = 0; j < pr.p; ++j) ws.admit(j);
+    block = ws.pack(gram, scratch);
+  }
+  // The solution of (G_SS + l2 I) w_S = b_S - l1 sign_S on the support of `signs`.
+  std::vector<double> dense_solution(const std::vector<double>& signs, double l1, double l2) const {
+    std::vector<int> S;
+    for (int j = 0; j < pr.p; ++j)
+      if (signs[j] != 0) S.push_back(j);
+    const int s = static_cast<int>(S.size()), one = 1;
+    std::vector<double> a(std::size_t(s) * s), rhs(s);
+    for (int i = 0; i < s; ++i) {
+      rhs[i] = pr.b[S[i]] - l1 * signs[S[i]];
+      for (int k = 0; k < s; ++k) a[std::size_t(k) * s + i] = pr.gram[std::size_t(S[k]) * pr.p + S[i]];
+      a[std::size_t(i) * s + i] += l2;
+    }
+    int info = 0;
+    dposv_("L", &s, &one, a.data(), &s, rhs.data(), &s, &info);
+    REQUIRE(info == 0);
+    std::vector<double> w(pr.p, 0.0);
+    for (int i = 0; i < s; ++i) w[S[i]] = rhs[i];
+    return w;
+  }
+  BlockPoint point(const std::vector<double>& w) const {
+    BlockPoint x;
+    x.m = pr.p;
+    x.w = w;
+    x.q = testing::gradient(pr, w);
+    x.b = pr.b;
+    return x;
+  }
+  std::vector<double> solution(double l1, double l2) {
+    const double alpha = l1 + l2;
+    PathOptions opt;
+    opt.l1_ratio = l1 / alpha;
+    opt.tol = 1e-15;
+    return enet_path(gram, pr.b.data(), 1, pr.c, &alpha, 1, nullptr, opt, {}).coefs;
+  }
+};
+std::vector<double> signs_of(const std::vector<double>& w) {
+  std::vector<double> s(w.size());
+  for (std::size_t j = 0; j < w.size(); ++j) s[j] = (w[j] > 0) - (w[j] < 0);
+  return s;
+}
+}  // namespace
+
+TEST_CASE("a step on the right support lands on the dense solution, with the factor cached") {
+  Fixture f(testing::make_problem(80, 20, 0.5, 4));
+  SupportNewton newton(f.pr.p);
+  for (const double l2 : {0.0, 0.01}) {
+    for (const double l1 : {0.05, 0.048, 0.046}) {  // the same l2: the factor is reused
+      const auto optimum = f.solution(l1, l2);
+      const auto signs = signs_of(optimum);
+      const auto expected = f.dense_solution(signs, l1, l2);
+      std::vector<double> start(optimum);
+      for (double& v : start) v *= 0.9;  // same support and signs
+      BlockPoint x = f.point(start);
+      REQUIRE(newton.step(ElasticNet(l1, l2, false), f.block, x, 0) == NewtonOutcome::Full);
+      const auto q = testing::gradient(f.pr, x.w);
+      for (int j = 0; j < f.pr.p; ++j) {
+        CHECK(x.w[j] == doctest::Approx(expected[j]).epsilon(1e-10));
+        CHECK(x.q[j] == doctest::Approx(q[j]).epsilon(1e-10));  // q follows w
+      }
+      CHECK(block_gap(ElasticNet(l1, l2, false), x, f.pr.c) < 1e-12 * f.pr.c);
+    }
+  }
+}
+
+TEST_CASE("a step that would flip a sign stops there and drops the coordinate") {
+  Fixture f(testing::make_problem(80, 20, 0.5, 5));
+  const double l1 = 0.05;
+  const auto optimum = f.solution(l1, 0.0);
+  std::vector<double> start(optimum);
+  int zero_feature = -1;
+  for (int j = 0; j < f.pr.p && zero_feature < 0; ++j)
+    if (optimum[j] == 0.0) zero_feature = j;
+  REQUIRE(zero_feature >= 0);
+  start[zero_feature] = 0.05;  // a coefficient the optimum does not have
+  BlockPoint x = f.point(start);
+  const double before = block_objective(ElasticNet(l1, 0.0, false), x);
+  SupportNewton newton(f.pr.p);
+  const NewtonOutcome outcome = newton.step(ElasticNet(l1, 0.0, false), f.block, x, 0);
+  CHECK(outcome != NewtonOutcome::Failed);
+  CHECK(block_objective(ElasticNet(l1, 0.0, false), x) <= before);
+  for (int j = 0; j < f.pr.p; ++j)  // no coefficient changed sign
+    CHECK(x.w[j] * start[j] >= 0.0);
+}
+
+TEST_CASE("entering features join with their gradient's sign") {
+  Fixture f(testing::make_problem(80, 20, 0.5, 6));
+  const double l1_high = 0.08, l1_low = 0.04;
+  const auto high = f.solution(l1_high, 0.0), low = f.solution(l1_low, 0.0);
+  int entering = 0;
+  for (int j = 0; j < f.pr.p; ++j) entering += high[j] == 0.0 && low[j] != 0.0;
+  REQUIRE(entering > 0);
+  BlockPoint x = f.point(high);
+  SupportNewton newton(f.pr.p);
+  const ElasticNet pen(l1_low, 0.0, false);
+  const double gap_before = block_gap(pen, x, f.pr.c);
+  newton.step(pen, f.block, x, static_cast<std::size_t>(entering));
+  CHECK(block_gap(pen, x, f.pr.c) < 0.1 * gap_before);
+}
+
+TEST_CASE("the multi-task step converges on the support") {
+  auto pr = testing::make_problem(80, 15, 0.4, 7, 3);
+  FullGram gram(pr.gram.data(), pr.p, 1.0);
+  const double alpha = 0.1;
+  PathOptions opt;
+  opt.tol = 1e-15;
+  const auto exact = enet_path(gram, pr.b.data(), 3, pr.c, &alpha, 1, nullptr, opt, {}).coefs;
+  Fixture f(pr);
+  BlockPoint x;
+  x.m = pr.p;
+  x.n_tasks = 3;
+  x.w.assign(exact.begin(), exact.end());  // p x 3, as the path returns it (one alpha)
+  for (double& v : x.w) v *= 0.95;
+  x.q = testing::gradient(pr, x.w, 3);
+  x.b = pr.b;
+  const GroupL21 pen(alpha, 0.0, 3);
+  const double gap_before = block_gap(pen, x, pr.c);
+  GroupNewton newton(pr.p);
+  for (int step = 0; step < 3; ++step) newton.step(pen, f.block, x, 0);
+  CHECK(block_gap(pen, x, pr.c) < 1e-6 * gap_before);
+}
