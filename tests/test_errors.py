@@ -162,3 +162,19 @@ def test_sklearn_alpha_argument_deprecations(data):
     with pytest.warns(FutureWarning, match="alphas=None"):
         a, _, _ = shrinkage.lasso_path(X, y, alphas=None)
     assert len(a) == 100
+
+
+@pytest.mark.parametrize("Est", ["LassoCV", "ElasticNetCV"])
+@pytest.mark.parametrize(("name", "value"), [("tol", -1.0), ("tol", np.nan), ("max_iter", 0),
+                                             ("max_iter", 2.5)])
+def test_cv_estimators_validate_tol_and_max_iter(data, Est, name, value):
+    pytest.importorskip("sklearn")
+    X, y = data
+    with pytest.raises(ValueError, match=name):
+        getattr(shrinkage, Est)(**{name: value}, cv=3).fit(X, y)
+
+
+def test_n_jobs_zero_is_refused(data):
+    X, y = data
+    with pytest.raises(ValueError, match="n_jobs"):
+        shrinkage.multi_target_path(X, np.column_stack([y, y]), alphas=3, n_jobs=0)

@@ -254,3 +254,15 @@ def test_bad_parameters_raise_clear_errors(rng, est, message):
         est().fit(X, np.column_stack([y, y]))
     with pytest.raises(NotImplementedError, match="Cholesky"):
         shrinkage.Ridge(solver="sag").fit(X, y)
+
+
+@pytest.mark.parametrize("Est", ["Lasso", "ElasticNet"])
+def test_one_column_y_gives_scikit_learns_shapes(Est):
+    X, y = make_correlated_regression(50, 6, random_state=2)
+    ours = getattr(shrinkage, Est)(alpha=0.01).fit(X, y[:, None])
+    theirs = getattr(sk, Est)(alpha=0.01).fit(X, y[:, None])
+    for name in ("coef_", "intercept_", "dual_gap_", "n_iter_"):
+        assert np.shape(getattr(ours, name)) == np.shape(getattr(theirs, name)), name
+    assert np.ndim(ours.dual_gap_) == 0
+    assert isinstance(ours.n_iter_, int | np.integer)
+    assert ours.predict(X).shape == theirs.predict(X).shape == (50,)

@@ -10,8 +10,6 @@ are selected by zero weights on the test rows, so X is never copied. The folds' 
 from __future__ import annotations
 
 import numbers
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,7 +20,8 @@ from . import _design, _path
 from ._estimators import LinearPredictor, estimator_precompute
 from ._folds import split_statistics, squared_error, squared_error_floor
 from ._gramstats import check_sample_weight
-from ._validation import check_params
+from ._threads import thread_map
+from ._validation import check_params, check_tol_max_iter
 
 
 class ElasticNetCV(LinearPredictor):
@@ -100,6 +99,7 @@ class ElasticNetCV(LinearPredictor):
         return self._select(whole, folds, l1_ratios, errors)
 
     def _checked_l1_ratios(self):
+        check_tol_max_iter(self.tol, self.max_iter)
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
         for l1_ratio in l1_ratios:
             check_params(float(l1_ratio), self.eps, self.alphas)
@@ -131,12 +131,7 @@ class ElasticNetCV(LinearPredictor):
             coefs = coefs[0].astype(np.float64)
             return errors(train, test, coefs, design.y_mean[0] - design.x_mean @ coefs)
 
-        workers = _n_threads(self.n_jobs, len(tasks))
-        if workers == 1:
-            results = [run(t) for t in tasks]
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(run, tasks))
+        results = thread_map(run, tasks, self.n_jobs)
         shape = (len(l1_ratios), len(folds), -1)
         mse = np.reshape([r[0] for r in results], shape)
         train_mse = np.reshape([r[1] for r in results], shape)
@@ -222,11 +217,3 @@ def _rows_mse(X, y, w, rows, coefs, intercepts):
     residual = y[rows][:, None] - fit
     weights = np.ones(len(rows)) if w is None else w[rows]
     return weights @ residual**2 / weights.sum()
-
-
-def _n_threads(n_jobs, n_tasks):
-    if n_jobs is None:
-        return 1
-    if n_jobs < 0:
-        return max(1, min(n_tasks, (os.cpu_count() or 1) + 1 + n_jobs))
-    return max(1, min(n_tasks, int(n_jobs)))

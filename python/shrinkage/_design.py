@@ -10,15 +10,14 @@ which is scikit-learn's "weights rescaled to sum n" with its 1 / n.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import scipy.sparse as sp
 
 from . import _core
 from . import _statistics as statistics
+from ._exceptions import warn
 from ._gramstats import GramStats, centred_moments, check_sample_weight
-from ._validation import check_finite_statistics, check_gram, check_X, check_y
+from ._validation import canonical_csc, check_finite_statistics, check_gram, check_X, check_y
 
 # 'auto' computes the full p x p Gram when n_samples >= n_features and it takes at most this.
 FULL_GRAM_MAX_BYTES = 2 << 30
@@ -66,6 +65,8 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
     Y = np.asfortranarray(y.reshape(n, -1), dtype=np.float64)
     w = check_sample_weight(sample_weight, n)
     dtype = X.dtype
+    if sp.issparse(X):
+        X = canonical_csc(X)
     if sp.issparse(X) and X.dtype == np.float32:
         X = X.astype(np.float64)  # statistics in double; the data array is nnz long
     plain = w is None and not fit_intercept
@@ -166,8 +167,8 @@ def _from_user_gram(d, X, Y, w, fit_intercept, gram, Xy, check_input):
         x_mean = statistics.cross(X, weights[:, None]).ravel() / weights.sum()
         scale = np.sqrt(np.abs(np.diag(gram)).max(initial=0.0) / n)
         if np.abs(x_mean).max() > 1e-10 * max(scale, 1e-300):
-            warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
-                          "recomputing Gram matrix.", UserWarning, stacklevel=4)
+            warn("Gram matrix was provided but X was centered to fit intercept: recomputing "
+                 "Gram matrix.", UserWarning)
             _from_moments(d, X, Y, w, fit_intercept, diagonal_only=False)
             d.source = _core.full_gram(d.source, 1.0 / d.weight_sum)
             return

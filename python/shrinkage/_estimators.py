@@ -7,7 +7,6 @@ or a lazily centred design), never in a centred copy of X. Needs scikit-learn (o
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,6 +14,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _design, _path
+from ._exceptions import warn
 from ._gramstats import GramStats
 
 
@@ -135,8 +135,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
         """Fit on (X, y), optionally weighted, or on a GramStats (y=None)."""
         check_solver_params(self)
         if self.alpha == 0:
-            warnings.warn("With alpha=0, this algorithm does not converge well. You are advised "
-                          "to use the LinearRegression estimator", stacklevel=2)
+            warn("With alpha=0, this algorithm does not converge well. You are advised to use "
+                 "the LinearRegression estimator", UserWarning)
         design = fit_design(self, X, y, sample_weight, estimator_precompute(self.precompute),
                             check_input)
         n_targets = design.xy.shape[1]
@@ -149,10 +149,15 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
             design, self.l1_ratio, 1e-3, [self.alpha], None, self.positive, self.tol,
             self.max_iter, {"selection": self.selection, "random_state": self.random_state},
             multitask=False)
-        coefs, gaps, n_iters = _path.solve_targets(problem, coef_init=coef_init)
+        coefs, gaps, n_iters = _path.solve_targets(problem, coef_init=coef_init, n_jobs=-1)
         self._set_coef(coefs[:, :, 0], design)
-        self.dual_gap_ = gaps[:, 0] if design.multi_output else float(gaps[0, 0])
-        self.n_iter_ = [it[0] for it in n_iters] if design.multi_output else n_iters[0][0]
+        if n_targets == 1:  # y of shape (n, 1) too, as scikit-learn: coef_ (p,), scalar gap
+            self.coef_ = np.asarray(self.coef_).reshape(-1)
+            self.dual_gap_ = gaps[0, 0]
+            self.n_iter_ = n_iters[0][0]
+        else:
+            self.dual_gap_ = gaps[:, 0]
+            self.n_iter_ = [it[0] for it in n_iters]
         return self
 
     @property

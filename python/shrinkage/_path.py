@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
-import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import _core, _design
-from ._exceptions import ConvergenceWarning
+from ._exceptions import ConvergenceWarning, warn
 from ._gramstats import GramStats
+from ._threads import thread_map
 from ._validation import (
     check_params,
     check_tol_max_iter,
@@ -134,7 +132,8 @@ def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="a
     opposed to :func:`enet_path` with 2-D y, which solves the multi-task (l2,1) problem. All
     targets share one alpha grid: the automatic grid runs from the largest alpha_max of the
     targets down by ``eps``. The statistics (Gram, X^T Y) are computed once; the paths run with
-    the GIL released on ``n_jobs`` threads (None: one per target, at most the CPU count).
+    the GIL released on ``n_jobs`` threads (joblib's meaning: None is one, -1 all cores). The
+    result does not depend on ``n_jobs``.
     Other parameters are those of :func:`enet_path`.
 
     Returns
@@ -178,17 +177,8 @@ def solve_targets(problem, coef_init=None, n_jobs=None):
             problem.alphas, w0, progress=lambda _done: stop.is_set(),
             **problem.solver_options)
 
-    if n_targets == 1:
-        results = [solve_one(0)]
-    else:
-        workers = n_jobs if n_jobs is not None else min(n_targets, os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = [pool.submit(solve_one, t) for t in range(n_targets)]
-            try:
-                results = [f.result() for f in futures]
-            except BaseException:
-                stop.set()  # Ctrl-C (or an error) reaches the main thread: stop the others
-                raise
+    # Ctrl-C (or an error) reaching the main thread stops the other targets' paths.
+    results = thread_map(solve_one, range(n_targets), n_jobs, on_error=stop.set)
     coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
     gaps = np.stack([r[1] for r in results])
     converged = np.stack([r[3] for r in results])
@@ -293,17 +283,16 @@ def _problem(design, l1_ratio, eps, alphas, coef_init, positive, tol, max_iter, 
 def _resolve_alphas_argument(alphas, n_alphas):
     """scikit-learn 1.9's transition from ``n_alphas`` to ``alphas=int``."""
     if not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
-        warnings.warn(
-            "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. "
-            "'alphas' now accepts an integer value which removes the need to pass "
-            "'n_alphas'.", FutureWarning, stacklevel=3)
+        warn("'n_alphas' was deprecated in 1.9 and will be removed in 1.11. 'alphas' now "
+             "accepts an integer value which removes the need to pass 'n_alphas'.",
+             FutureWarning)
         if alphas is None or (isinstance(alphas, str) and alphas == "warn"):
             return n_alphas
     if isinstance(alphas, str) and alphas == "warn":
         return 100
     if alphas is None:
-        warnings.warn("'alphas=None' is deprecated and will be removed in 1.11, at which point "
-                      "the default value will be set to 100.", FutureWarning, stacklevel=3)
+        warn("'alphas=None' is deprecated and will be removed in 1.11, at which point the "
+             "default value will be set to 100.", FutureWarning)
         return 100
     return alphas
 
@@ -359,9 +348,9 @@ def _warn_not_converged(alphas, gaps, converged, tol_abs, dtype):
         hint = ("float32 coefficients may not represent a solution that precise (the gaps are "
                 "those of the returned, rounded coefficients): use float64 data or a larger "
                 "tol. " + hint)
-    warnings.warn(
+    warn(
         f"Objective did not converge at {bad.size} of {alphas.size} alphas: the largest duality "
         f"gap is {gaps[worst]:.3e} (at alpha={alphas[worst]:.3e}) for a tolerance of "
         f"{tol_abs:.3e} (tol * ||y||^2 / n_samples). {hint}",
-        ConvergenceWarning, stacklevel=3,
+        ConvergenceWarning,
     )

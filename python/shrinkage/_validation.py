@@ -18,12 +18,11 @@ FLOAT_DTYPES = (np.float64, np.float32)
 def check_X(X):
     """Dense float32/float64 contiguous (C or F, kept as given), or sparse CSC."""
     if sp.issparse(X):
-        X = X.tocsc()
+        X = canonical_csc(X)
         if X.dtype not in FLOAT_DTYPES:
             X = X.astype(np.float64)
         if not np.isfinite(X.data).all():
             raise ValueError("Input X contains NaN or infinity.")
-        X.sum_duplicates()
     else:
         X = np.asarray(X)
         if X.dtype not in FLOAT_DTYPES:
@@ -38,6 +37,23 @@ def check_X(X):
     if n < 1 or p < 1:
         raise ValueError(f"X has shape {X.shape}: need at least one sample and one feature.")
     return X
+
+
+def canonical_csc(X):
+    """X as CSC with sorted row indices and duplicates summed (scipy's meaning of a duplicate
+    entry), without touching the caller's matrix: a copy only where X is not canonical."""
+    csc = X.tocsc()
+    if csc.has_canonical_format:
+        return csc
+    if csc is X or _shares_memory(csc, X):
+        csc = csc.copy()
+    csc.sum_duplicates()
+    return csc
+
+
+def _shares_memory(a, b):
+    arrays = [getattr(b, name, None) for name in ("data", "indices", "indptr")]
+    return any(x is not None and np.shares_memory(a.data, x) for x in arrays)
 
 
 def check_y(y, n_samples, dtype):
