@@ -1,4 +1,4 @@
-"""asv benchmarks of the cross-validated estimators on DESIGN.md section 6's T2 and W1.
+"""asv benchmarks of the cross-validated estimators on T2 and W1 of docs/design.md §6.
 
 LassoCV with 5 KFold folds and 100 alphas; RidgeCV on 20 alphas by leave-one-out and by the
 same 5 folds. scikit-learn's estimators with the same alphas, folds and tol are measured side by

@@ -28,7 +28,7 @@ class Cholesky:
 
 
 class RidgePath:
-    """DESIGN.md section 6's ridge problem: n = 100 000, p = 2 000, 1 and 20 alphas."""
+    """The ridge problem of docs/design.md §6: n = 100 000, p = 2 000, 1 and 20 alphas."""
 
     params = [[1, 20]]
     param_names = ["n_alphas"]

@@ -1,4 +1,4 @@
-"""asv benchmarks of the path functions on DESIGN.md section 6's problems.
+"""asv benchmarks of the path functions on the problems of docs/design.md §6.
 
     asv run --python=same --quick --config benchmarks/asv.conf.json
 

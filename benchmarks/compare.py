@@ -1,4 +1,4 @@
-"""Side-by-side comparison on DESIGN.md section 6's problems, measured in one run.
+"""Side-by-side comparison on the problems of docs/design.md §6, measured in one run.
 
 For each problem: the Gram floor (numpy ``X.T @ X``), shrinkage, scikit-learn (precompute True
 and/or False where it finishes in reasonable time), celer (if installed) and R's glmnet (if
@@ -35,7 +35,7 @@ import numpy as np
 import shrinkage
 from shrinkage.datasets import PROBLEMS, benchmark_problem
 
-# scikit-learn without a Gram is hopeless on T2/T3 (DESIGN section 7: 520-690 s).
+# scikit-learn without a Gram is hopeless on T2/T3 (520-690 s on T2).
 SKLEARN_NO_GRAM = {"T1", "W1", "W2"}
 SKLEARN_GRAM = {"T1", "T2", "T3"}
 
@@ -141,7 +141,7 @@ def compare(name, repeat, tol):
         from celer import celer_path
     except ImportError:
         celer_path = None
-    if celer_path is not None and name not in ("T2", "T3"):  # 900+ s on T3 (DESIGN §7)
+    if celer_path is not None and name not in ("T2", "T3"):  # 900+ s on T3
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t, first, (_, coefs, _) = best_time(

@@ -1,7 +1,7 @@
 """Out-of-core lasso path: an on-disk float64 array larger than one wants in memory.
 
 Writes X (n x p float64, 8 GB at the default n = 1 000 000, p = 1 000) and y to .npy files in
-row blocks by DESIGN.md section 6's recipe (equicorrelated Gaussian rows, rho = 0.5, Friedman
+row blocks by the recipe of docs/design.md §6 (equicorrelated Gaussian rows, rho = 0.5, Friedman
 coefficients, SNR 3), then, each in a fresh process so that peak memory is its own:
 
 1. the floor: the larger of reading the file once (direct I/O into one reused buffer) and

@@ -85,7 +85,7 @@ def test_highly_correlated_design_converges_by_default(precompute):
 
 
 def test_correlated_default_path_reaches_tol_where_sklearn_does_not():
-    """DESIGN section 7's case: n=2000, p=300, rho=0.7 at the default tol and max_iter."""
+    """Where scikit-learn's path stops at max_iter: n=2000, p=300, rho=0.7 at the default tol and max_iter."""
     import warnings
 
     X, y = make_correlated_regression(2000, 300, rho=0.7, random_state=5)

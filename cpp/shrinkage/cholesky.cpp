@@ -14,8 +14,7 @@ namespace {
 
 // Block size of the right-looking factorisation: the diagonal block must be large enough for
 // the trailing syrk to run at speed and small enough that its unblocked factorisation stays
-// cheap. Swept on the 2-core machine (64 / 128 / 192 / 256 at n = 2000 and 4000, against the
-// better of scipy's dpotrf on 1 and 2 threads): 128 was best or tied (1.07 / 1.05 of dpotrf).
+// cheap; 128 was the best or tied in a sweep of 64 to 256 against LAPACK's dpotrf.
 constexpr int kBlock = 128;
 
 template <class T>
@@ -135,7 +134,7 @@ void cholesky_delete(int n, double* l, int lda, int k, double* __restrict v) {
 }
 
 // BLAS trsv rather than a loop here: the transposed solve is a chain of dot products that a
-// compiler must not reassociate, and ran at a quarter of trsv's speed (900 x 900: 200 vs 45 us).
+// compiler must not reassociate, which runs at a fraction of trsv's speed.
 void cholesky_solve(int n, const double* l, int ldl, double* b) {
   if (n == 0) return;
   blas::trsv('L', 'N', n, l, ldl, b);

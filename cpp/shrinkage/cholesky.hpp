@@ -12,7 +12,7 @@ namespace shrinkage {
 int cholesky_unblocked(int n, double* a, int lda);
 int cholesky_unblocked(int n, float* a, int lda);
 
-// Right-looking blocked factorisation in place (DESIGN.md section 3): the diagonal block by
+// Right-looking blocked factorisation in place (docs/design.md §3): the diagonal block by
 // the unblocked kernel, the panel below it by a triangular solve (trsm), the trailing matrix by
 // a symmetric rank-nb update (syrk), which carries nearly all the n^3/3 flops at BLAS-3 speed.
 // Returns -1 on success, else the first column whose pivot is not positive; kInterrupted if

@@ -1,6 +1,6 @@
 // Weighted first and second moments of (X, Y) about a shift, over any subset of rows, in one
 // pass and in double whatever X's precision: the sufficient statistics of the intercept-fitted,
-// weighted problem (DESIGN §1) and of every cross-validation fold.
+// weighted problem (docs/design.md §1) and of every cross-validation fold.
 //
 // Row blocks are gathered as Z = sqrt(w) (X - shift) into a small double scratch and accumulated
 // by syrk / gemm, so X is never copied or centred as a whole. With the shift at (or near) the

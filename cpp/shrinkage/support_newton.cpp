@@ -19,9 +19,8 @@ inline int sign_of(double v) { return (v > 0) - (v < 0); }
 constexpr int kRounds = 32;
 }  // namespace
 
-// Measured on the 2-core machine at s ~ 1000, a triangular solve on the cached factor (BLAS
-// trsv) runs about twice as fast per multiply-add as an epoch's axpys, and a blocked
-// factorisation (BLAS-3) about five times. The support's features missing from the cached
+// At s ~ 1000 a triangular solve on the cached factor (BLAS trsv) runs about twice as fast per
+// multiply-add as an epoch's axpys, and a blocked factorisation (BLAS-3) about five times. The support's features missing from the cached
 // factor are appended (s^2 / 2 each, counted at solve speed: a block append of a few features
 // is trsm on a thin block) or, when they are a third of it, the factor is made afresh
 // (s^3 / 6); then each active-set round solves (s^2; their count per step is a running mean)

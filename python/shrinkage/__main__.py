@@ -1,6 +1,6 @@
 """Demo job: ``python -m shrinkage`` fits a Lasso path on a generated problem and prints it.
 
-    python -m shrinkage                          # DESIGN.md's T1 problem (5000 x 100)
+    python -m shrinkage                          # the T1 problem of docs/design.md §6 (5000 x 100)
     python -m shrinkage --problem W2 --model enet --l1-ratio 0.5
     python -m shrinkage --data data.csv --target price --output path.npz
     python -m shrinkage --data data.npy --target -1

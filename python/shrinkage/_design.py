@@ -1,7 +1,7 @@
 """What the solver is given: a Gram source and the statistics of one (weighted, possibly
 intercept-fitted) least-squares problem, built from data, a user's Gram, or ``GramStats``.
 
-The weighted, centred problem of the estimators (DESIGN §1) is the plain problem on
+The weighted, centred problem of the estimators (docs/design.md §1) is the plain problem on
 Z = sqrt(w) (X - 1 m^T), y_c = sqrt(w) (y - ybar); Z is never formed. A full Gram comes from the
 moments kernel (row blocks about the mean); the lazy sources apply the weights and centres
 column by column (dense) or as X^T W X - W m m^T (sparse). The solver's scale is 1 / sum(w),

@@ -3,7 +3,7 @@
 Rows are Gaussian with equal pairwise correlation ``rho`` (one common factor per row),
 ``beta_j = (-1)^j exp(-2 (j - 1) / 20)`` and ``y = X beta + k * noise`` with ``k`` giving the
 requested signal-to-noise ratio (ratio of standard deviations); X and y are centred. The named
-problems are DESIGN.md section 6's benchmark shapes.
+problems are the benchmark shapes of docs/design.md §6.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def make_correlated_regression(n_samples, n_features, *, rho=0.5, snr=3.0, rando
 
 
 def benchmark_problem(name, *, random_state=0, dtype=np.float64, order="C"):
-    """One of DESIGN.md's benchmark problems ("T1", "T2", "T3", "W1", "W2") with rho = 0.5."""
+    """One of the benchmark problems of docs/design.md §6 ("T1", "T2", "T3", "W1", "W2") with rho = 0.5."""
     try:
         n, p = PROBLEMS[name]
     except KeyError:

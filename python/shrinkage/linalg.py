@@ -1,6 +1,6 @@
 """The Cholesky kernel on its own, scipy-style.
 
-``cholesky`` is the right-looking blocked factorisation of DESIGN.md section 3 (unblocked
+``cholesky`` is the right-looking blocked factorisation of docs/design.md §3 (unblocked
 diagonal blocks, BLAS trsm for the panel, BLAS syrk for the trailing update); ``cho_solve``
 solves with its factor for any number of right-hand sides at once.
 """
