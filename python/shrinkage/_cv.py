@@ -21,7 +21,7 @@ from ._estimators import LinearPredictor, estimator_precompute
 from ._folds import split_statistics, squared_error, squared_error_floor
 from ._gramstats import check_sample_weight
 from ._threads import thread_map
-from ._validation import check_params, check_tol_max_iter
+from ._validation import check_parameters
 
 
 class ElasticNetCV(LinearPredictor):
@@ -99,10 +99,11 @@ class ElasticNetCV(LinearPredictor):
         return self._select(whole, folds, l1_ratios, errors)
 
     def _checked_l1_ratios(self):
-        check_tol_max_iter(self.tol, self.max_iter)
+        check_parameters(tol=self.tol, max_iter=self.max_iter, eps=self.eps, alphas=self.alphas,
+                         selection=self.selection)
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
         for l1_ratio in l1_ratios:
-            check_params(float(l1_ratio), self.eps, self.alphas)
+            check_parameters(l1_ratio=float(l1_ratio))
         return l1_ratios
 
     def _fit_statistics(self, total, pairs, l1_ratios, dtype):

@@ -6,8 +6,6 @@ or a lazily centred design), never in a centred copy of X. Needs scikit-learn (o
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
@@ -16,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _design, _path
 from ._exceptions import warn
 from ._gramstats import GramStats
+from ._validation import check_parameters
 
 
 class LinearPredictor(RegressorMixin, BaseEstimator):
@@ -64,19 +63,6 @@ def fit_design(estimator, X, y, sample_weight, precompute, check_input=True):
     return _design.from_data(X, y, sample_weight=sample_weight,
                              fit_intercept=estimator.fit_intercept, precompute=precompute,
                              check_input=False)
-
-
-def check_solver_params(est):
-    for name in ("alpha", "tol"):
-        value = getattr(est, name)
-        if not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
-    if not isinstance(est.l1_ratio, numbers.Real) or not 0 <= est.l1_ratio <= 1:
-        raise ValueError(f"l1_ratio must be in [0, 1], got {est.l1_ratio!r}.")
-    if not isinstance(est.max_iter, numbers.Integral) or est.max_iter < 1:
-        raise ValueError(f"max_iter must be an int >= 1, got {est.max_iter!r}.")
-    if est.selection not in ("cyclic", "random"):
-        raise ValueError(f"selection should be 'cyclic' or 'random', got {est.selection!r}.")
 
 
 def estimator_precompute(precompute):
@@ -133,7 +119,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit on (X, y), optionally weighted, or on a GramStats (y=None)."""
-        check_solver_params(self)
+        check_parameters(alpha=self.alpha, l1_ratio=self.l1_ratio, tol=self.tol,
+                         max_iter=self.max_iter, selection=self.selection)
         if self.alpha == 0:
             warn("With alpha=0, this algorithm does not converge well. You are advised to use "
                  "the LinearRegression estimator", UserWarning)

@@ -11,10 +11,7 @@ from . import _core, _design
 from ._exceptions import ConvergenceWarning, warn
 from ._gramstats import GramStats
 from ._threads import thread_map
-from ._validation import (
-    check_params,
-    check_tol_max_iter,
-)
+from ._validation import check_parameters
 
 # scikit-learn's accepted **params; any other key raises, as there.
 _PARAMS = frozenset(
@@ -222,10 +219,9 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
             )
     tol = params.get("tol", 1e-4)
     max_iter = params.get("max_iter", 1000)
-    check_tol_max_iter(tol, max_iter)
-
     alphas = _resolve_alphas_argument(alphas, n_alphas)
-    check_params(l1_ratio, eps, alphas)
+    check_parameters(tol=tol, max_iter=max_iter, l1_ratio=l1_ratio, eps=eps, alphas=alphas,
+                     selection=params.get("selection", "cyclic"))
     if isinstance(X, GramStats):
         if y is not None:
             raise ValueError("With GramStats as X, y must be None (the statistics carry it).")
@@ -265,8 +261,6 @@ def _problem(design, l1_ratio, eps, alphas, coef_init, positive, tol, max_iter, 
             raise ValueError(f"coef_init has shape {w0.shape}, expected {expected}.")
         problem.coef_init = np.asfortranarray(w0.reshape(-1, n_features).T)
     selection = params.get("selection", "cyclic")
-    if selection not in ("cyclic", "random"):
-        raise ValueError(f"selection should be 'cyclic' or 'random', got {selection!r}.")
     problem.solver_options = {
         "l1_ratio": float(l1_ratio), "positive": bool(positive), "tol": float(tol),
         "max_iter": int(max_iter), "screening": bool(params.get("do_screening", True)),

@@ -105,24 +105,42 @@ def check_gram(gram, n_features, dtype):
     return gram
 
 
-def check_params(l1_ratio, eps, alphas):
-    if not isinstance(l1_ratio, numbers.Real) or not 0 <= l1_ratio <= 1:
-        raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio!r}.")
-    if not isinstance(eps, numbers.Real) or not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps!r}.")
-    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool):
-        if alphas < 1:
-            raise ValueError(f"alphas must be >= 1 when it is an int, got {alphas}.")
-        return
-    a = np.asarray(alphas, dtype=np.float64)
-    if a.ndim != 1 or a.size == 0:
-        raise ValueError("alphas must be an int or a non-empty 1-D array-like.")
-    if not np.isfinite(a).all() or (a < 0).any():
-        raise ValueError("alphas must be finite and non-negative.")
+def _real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def check_tol_max_iter(tol, max_iter):
-    if not isinstance(tol, numbers.Real) or not tol >= 0 or not np.isfinite(tol):
-        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}.")
-    if not isinstance(max_iter, numbers.Integral) or max_iter < 1:
-        raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}.")
+def _finite_nonnegative(value):
+    return _real(value) and np.isfinite(value) and value >= 0
+
+
+def _alphas(value):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return value >= 1
+    try:
+        a = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return a.ndim == 1 and a.size > 0 and bool(np.isfinite(a).all() and (a >= 0).all())
+
+
+# The solver parameters of the path functions and the estimators: name -> (valid, what it must
+# be). One table, so each parameter is checked, and its error worded, the same everywhere.
+PARAMETERS = {
+    "alpha": (_finite_nonnegative, "a finite number >= 0"),
+    "alphas": (_alphas, "an int >= 1 or a non-empty 1-D array-like of finite values >= 0"),
+    "l1_ratio": (lambda v: _real(v) and 0 <= v <= 1, "in [0, 1]"),
+    "eps": (lambda v: _real(v) and np.isfinite(v) and v > 0, "a finite number > 0"),
+    "tol": (_finite_nonnegative, "a finite number >= 0"),
+    "max_iter": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1,
+                 "an int >= 1"),
+    "selection": (lambda v: isinstance(v, str) and v in ("cyclic", "random"),
+                  "'cyclic' or 'random'"),
+}
+
+
+def check_parameters(**values):
+    """Raises ValueError naming the first parameter outside its constraint (PARAMETERS)."""
+    for name, value in values.items():
+        valid, what = PARAMETERS[name]
+        if not valid(value):
+            raise ValueError(f"{name} must be {what}, got {value!r}.")
