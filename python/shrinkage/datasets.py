@@ -62,7 +62,7 @@ def make_correlated_regression(n_samples, n_features, *, rho=0.5, snr=3.0, rando
 
 
 def benchmark_problem(name, *, random_state=0, dtype=np.float64, order="C"):
-    """One of the benchmark problems of docs/design.md §6 ("T1", "T2", "T3", "W1", "W2"), rho 0.5."""
+    """A benchmark problem of docs/design.md §6 ("T1", "T2", "T3", "W1", "W2"), rho = 0.5."""
     try:
         n, p = PROBLEMS[name]
     except KeyError:
