@@ -5,13 +5,13 @@ import importlib
 
 import pytest
 
-MODULES = ["_path", "_ridge", "linalg", "_gramstats", "_estimators", "_cv", "_ridge_estimators",
-           "plot", "streams", "dask"]
+MODULES = ["_path", "_ridge", "linalg", "statistics._gramstats", "estimators._linear",
+           "estimators._cv", "estimators._ridge", "plot", "streams", "dask"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
-    if name in ("_estimators", "_cv", "_ridge_estimators"):
+    if name.startswith("estimators."):
         pytest.importorskip("sklearn")
     if name == "plot":
         pytest.importorskip("matplotlib")

@@ -195,7 +195,7 @@ def test_sparse_wide_ridge_never_forms_the_feature_gram(rng):
 def test_ridge_cv_leave_one_out_in_row_blocks(rng, monkeypatch, kind):
     # Tall X: the LOO basis is formed block by block of rows; blocks of 16 rows (and a ragged
     # last one) must give exactly what scikit-learn computes from the whole basis.
-    from shrinkage._ridge_estimators import _LeaveOneOut
+    from shrinkage.estimators._ridge import _LeaveOneOut
     monkeypatch.setattr(_LeaveOneOut, "block_rows", 16)
     X, Y = data(rng, n=90, p=12, kind=kind, targets=2)
     w = rng.uniform(0.1, 2, 90)

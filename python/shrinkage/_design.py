@@ -16,8 +16,8 @@ import scipy.sparse as sp
 from . import _core
 from . import _statistics as statistics
 from ._exceptions import warn
-from ._gramstats import GramStats, centred_moments, check_sample_weight
 from ._validation import canonical_csc, check_finite_statistics, check_gram, check_X, check_y
+from .statistics._gramstats import GramStats, centred_moments, check_sample_weight
 
 # 'auto' computes the full p x p Gram when n_samples >= n_features and it takes at most this.
 FULL_GRAM_MAX_BYTES = 2 << 30

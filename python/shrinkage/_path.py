@@ -9,9 +9,9 @@ import numpy as np
 
 from . import _core, _design
 from ._exceptions import ConvergenceWarning, warn
-from ._gramstats import GramStats
 from ._threads import thread_map
 from ._validation import check_parameters
+from .statistics import GramStats
 
 # scikit-learn's accepted **params; any other key raises, as there.
 _PARAMS = frozenset(

@@ -13,8 +13,8 @@ import scipy.sparse as sp
 
 from . import _core
 from . import _statistics as statistics
-from ._gramstats import GramStats
 from ._validation import check_gram, check_X, check_y
+from .statistics import GramStats
 
 
 def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_input=True):

@@ -16,11 +16,12 @@ from sklearn.metrics import get_scorer, r2_score
 from sklearn.model_selection import GridSearchCV, check_cv
 from sklearn.utils.validation import validate_data
 
-from . import _statistics as statistics
-from ._estimators import LinearPredictor
-from ._folds import split_statistics, squared_error
-from ._gramstats import GramStats, check_sample_weight
-from ._ridge import _ShiftedSolver
+from .. import _statistics as statistics
+from .._ridge import _ShiftedSolver
+from ..statistics import GramStats
+from ..statistics._folds import split_statistics, squared_error
+from ..statistics._gramstats import check_sample_weight
+from ._linear import LinearPredictor
 
 
 class Ridge(MultiOutputMixin, LinearPredictor):

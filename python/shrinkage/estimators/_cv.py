@@ -16,12 +16,12 @@ import scipy.sparse as sp
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from . import _design, _path
-from ._estimators import LinearPredictor, estimator_precompute
-from ._folds import split_statistics, squared_error, squared_error_floor
-from ._gramstats import check_sample_weight
-from ._threads import thread_map
-from ._validation import check_parameters
+from .. import _design, _path
+from .._threads import thread_map
+from .._validation import check_parameters
+from ..statistics._folds import split_statistics, squared_error, squared_error_floor
+from ..statistics._gramstats import check_sample_weight
+from ._linear import LinearPredictor, estimator_precompute
 
 
 class ElasticNetCV(LinearPredictor):

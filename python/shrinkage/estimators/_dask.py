@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..statistics._dask import fold_statistics
 from . import _cv
-from .dask import fold_statistics
 
 
 class _OnDask:

@@ -11,10 +11,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _design, _path
-from ._exceptions import warn
-from ._gramstats import GramStats
-from ._validation import check_parameters
+from .. import _design, _path
+from .._exceptions import warn
+from .._validation import check_parameters
+from ..statistics import GramStats
 
 
 class LinearPredictor(RegressorMixin, BaseEstimator):

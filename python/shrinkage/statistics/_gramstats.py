@@ -7,8 +7,8 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-from . import _core
-from ._validation import check_finite_statistics, check_X, check_y
+from .. import _core
+from .._validation import check_finite_statistics, check_X, check_y
 
 _FIELDS = ("n_samples", "weight_sum", "x_mean", "y_mean", "gram", "xy", "yy")
 
