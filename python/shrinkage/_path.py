@@ -7,7 +7,7 @@ import threading
 
 import numpy as np
 
-from . import _core, _design
+from . import _core, _problem
 from ._exceptions import ConvergenceWarning, warn
 from ._threads import thread_map
 from ._validation import check_parameters
@@ -18,7 +18,6 @@ _PARAMS = frozenset(
     {"tol", "max_iter", "random_state", "selection", "sample_weight", "X_offset", "X_scale",
      "do_screening"}
 )
-_TINY_ALPHA = np.finfo(float).resolution  # scikit-learn's floor for a degenerate grid
 
 
 def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", precompute="auto",
@@ -109,16 +108,17 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     >>> bool((gaps <= 1e-4 * (y @ y) / len(y)).all())
     True
     """
-    problem = _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init,
-                       positive, check_input, params)
-    coefs, gaps, n_iters = solve(problem, verbose)
-    coefs = coefs if problem.multi_output else coefs[0]
-    alphas = problem.alphas
-    if isinstance(problem.given_alphas, list) and len(problem.given_alphas) == 1:
-        alphas = problem.given_alphas  # scikit-learn returns a one-element list unchanged
+    given = alphas
+    problem, grid, options = _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
+                                      positive, check_input, params, multitask=True)
+    coefs, gaps, n_iters = solve(problem, grid, options, _initial_coefs(problem, coef_init),
+                                 verbose=verbose)
+    coefs = coefs if problem.targets_2d else coefs[0]
+    if isinstance(given, list) and len(given) == 1:
+        grid = given  # scikit-learn returns a one-element list unchanged
     if return_n_iter:
-        return alphas, coefs, gaps, n_iters
-    return alphas, coefs, gaps
+        return grid, coefs, gaps, n_iters
+    return grid, coefs, gaps
 
 
 def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="auto", Xy=None,
@@ -152,62 +152,69 @@ def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="a
     Y = np.asarray(Y)
     if Y.ndim != 2:
         raise ValueError(f"Y must be 2-D (n_samples, n_targets), got shape {Y.shape}.")
-    problem = _prepare(X, Y, l1_ratio, eps, "deprecated", alphas, precompute, Xy, None,
-                       positive, True, params, multitask=False)
-    coefs, gaps, n_iters = solve_targets(problem, n_jobs=n_jobs)
+    problem, grid, options = _prepare(X, Y, l1_ratio, eps, "deprecated", alphas, precompute, Xy,
+                                      positive, True, params, multitask=False)
+    coefs, gaps, n_iters = solve_targets(problem, grid, options, n_jobs=n_jobs)
     if return_n_iter:
-        return problem.alphas, coefs, gaps, n_iters
-    return problem.alphas, coefs, gaps
+        return grid, coefs, gaps, n_iters
+    return grid, coefs, gaps
 
 
-def solve_targets(problem, coef_init=None, n_jobs=None):
-    """One independent path per target column of ``problem.xy``, sharing its Gram source, on
-    ``n_jobs`` threads (the GIL is released). coef_init: (n_targets, p) or None.
+def solver_options(l1_ratio, positive, tol, max_iter, *, selection="cyclic", random_state=None,
+                   do_screening=True):
+    """The C++ path's options (its keyword arguments but float32_output, which the problem's
+    dtype decides); validated by the callers."""
+    return {
+        "l1_ratio": float(l1_ratio), "positive": bool(positive), "tol": float(tol),
+        "max_iter": int(max_iter), "screening": bool(do_screening),
+        "random_order": selection == "random",
+        "seed": _seed(random_state) if selection == "random" else 0,
+    }
+
+
+def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):
+    """One independent path per target of ``problem``, sharing its Gram source, on ``n_jobs``
+    threads (the GIL is released). coef_init: (n_targets, p) or None.
     Returns coefs (n_targets, p, n_alphas), gaps (n_targets, n_alphas), n_iters per target."""
-    n_targets = problem.xy.shape[1]
     stop = threading.Event()
+    xy, yy = problem.xy / problem.weight_sum, problem.yy / problem.weight_sum
+    float32_output = problem.dtype == np.float32
 
     def solve_one(t):
         w0 = None if coef_init is None else np.asfortranarray(coef_init[t][:, None])
-        return _core.enet_path(
-            problem.gram, np.asfortranarray(problem.xy[:, [t]]), problem.yy_per_target[t],
-            problem.alphas, w0, progress=lambda _done: stop.is_set(),
-            **problem.solver_options)
+        return _core.enet_path(problem.source, np.asfortranarray(xy[:, [t]]), yy[t], alphas, w0,
+                               progress=lambda _done: stop.is_set(),
+                               float32_output=float32_output, **options)
 
     # Ctrl-C (or an error) reaching the main thread stops the other targets' paths.
-    results = thread_map(solve_one, range(n_targets), n_jobs, on_error=stop.set)
+    results = thread_map(solve_one, range(problem.n_targets), n_jobs, on_error=stop.set)
     coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
     gaps = np.stack([r[1] for r in results])
     converged = np.stack([r[3] for r in results])
     for t in np.flatnonzero(~converged.all(axis=1)):
-        _warn_not_converged(problem.alphas, gaps[t], converged[t],
-                            problem.tol * problem.yy_per_target[t], problem.dtype)
+        _warn_not_converged(alphas, gaps[t], converged[t], options["tol"] * yy[t], problem.dtype)
     return coefs, gaps, [r[2] for r in results]
 
 
-def solve(problem, verbose=False, progress=None):
-    """Runs the C++ path; coefs (n_tasks, p, n_alphas) in the data's dtype, gaps, n_iters.
-    Warns (ConvergenceWarning, with the gap reached) where the tolerance was not met."""
+def solve(problem, alphas, options, coef_init=None, *, verbose=False, progress=None):
+    """The path of ``problem`` (all targets as one multi-task problem) on ``alphas``;
+    coef_init: (p, n_targets), Fortran-ordered, or None. Returns coefs (n_targets, p, n_alphas)
+    in the data's dtype, gaps, n_iters; warns (ConvergenceWarning, with the gap reached) where
+    the tolerance was not met."""
     if progress is None and verbose:
-        progress = _progress(verbose, len(problem.alphas))
+        progress = _progress(verbose, len(alphas))
+    yy = float(problem.yy.sum() / problem.weight_sum)
     coefs, gaps, n_iters, converged = _core.enet_path(
-        problem.gram, problem.xy, problem.yy, problem.alphas, problem.coef_init,
-        progress=progress, **problem.solver_options)
+        problem.source, problem.xy / problem.weight_sum, yy, alphas, coef_init,
+        progress=progress, float32_output=problem.dtype == np.float32, **options)
     if not converged.all():
-        _warn_not_converged(problem.alphas, gaps, converged, problem.tol * problem.yy,
-                            problem.dtype)
+        _warn_not_converged(alphas, gaps, converged, options["tol"] * yy, problem.dtype)
     return coefs.astype(problem.dtype, copy=False), gaps, n_iters
 
 
-class _Problem:
-    """Validated inputs, the Gram source and the solver options of one path computation."""
-
-    __slots__ = ("alphas", "coef_init", "dtype", "given_alphas", "gram", "multi_output",
-                 "solver_options", "tol", "xy", "yy", "yy_per_target")
-
-
-def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, positive,
-             check_input, params, multitask=True):
+def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, positive, check_input,
+             params, multitask):
+    """The path functions' validation: (problem, alpha grid, solver options)."""
     unknown = set(params) - _PARAMS
     if unknown:
         raise ValueError("Unexpected parameters in params", unknown)
@@ -219,59 +226,40 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init, p
             )
     tol = params.get("tol", 1e-4)
     max_iter = params.get("max_iter", 1000)
+    selection = params.get("selection", "cyclic")
     alphas = _resolve_alphas_argument(alphas, n_alphas)
     check_parameters(tol=tol, max_iter=max_iter, l1_ratio=l1_ratio, eps=eps, alphas=alphas,
-                     selection=params.get("selection", "cyclic"))
+                     selection=selection)
     if isinstance(X, GramStats):
         if y is not None:
             raise ValueError("With GramStats as X, y must be None (the statistics carry it).")
         if Xy is not None or not (isinstance(precompute, str) and precompute == "auto"):
             raise ValueError("precompute and Xy cannot be given with GramStats (it holds both).")
-        design = _design.from_statistics(X)
+        problem = _problem.from_statistics(X)
     else:
-        design = _design.from_data(X, y, precompute=precompute, Xy=Xy, check_input=check_input)
-    return _problem(design, l1_ratio, eps, alphas, coef_init, positive, tol, max_iter, params,
-                    multitask)
-
-
-def _problem(design, l1_ratio, eps, alphas, coef_init, positive, tol, max_iter, params,
-             multitask=True):
-    """Solver inputs for a design: scaled statistics, the alpha grid and the options."""
-    n_features, multi_output = design.n_features, design.multi_output
-    if multitask and multi_output and positive:
+        problem = _problem.from_data(X, y, precompute=precompute, Xy=Xy, check_input=check_input)
+    if multitask and problem.targets_2d and positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim == 2).")
-    problem = _Problem()
-    problem.gram = design.source
-    xy_raw = design.xy
-    problem.xy = design.xy / design.weight_sum
-    problem.yy_per_target = design.yy / design.weight_sum
-    problem.yy = float(problem.yy_per_target.sum())
-    problem.given_alphas = alphas
     if isinstance(alphas, (int, np.integer)):
-        problem.alphas = _alpha_grid(xy_raw, design.weight_sum, l1_ratio, eps, alphas, positive,
-                                     multitask)
+        grid = problem.alpha_grid(l1_ratio, eps, alphas, positive, multitask)
     else:
-        problem.alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
+        grid = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
+    options = solver_options(l1_ratio, positive, tol, max_iter, selection=selection,
+                             random_state=params.get("random_state"),
+                             do_screening=params.get("do_screening", True))
+    return problem, grid, options
 
-    problem.coef_init = None
-    if coef_init is not None:
-        w0 = np.asarray(coef_init, dtype=np.float64)
-        expected = (xy_raw.shape[1], n_features) if multi_output else (n_features,)
-        if w0.shape != expected:
-            raise ValueError(f"coef_init has shape {w0.shape}, expected {expected}.")
-        problem.coef_init = np.asfortranarray(w0.reshape(-1, n_features).T)
-    selection = params.get("selection", "cyclic")
-    problem.solver_options = {
-        "l1_ratio": float(l1_ratio), "positive": bool(positive), "tol": float(tol),
-        "max_iter": int(max_iter), "screening": bool(params.get("do_screening", True)),
-        "random_order": selection == "random",
-        "seed": _seed(params.get("random_state")) if selection == "random" else 0,
-        "float32_output": design.dtype == np.float32,
-    }
-    problem.tol = tol
-    problem.dtype = design.dtype
-    problem.multi_output = multi_output
-    return problem
+
+def _initial_coefs(problem, coef_init):
+    """coef_init as the solver takes it (p x n_targets, Fortran order), or None."""
+    if coef_init is None:
+        return None
+    w0 = np.asarray(coef_init, dtype=np.float64)
+    p = problem.n_features
+    expected = (problem.n_targets, p) if problem.targets_2d else (p,)
+    if w0.shape != expected:
+        raise ValueError(f"coef_init has shape {w0.shape}, expected {expected}.")
+    return np.asfortranarray(w0.reshape(-1, p).T)
 
 
 def _resolve_alphas_argument(alphas, n_alphas):
@@ -289,28 +277,6 @@ def _resolve_alphas_argument(alphas, n_alphas):
              "default value will be set to 100.", FutureWarning)
         return 100
     return alphas
-
-
-def _alpha_grid(xy_raw, n_samples, l1_ratio, eps, n_alphas, positive, multitask=True):
-    """scikit-learn's grid: geomspace(alpha_max, eps * alpha_max, n_alphas). alpha_max zeroes
-    every coefficient: of the multi-task problem (row norms of X^T Y), or of every target's
-    own problem (the largest |X^T y| entry) for independent targets."""
-    if l1_ratio == 0:
-        raise ValueError(
-            "Automatic alpha grid generation is not supported for l1_ratio=0. "
-            "Please supply a grid by providing your estimator with the appropriate `alphas=` "
-            "argument."
-        )
-    if positive:
-        top = max(0.0, float(np.max(xy_raw)))
-    elif multitask:
-        top = float(np.max(np.sqrt(np.einsum("ij,ij->i", xy_raw, xy_raw, dtype=np.float64))))
-    else:
-        top = float(np.max(np.abs(xy_raw)))
-    alpha_max = top / (n_samples * l1_ratio)
-    if alpha_max <= _TINY_ALPHA:
-        return np.full(n_alphas, _TINY_ALPHA)
-    return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
 
 def _seed(random_state):

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from .. import _design, _path
+from .. import _path, _problem
 from .._threads import thread_map
 from .._validation import check_parameters
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
@@ -82,14 +82,14 @@ class ElasticNetCV(LinearPredictor):
         l1_ratios = self._checked_l1_ratios()
         splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
         # A user's Gram cannot be a fold's: an array means "use Grams" (computed per fold).
-        full = _design._wants_full_gram(estimator_precompute(self.precompute), X)
+        full = _problem._wants_full_gram(estimator_precompute(self.precompute), X)
         full = full if isinstance(full, bool) else True
 
         if full:
             total, pairs = split_statistics(X, y, w, splits)
             return self._fit_statistics(total, pairs, l1_ratios, X.dtype)
-        whole = _design.from_data(X, y, sample_weight=w, fit_intercept=self.fit_intercept,
-                                  precompute=False, check_input=False)
+        whole = _problem.from_data(X, y, sample_weight=w, fit_intercept=self.fit_intercept,
+                                   precompute=False, check_input=False)
         folds = [(self._lazy_fold(X, y, w, train), train, test) for train, test in splits]
 
         def errors(train, test, coefs, intercepts):  # from the rows: no cancellation floor
@@ -120,17 +120,16 @@ class ElasticNetCV(LinearPredictor):
 
     def _select(self, whole, folds, l1_ratios, errors):
         """Run every (l1_ratio, fold) path on one grid per l1_ratio, choose, refit on whole.
-        ``folds``: (design, train, test) with train/test whatever ``errors`` reads."""
+        ``folds``: (problem, train, test) with train/test whatever ``errors`` reads."""
         grids = [self._grid(whole, l1) for l1 in l1_ratios]
         tasks = [(i, j) for i in range(len(l1_ratios)) for j in range(len(folds))]
 
         def run(task):
             i, j = task
-            design, train, test = folds[j]
-            problem = self._problem(design, l1_ratios[i], grids[i])
-            coefs, _, _ = _path.solve(problem)
+            fold, train, test = folds[j]
+            coefs, _, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]))
             coefs = coefs[0].astype(np.float64)
-            return errors(train, test, coefs, design.y_mean[0] - design.x_mean @ coefs)
+            return errors(train, test, coefs, fold.intercepts(coefs.T))
 
         results = thread_map(run, tasks, self.n_jobs)
         shape = (len(l1_ratios), len(folds), -1)
@@ -151,35 +150,33 @@ class ElasticNetCV(LinearPredictor):
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
         self.train_mse_path_ = np.squeeze(np.moveaxis(train_mse, 2, 1))
         self.alphas_ = np.asarray(grids)[0] if len(l1_ratios) == 1 else np.asarray(grids)
-        problem = self._problem(whole, l1_ratio, [self.alpha_])
-        coefs, gaps, n_iters = _path.solve(problem)
+        coefs, gaps, n_iters = _path.solve(whole, np.array([self.alpha_]), self._options(l1_ratio))
         self._set_coef(coefs[:, :, 0], whole)
         self.dual_gap_ = float(gaps[0])
         self.n_iter_ = n_iters[0]
         return self
 
     def _from_statistics(self, stats, dtype):
-        design = _design.from_statistics(stats, self.fit_intercept)
-        design.dtype = np.dtype(dtype)  # coefficients in X's dtype, as scikit-learn returns
-        return design
+        problem = _problem.from_statistics(stats, self.fit_intercept)
+        problem.dtype = np.dtype(dtype)  # coefficients in X's dtype, as scikit-learn returns
+        return problem
 
     def _lazy_fold(self, X, y, w, train):
         mask = np.zeros(X.shape[0])
         mask[train] = 1.0
-        return _design.from_data(X, y, sample_weight=mask if w is None else w * mask,
-                                 fit_intercept=self.fit_intercept, precompute=False,
-                                 check_input=False)
+        return _problem.from_data(X, y, sample_weight=mask if w is None else w * mask,
+                                  fit_intercept=self.fit_intercept, precompute=False,
+                                  check_input=False)
 
-    def _grid(self, design, l1_ratio):
+    def _grid(self, problem, l1_ratio):
         if isinstance(self.alphas, numbers.Integral):
-            return _path._alpha_grid(design.xy, design.weight_sum, l1_ratio, self.eps,
-                                     self.alphas, self.positive, multitask=False)
-        return np.sort(np.asarray(self.alphas, dtype=np.float64))[::-1]
+            return problem.alpha_grid(l1_ratio, self.eps, self.alphas, self.positive,
+                                      multitask=False)
+        return np.sort(np.asarray(self.alphas, dtype=np.float64))[::-1].copy()
 
-    def _problem(self, design, l1_ratio, alphas):
-        return _path._problem(
-            design, float(l1_ratio), self.eps, np.asarray(alphas), None, self.positive, self.tol,
-            self.max_iter, {"selection": self.selection, "random_state": self.random_state})
+    def _options(self, l1_ratio):
+        return _path.solver_options(l1_ratio, self.positive, self.tol, self.max_iter,
+                                    selection=self.selection, random_state=self.random_state)
 
     @property
     def sparse_coef_(self):

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .. import _design, _path
+from .. import _path, _problem
 from .._exceptions import warn
 from .._validation import check_parameters
 from ..statistics import GramStats
@@ -28,11 +28,12 @@ class LinearPredictor(RegressorMixin, BaseEstimator):
         out = X @ np.asarray(self.coef_).T
         return np.asarray(out) + self.intercept_
 
-    def _set_coef(self, coef, design):
-        """coef: (n_targets, p); intercept = ybar - xbar^T w (zero without an intercept)."""
-        intercept = design.y_mean - coef @ design.x_mean
-        if design.multi_output:
-            self.coef_, self.intercept_ = coef, intercept.astype(design.dtype)
+    def _set_coef(self, coef, problem):
+        """coef: (n_targets, p), in the problem's dtype; the intercepts from its centres."""
+        coef = coef.astype(problem.dtype, copy=False)
+        intercept = problem.intercepts(coef)
+        if problem.targets_2d:
+            self.coef_, self.intercept_ = coef, intercept.astype(problem.dtype)
         else:
             self.coef_, self.intercept_ = coef[0], float(intercept[0])
         if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
@@ -45,13 +46,13 @@ class LinearPredictor(RegressorMixin, BaseEstimator):
         return tags
 
 
-def fit_design(estimator, X, y, sample_weight, precompute, check_input=True):
-    """Validates (X, y) or takes a GramStats, and returns its Design."""
+def fit_problem(estimator, X, y, sample_weight, precompute, check_input=True):
+    """Validates (X, y) or takes a GramStats, and returns its Problem."""
     if isinstance(X, GramStats):
         if y is not None or sample_weight is not None:
             raise ValueError("With GramStats as X, y and sample_weight must be None.")
         estimator.n_features_in_ = X.n_features
-        return _design.from_statistics(X, estimator.fit_intercept)
+        return _problem.from_statistics(X, estimator.fit_intercept)
     if check_input:
         X, y = validate_data(estimator, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
                              multi_output=True, y_numeric=True)
@@ -60,9 +61,9 @@ def fit_design(estimator, X, y, sample_weight, precompute, check_input=True):
     multi_output = estimator.__sklearn_tags__().target_tags.multi_output
     if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
         y = y.ravel()
-    return _design.from_data(X, y, sample_weight=sample_weight,
-                             fit_intercept=estimator.fit_intercept, precompute=precompute,
-                             check_input=False)
+    return _problem.from_data(X, y, sample_weight=sample_weight,
+                              fit_intercept=estimator.fit_intercept, precompute=precompute,
+                              check_input=False)
 
 
 def estimator_precompute(precompute):
@@ -124,20 +125,19 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
         if self.alpha == 0:
             warn("With alpha=0, this algorithm does not converge well. You are advised to use "
                  "the LinearRegression estimator", UserWarning)
-        design = fit_design(self, X, y, sample_weight, estimator_precompute(self.precompute),
-                            check_input)
-        n_targets = design.xy.shape[1]
+        problem = fit_problem(self, X, y, sample_weight, estimator_precompute(self.precompute),
+                              check_input)
+        n_targets = problem.n_targets
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
             coef_init = np.asarray(self.coef_, dtype=np.float64).reshape(n_targets, -1)
-            if coef_init.shape[1] != design.n_features:
+            if coef_init.shape[1] != problem.n_features:
                 coef_init = None
-        problem = _path._problem(
-            design, self.l1_ratio, 1e-3, [self.alpha], None, self.positive, self.tol,
-            self.max_iter, {"selection": self.selection, "random_state": self.random_state},
-            multitask=False)
-        coefs, gaps, n_iters = _path.solve_targets(problem, coef_init=coef_init, n_jobs=-1)
-        self._set_coef(coefs[:, :, 0], design)
+        options = _path.solver_options(self.l1_ratio, self.positive, self.tol, self.max_iter,
+                                       selection=self.selection, random_state=self.random_state)
+        coefs, gaps, n_iters = _path.solve_targets(problem, np.array([float(self.alpha)]), options,
+                                                   coef_init=coef_init, n_jobs=-1)
+        self._set_coef(coefs[:, :, 0], problem)
         if n_targets == 1:  # y of shape (n, 1) too, as scikit-learn: coef_ (p,), scalar gap
             self.coef_ = np.asarray(self.coef_).reshape(-1)
             self.dual_gap_ = gaps[0, 0]

@@ -73,7 +73,7 @@ class Ridge(MultiOutputMixin, LinearPredictor):
         for value in np.unique(alpha):  # targets sharing an alpha share one factorisation
             targets = np.flatnonzero(alpha == value)
             coef[targets] = fitted.solve(value, targets)
-        fitted.set_coef(self, coef)
+        self._set_coef(coef, fitted)
         self.n_iter_ = None
         self.solver_ = "cholesky"
         return self
@@ -114,15 +114,15 @@ class _RidgeFit:
 
     def _from_stats(self, stats, fit_intercept, dtype):
         self.dtype = dtype
-        self.multi_output = stats.n_targets is not None
+        self.targets_2d = stats.n_targets is not None
         gram, xy, _ = (stats.gram, stats.xy, stats.yy) if fit_intercept else stats.uncentred()
         self.x_mean = stats.x_mean if fit_intercept else np.zeros(stats.n_features)
         self.y_mean = np.atleast_1d(stats.y_mean) if fit_intercept else np.zeros(
             1 if stats.n_targets is None else stats.n_targets)
-        self.xy = np.asarray(xy).reshape(stats.n_features, -1)
-        self.n_features, self.n_targets = stats.n_features, self.xy.shape[1]
-        solver = _ShiftedSolver(np.asfortranarray(gram))
-        self.solve = lambda alpha, targets: solver(alpha, self.xy[:, targets]).T
+        self._rhs = np.asarray(xy).reshape(stats.n_features, -1)
+        self.n_features, self.n_targets = stats.n_features, self._rhs.shape[1]
+        self._solver = _ShiftedSolver(np.asfortranarray(gram))
+        self._dual_design = None
 
     def _dual(self, X, y, w, fit_intercept):
         """(K + alpha I) a = y_c with K = Z Z^T, Z = sqrt(w) (X - 1 m^T); w = Z^T a.
@@ -132,26 +132,24 @@ class _RidgeFit:
         weights = np.ones(n) if w is None else w
         root = np.sqrt(weights)
         m, y_mean = _weighted_means(X, Y, weights, fit_intercept)
-        K = centred_kernel(X, root, m)
-        Yc = (Y - y_mean) * root[:, None]
-        solver = _ShiftedSolver(K)
-
-        def solve(alpha, targets):
-            return centred_transpose_product(X, root, m, solver(alpha, Yc[:, targets])).T
-
+        self._solver = _ShiftedSolver(centred_kernel(X, root, m))
+        self._rhs = (Y - y_mean) * root[:, None]
+        self._dual_design = (X, root, m)
         self.dtype = X.dtype
-        self.multi_output = y.ndim == 2
+        self.targets_2d = y.ndim == 2
         self.x_mean, self.y_mean = m, y_mean
         self.n_features, self.n_targets = p, Y.shape[1]
-        self.solve = solve
 
-    def set_coef(self, estimator, coef):
-        intercept = self.y_mean - coef @ self.x_mean
-        coef = coef.astype(self.dtype, copy=False)
-        if self.multi_output:
-            estimator.coef_, estimator.intercept_ = coef, intercept.astype(self.dtype)
-        else:
-            estimator.coef_, estimator.intercept_ = coef[0], float(intercept[0])
+    def solve(self, alpha, targets):
+        """The coefficients (len(targets), p) of the given targets at one alpha."""
+        solution = self._solver(alpha, self._rhs[:, targets])
+        if self._dual_design is not None:  # w = Z^T a
+            solution = centred_transpose_product(*self._dual_design, solution)
+        return solution.T
+
+    def intercepts(self, coef):
+        """ybar - xbar^T w for coefficients coef (n_targets, p): zero without an intercept."""
+        return self.y_mean - coef @ self.x_mean
 
 
 def _weighted_means(X, Y, weights, fit_intercept):
@@ -260,11 +258,11 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
                 fit = _RidgeFit.from_stats(train, self.fit_intercept, X.dtype)
                 for k, alpha in enumerate(alphas):
                     coef = fit.solve(alpha, slice(None))
-                    scores[f, k] = _r2(test, coef, fit.y_mean - coef @ fit.x_mean)
+                    scores[f, k] = _r2(test, coef, fit.intercepts(coef))
         mean = scores.mean(axis=0)
         best = int(np.argmax(mean))  # the first of equal scores, as GridSearchCV's rank
         self.alpha_, self.best_score_ = float(alphas[best]), float(mean[best])
-        whole.set_coef(self, whole.solve(self.alpha_, slice(None)))
+        self._set_coef(whole.solve(self.alpha_, slice(None)), whole)
         return self
 
     def _fit_loo(self, X, y, sample_weight, alphas):

@@ -26,7 +26,7 @@ def statistics_of_rows(X, y, w, rows):
         return GramStats.from_arrays(X[rows], y[rows], None if w is None else w[rows])
     Y = np.asfortranarray(y.reshape(len(y), -1), dtype=np.float64)
     moments = centred_moments(X, Y, w, rows=rows)
-    return GramStats._from_2d(len(rows), *moments, multi_target=y.ndim == 2)
+    return GramStats._from_2d(len(rows), *moments, targets_2d=y.ndim == 2)
 
 
 def split_statistics(X, y, w, splits):

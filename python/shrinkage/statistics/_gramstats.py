@@ -119,8 +119,8 @@ class GramStats:
         return result
 
     @classmethod
-    def _from_2d(cls, n, weight_sum, x_mean, y_mean, gram, xy, yy, multi_target):
-        if multi_target:
+    def _from_2d(cls, n, weight_sum, x_mean, y_mean, gram, xy, yy, targets_2d):
+        if targets_2d:
             return cls(n, weight_sum, x_mean, y_mean, gram, xy, yy)
         return cls(n, weight_sum, x_mean, y_mean[0], gram, xy[:, 0], yy[0])
 

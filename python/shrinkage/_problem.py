@@ -19,23 +19,55 @@ from ._exceptions import warn
 from ._validation import canonical_csc, check_finite_statistics, check_gram, check_X, check_y
 from .statistics._gramstats import GramStats, centred_moments, check_sample_weight
 
+TINY_ALPHA = np.finfo(float).resolution  # scikit-learn's floor for a degenerate grid
+
 # 'auto' computes the full p x p Gram when n_samples >= n_features and it takes at most this.
 FULL_GRAM_MAX_BYTES = 2 << 30
 
 
-class Design:
-    """A problem as the solver sees it (unscaled statistics; the solver scales by 1 / W).
+class Problem:
+    """One least-squares problem as the path solver sees it (unscaled statistics; the solver
+    scales by 1 / W).
 
     source: the Gram source; xy: Z^T y_c (p x k); yy: ||y_c||^2 per target (k,);
     x_mean, y_mean: the centres (zeros without an intercept); weight_sum: W;
-    dtype: X's dtype; multi_output: y was 2-D.
+    dtype: X's dtype; targets_2d: y was 2-D (results keep a targets axis).
     """
 
-    __slots__ = ("dtype", "multi_output", "source", "weight_sum", "x_mean", "xy", "y_mean", "yy")
+    __slots__ = ("dtype", "source", "targets_2d", "weight_sum", "x_mean", "xy", "y_mean", "yy")
 
     @property
     def n_features(self):
         return self.xy.shape[0]
+
+    @property
+    def n_targets(self):
+        return self.xy.shape[1]
+
+    def intercepts(self, coef):
+        """ybar - xbar^T w for coefficients coef (n_targets, p): zero without an intercept."""
+        return self.y_mean - coef @ self.x_mean
+
+    def alpha_grid(self, l1_ratio, eps, n_alphas, positive, multitask):
+        """scikit-learn's grid: geomspace(alpha_max, eps * alpha_max, n_alphas). alpha_max
+        zeroes every coefficient: of the multi-task problem (row norms of X^T Y), or of every
+        target's own problem (the largest |X^T y| entry) for independent targets."""
+        if l1_ratio == 0:
+            raise ValueError(
+                "Automatic alpha grid generation is not supported for l1_ratio=0. "
+                "Please supply a grid by providing your estimator with the appropriate "
+                "`alphas=` argument."
+            )
+        if positive:
+            top = max(0.0, float(np.max(self.xy)))
+        elif multitask:
+            top = float(np.max(np.sqrt(np.einsum("ij,ij->i", self.xy, self.xy))))
+        else:
+            top = float(np.max(np.abs(self.xy)))
+        alpha_max = top / (self.weight_sum * l1_ratio)
+        if alpha_max <= TINY_ALPHA:
+            return np.full(n_alphas, TINY_ALPHA)
+        return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
 
 def from_statistics(stats, fit_intercept=True):
@@ -44,9 +76,9 @@ def from_statistics(stats, fit_intercept=True):
         raise ValueError(f"{stats!r} holds no data (weight_sum is 0).")
     check_finite_statistics(np.diag(stats.gram), "GramStats")
     gram, xy, yy = (stats.gram, stats.xy, stats.yy) if fit_intercept else stats.uncentred()
-    d = Design()
+    d = Problem()
     d.dtype = np.dtype(np.float64)
-    d.multi_output = stats.n_targets is not None
+    d.targets_2d = stats.n_targets is not None
     d.weight_sum = stats.weight_sum
     d.x_mean = stats.x_mean if fit_intercept else np.zeros(stats.n_features)
     d.y_mean = np.atleast_1d(stats.y_mean if fit_intercept else np.zeros_like(stats.y_mean))
@@ -73,9 +105,9 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
     if Xy is not None and not plain:
         raise ValueError("Xy can only be given for the plain problem (no weights, no intercept).")
 
-    d = Design()
+    d = Problem()
     d.dtype = dtype
-    d.multi_output = y.ndim == 2
+    d.targets_2d = y.ndim == 2
     full = _wants_full_gram(precompute, X)
     if not isinstance(full, bool):  # a user's Gram
         _from_user_gram(d, X, Y, w, fit_intercept, full, Xy, check_input)
