@@ -51,7 +51,6 @@ class BlockSolver {
       for (int i = 0; i < block.m; ++i)
         w[static_cast<std::size_t>(t) * p + block.features[i]] = x_.w[x_.at(i, t)];
   }
-  const BlockPoint& point() const { return x_; }
 
   // Epochs (counted in `epochs`, at most opt.max_iter in all) until the block's gap is at most
   // `target`. With `predict` (the first call at an alpha), a Newton step from the loaded point

@@ -59,41 +59,48 @@ struct Gap {
   double dual_norm;  // max_j of the gradient magnitude, which scales the dual point
 };
 
+// The gap terms of `rows` coefficient rows; w(i, t), q(i, t), b(i, t) read the entries and
+// magnitude(i) is row i's gradient magnitude in the dual norm.
+template <class Penalty, class Entry, class Magnitude>
+GapTerms gap_terms(const Penalty& pen, int rows, int n_tasks, const Entry& w, const Entry& q,
+                   const Entry& b, Magnitude&& magnitude) {
+  GapTerms g;
+  for (int i = 0; i < rows; ++i) {
+    for (int t = 0; t < n_tasks; ++t) {
+      const double wi = w(i, t), qi = q(i, t);
+      g.wb += wi * b(i, t);
+      g.wq += wi * qi;
+      g.l2sq += wi * wi;
+      g.qsq += pen.ridge_dual_term(qi);
+    }
+    g.l1norm += pen.coef_norm([&](int t) { return w(i, t); });
+    g.dual_norm = std::max(g.dual_norm, magnitude(i));
+  }
+  return g;
+}
+
 template <class Penalty>
 Gap full_gap(const Penalty& pen, const PointView& x, double c) {
-  GapTerms g;
   const double l2 = pen.l2();
-  for (int j = 0; j < x.p; ++j) {
-    for (int t = 0; t < x.n_tasks; ++t) {
-      const std::size_t i = x.at(j, t);
-      g.wb += x.w[i] * x.b[i];
-      g.wq += x.w[i] * x.q[i];
-      g.l2sq += x.w[i] * x.w[i];
-      g.qsq += pen.ridge_dual_term(x.q[i]);
-    }
-    g.l1norm += pen.coef_norm([&](int t) { return x.w[x.at(j, t)]; });
-    g.dual_norm = std::max(g.dual_norm, x.gradient_magnitude(pen, j, l2));
-  }
+  const auto entry = [&x](const double* v) {
+    return [&x, v](int j, int t) { return v[x.at(j, t)]; };
+  };
+  const GapTerms g = gap_terms(pen, x.p, x.n_tasks, entry(x.w), entry(x.q), entry(x.b),
+                               [&](int j) { return x.gradient_magnitude(pen, j, l2); });
   return {duality_gap(g, c, pen.l1(), l2), g.dual_norm};
 }
 
 // The gap of the problem restricted to the working set.
 template <class Penalty>
 double block_gap(const Penalty& pen, const BlockPoint& x, double c) {
-  GapTerms g;
   const double l2 = pen.l2();
-  for (int i = 0; i < x.m; ++i) {
-    for (int t = 0; t < x.n_tasks; ++t) {
-      const std::size_t a = x.at(i, t);
-      g.wb += x.w[a] * x.b[a];
-      g.wq += x.w[a] * x.q[a];
-      g.l2sq += x.w[a] * x.w[a];
-      g.qsq += pen.ridge_dual_term(x.q[a]);
-    }
-    g.l1norm += pen.coef_norm([&](int t) { return x.w[x.at(i, t)]; });
-    g.dual_norm = std::max(
-        g.dual_norm, pen.magnitude([&](int t) { return x.q[x.at(i, t)] - l2 * x.w[x.at(i, t)]; }));
-  }
+  const auto entry = [&x](const std::vector<double>& v) {
+    return [&x, &v](int i, int t) { return v[x.at(i, t)]; };
+  };
+  const auto w = entry(x.w), q = entry(x.q);
+  const GapTerms g = gap_terms(pen, x.m, x.n_tasks, w, q, entry(x.b), [&](int i) {
+    return pen.magnitude([&](int t) { return q(i, t) - l2 * w(i, t); });
+  });
   return duality_gap(g, c, pen.l1(), l2);
 }
 

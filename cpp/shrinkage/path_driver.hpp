@@ -48,11 +48,11 @@ class PathDriver {
       gradient_.recompute(w_, working_set_.features(), Gradient::kAllExact);
     }
     double l1_prev = 0;  // the strong rule's previous l1: alpha_max's for the first alpha
-    const Penalty unpenalised(0.0, opt_, nt_);
+    const Penalty unpenalised = Penalty::at(0.0, opt_, nt_);
     for (int j = 0; j < p_; ++j)
       l1_prev = std::max(l1_prev, point().gradient_magnitude(unpenalised, j, 0.0));
     for (int k = 0; k < n_alphas; ++k) {
-      const Penalty pen(alphas[k], opt_, nt_);
+      const Penalty pen = Penalty::at(alphas[k], opt_, nt_);
       Outcome result = solve(pen, l1_prev);
       if (opt_.float32_output) result = round_to_float32(pen, result);
       count_entered();
@@ -163,7 +163,7 @@ class PathDriver {
     }
     if (violators_.empty()) return false;
     std::size_t support = 0;
-    for (double v : block_.point().w) support += v != 0.0;
+    for (double v : w_) support += v != 0.0;
     working_set_.admit_best(violators_, std::max<std::size_t>(16, 2 * support));
     return true;
   }

@@ -19,9 +19,11 @@ namespace shrinkage {
 class ElasticNet {
  public:
   static constexpr bool kGrouped = false;
-  ElasticNet(double alpha, const PathOptions& opt, int /*n_tasks*/)
-      : l1_(alpha * opt.l1_ratio), l2_(alpha - alpha * opt.l1_ratio), positive_(opt.positive) {}
   ElasticNet(double l1, double l2, bool positive) : l1_(l1), l2_(l2), positive_(positive) {}
+  // The penalty of a path's options at one alpha.
+  static ElasticNet at(double alpha, const PathOptions& opt, int /*n_tasks*/) {
+    return {alpha * opt.l1_ratio, alpha - alpha * opt.l1_ratio, opt.positive};
+  }
 
   double l1() const { return l1_; }
   double l2() const { return l2_; }
@@ -60,9 +62,10 @@ class ElasticNet {
 class GroupL21 {
  public:
   static constexpr bool kGrouped = true;
-  GroupL21(double alpha, const PathOptions& opt, int n_tasks)
-      : l1_(alpha * opt.l1_ratio), l2_(alpha - alpha * opt.l1_ratio), n_tasks_(n_tasks) {}
   GroupL21(double l1, double l2, int n_tasks) : l1_(l1), l2_(l2), n_tasks_(n_tasks) {}
+  static GroupL21 at(double alpha, const PathOptions& opt, int n_tasks) {
+    return {alpha * opt.l1_ratio, alpha - alpha * opt.l1_ratio, n_tasks};
+  }
 
   double l1() const { return l1_; }
   double l2() const { return l2_; }

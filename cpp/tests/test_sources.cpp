@@ -23,6 +23,10 @@ struct Csc {
   std::vector<std::int64_t> indptr;
   std::vector<std::int32_t> indices;
   std::vector<double> data;
+  SparseLazyGram source(int n, int p, const std::vector<double>& norms) const {
+    return SparseLazyGram(indptr.data(), indices.data(), data.data(), n, p,
+                          static_cast<std::int64_t>(data.size()), norms.data(), 1.0);
+  }
 };
 Csc to_csc(std::vector<double>& x, int n, int p, double threshold, bool reverse_rows) {
   Csc m;
@@ -117,8 +121,7 @@ TEST_CASE("concurrent requests on one sparse source read finished columns only")
   auto pr = testing::make_problem(n, p, 0.2, 9);
   const Csc csc = to_csc(pr.x, n, p, 0.8, false);
   const auto norms = sq_norms(pr.x, n, p);
-  SparseLazyGram gram(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
-                      static_cast<std::int64_t>(csc.data.size()), norms.data(), 1.0);
+  SparseLazyGram gram = csc.source(n, p, norms);
   std::vector<int> mismatches(4, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
@@ -143,8 +146,7 @@ TEST_CASE("cheap admission depends on this path's own requests, not on other pat
   auto pr = testing::make_problem(n, p, 0.2, 10);
   const Csc csc = to_csc(pr.x, n, p, 0.0, false);
   const auto norms = sq_norms(pr.x, n, p);
-  SparseLazyGram gram(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
-                      static_cast<std::int64_t>(csc.data.size()), norms.data(), 1.0);
+  SparseLazyGram gram = csc.source(n, p, norms);
   SourceScratch mine, other;
   const int ws[2] = {1, 2};
   std::vector<double> H(4);
