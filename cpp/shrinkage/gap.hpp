@@ -60,11 +60,13 @@ struct Gap {
 };
 
 // The gap terms of `rows` coefficient rows; w(i, t), q(i, t), b(i, t) read the entries and
-// magnitude(i) is row i's gradient magnitude in the dual norm.
+// magnitude(i) is row i's gradient magnitude in the dual norm. The penalty gives the number of
+// tasks (a constant 1 for the elastic net, so its loop is a single pass).
 template <class Penalty, class Entry, class Magnitude>
-GapTerms gap_terms(const Penalty& pen, int rows, int n_tasks, const Entry& w, const Entry& q,
-                   const Entry& b, Magnitude&& magnitude) {
+GapTerms gap_terms(const Penalty& pen, int rows, const Entry& w, const Entry& q, const Entry& b,
+                   Magnitude&& magnitude) {
   GapTerms g;
+  const int n_tasks = pen.n_tasks();
   for (int i = 0; i < rows; ++i) {
     for (int t = 0; t < n_tasks; ++t) {
       const double wi = w(i, t), qi = q(i, t);
@@ -85,7 +87,7 @@ Gap full_gap(const Penalty& pen, const PointView& x, double c) {
   const auto entry = [&x](const double* v) {
     return [&x, v](int j, int t) { return v[x.at(j, t)]; };
   };
-  const GapTerms g = gap_terms(pen, x.p, x.n_tasks, entry(x.w), entry(x.q), entry(x.b),
+  const GapTerms g = gap_terms(pen, x.p, entry(x.w), entry(x.q), entry(x.b),
                                [&](int j) { return x.gradient_magnitude(pen, j, l2); });
   return {duality_gap(g, c, pen.l1(), l2), g.dual_norm};
 }
@@ -98,7 +100,7 @@ double block_gap(const Penalty& pen, const BlockPoint& x, double c) {
     return [&x, &v](int i, int t) { return v[x.at(i, t)]; };
   };
   const auto w = entry(x.w), q = entry(x.q);
-  const GapTerms g = gap_terms(pen, x.m, x.n_tasks, w, q, entry(x.b), [&](int i) {
+  const GapTerms g = gap_terms(pen, x.m, w, q, entry(x.b), [&](int i) {
     return pen.magnitude([&](int t) { return q(i, t) - l2 * w(i, t); });
   });
   return duality_gap(g, c, pen.l1(), l2);
