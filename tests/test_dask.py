@@ -197,3 +197,17 @@ def test_empty_chunks_contribute_nothing(data):
     total, folds = sd.fold_statistics(dX, dy, dw, cv=3, scheduler="sync")
     assert [f.n_samples for f in folds] == [1001, 1000, 1000]
     assert relative_error(total, stats) < 1e-10
+
+
+def test_from_npy_column_slices_outlive_their_chunk(tmp_path):
+    # The target column of a from_npy chunk is a view of the worker's read buffer, kept in the
+    # graph after the chunk itself: the buffer must not be reused while it lives.
+    rng = np.random.default_rng(6)
+    data = rng.standard_normal((40_000, 11)) * 100 + 2e4
+    np.save(tmp_path / "data.npy", data)
+    chunks = sd.from_npy(tmp_path / "data.npy", block_rows=2000)
+    for _ in range(3):
+        stats = sd.gram_stats(chunks[:, :-1], chunks[:, -1], scheduler="threads")
+        expected = GramStats.from_arrays(data[:, :-1], data[:, -1])
+        np.testing.assert_allclose(stats.xy, expected.xy, rtol=1e-9)
+        np.testing.assert_allclose(stats.yy, expected.yy, rtol=1e-9)

@@ -238,3 +238,26 @@ def test_path_from_a_stream_equals_the_in_memory_path(tmp_path, table):
     _, streamed, _ = shrinkage.lasso_path(stats, None, alphas=grid, tol=1e-12)
     _, in_memory, _ = shrinkage.lasso_path(ref, None, alphas=grid, tol=1e-12)
     np.testing.assert_allclose(streamed, in_memory, rtol=1e-9, atol=1e-9 * np.abs(in_memory).max())
+
+
+def test_kept_npy_blocks_keep_their_target_column(tmp_path):
+    # y is a column view of the read buffer: the buffer must not be reused while it is alive.
+    rng = np.random.default_rng(4)
+    data = rng.standard_normal((3000, 6))
+    path = tmp_path / "data.npy"
+    np.save(path, data)
+    blocks = list(streams.npy_blocks(path, target=-1, block_rows=500))
+    np.testing.assert_array_equal(np.concatenate([y for _, y in blocks]), data[:, -1])
+    np.testing.assert_array_equal(np.concatenate([X for X, _ in blocks]), data[:, :-1])
+
+
+def test_statistics_of_npy_blocks_with_a_target_column(tmp_path):
+    rng = np.random.default_rng(5)
+    data = rng.standard_normal((60_000, 21)) + 3.0
+    path = tmp_path / "data.npy"
+    np.save(path, data)
+    stats = GramStats.from_chunks(streams.npy_blocks(path, target=-1, block_rows=5000))
+    expected = GramStats.from_arrays(data[:, :-1], data[:, -1])
+    np.testing.assert_allclose(stats.xy, expected.xy, rtol=1e-10, atol=1e-8)
+    np.testing.assert_allclose(stats.yy, expected.yy, rtol=1e-10)
+    np.testing.assert_allclose(stats.gram, expected.gram, rtol=1e-10, atol=1e-8)

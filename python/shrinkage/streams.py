@@ -156,10 +156,12 @@ class NpyLayout:
             pool.give_back(buffer)
             raise ValueError(f"{self.path} ended while read (before row {stop} of "
                              f"{self.shape[0]})")
-        block = np.frombuffer(buffer, dtype=self.dtype, count=(stop - start) * self.shape[1],
-                              offset=first - aligned).reshape(-1, self.shape[1])
-        pool.lend(buffer, block)
-        return block
+        rows = np.frombuffer(buffer, dtype=self.dtype, count=(stop - start) * self.shape[1],
+                             offset=first - aligned)
+        # Every view of the block (its reshape, a target column, a dask slice) has `rows` as
+        # its base, so the buffer is reused only once all of them are gone.
+        pool.lend(buffer, rows)
+        return rows.reshape(-1, self.shape[1])
 
 
 def csv_blocks(path, *, target, sample_weight=None, columns=None, delimiter=",", header=True,
@@ -291,8 +293,8 @@ class _RawFile:
 
 
 class _BufferPool:
-    """Page-aligned buffers, each reused once the array lent from it (and so every view of
-    that array) is gone; the pool grows only while the consumer keeps blocks."""
+    """Page-aligned buffers, each reused once the array lent from it (the base of every view of
+    it) is gone; the pool grows only while the consumer keeps blocks."""
 
     def __init__(self):
         # [buffer, state]: None free, False taken, or a weak reference to the array lent from it
