@@ -4,6 +4,8 @@ the whole data (to the merge's rounding), with one block in memory at a time."""
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -261,3 +263,72 @@ def test_statistics_of_npy_blocks_with_a_target_column(tmp_path):
     np.testing.assert_allclose(stats.xy, expected.xy, rtol=1e-10, atol=1e-8)
     np.testing.assert_allclose(stats.yy, expected.yy, rtol=1e-10)
     np.testing.assert_allclose(stats.gram, expected.gram, rtol=1e-10, atol=1e-8)
+
+
+def _streams_of(tmp_path, data):
+    np.save(tmp_path / "d.npy", data)
+    np.savetxt(tmp_path / "d.csv", data, delimiter=",", header="a,b,c,t", comments="")
+    return {
+        "array": lambda: streams.array_blocks(data, target=-1, block_rows=10),
+        "npy": lambda: streams.npy_blocks(tmp_path / "d.npy", target=-1, block_rows=10),
+        "csv": lambda: streams.csv_blocks(tmp_path / "d.csv", target="t", block_rows=10),
+    }
+
+
+def _finishes_within(seconds, function):
+    """Runs function on a thread; whether it returned (or raised) within `seconds`."""
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(_call(function)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    return not worker.is_alive()
+
+
+def _call(function):
+    try:
+        function()
+    except Exception as error:  # the ways out are what the test is about
+        return error
+    return None
+
+
+@pytest.mark.parametrize("kind", ["array", "npy", "csv"])
+def test_every_way_out_of_a_stream_ends_its_reader(tmp_path, kind):
+    rng = np.random.default_rng(7)
+    # Two blocks: while the consumer pauses on the first, the reader hands over the second and
+    # then waits to hand over the end of the stream.
+    make = _streams_of(tmp_path, rng.standard_normal((20, 4)))[kind]
+    threads_before = threading.active_count()
+
+    def leave_after_a_pause():
+        for _ in make():  # the reader has read every block by the time the consumer leaves
+            time.sleep(0.2)
+            break
+
+    def raise_after_a_pause():
+        for _ in make():
+            time.sleep(0.2)
+            raise KeyError("consumer failed")
+
+    def abandon_generator():
+        blocks = iter(make())
+        next(blocks)
+        time.sleep(0.2)
+        del blocks  # collected: closed by the interpreter
+
+    for way_out in (leave_after_a_pause, raise_after_a_pause, abandon_generator):
+        assert _finishes_within(5, way_out), way_out.__name__
+    deadline = time.monotonic() + 5
+    while threading.active_count() > threads_before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() == threads_before  # no reader left behind
+
+
+def test_a_bad_block_in_a_stream_raises_promptly(tmp_path):
+    data = np.random.default_rng(8).standard_normal((20, 4))
+    data[5, 1] = np.nan  # the first of two blocks: the reader is left holding the second
+    make = _streams_of(tmp_path, data)["npy"]
+    errors = []
+    assert _finishes_within(5, lambda: errors.append(_call(
+        lambda: GramStats.from_chunks(make()))))
+    assert isinstance(errors[0], ValueError)

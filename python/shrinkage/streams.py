@@ -326,25 +326,35 @@ class _BufferPool:
 
 
 def _read_ahead(blocks):
-    """Yield from `blocks` while a thread reads the next one (file reads release the GIL)."""
+    """Yield from `blocks` while a thread reads the next one (file reads release the GIL).
+
+    However the consumer leaves (the stream exhausted, ``break``, an exception, Ctrl-C, the
+    generator collected), the reader stops within a poll interval: it never blocks on a full
+    hand-off, and it closes `blocks` (so files and buffers are released) on its way out."""
     handoff = queue.Queue(maxsize=1)
     done = object()
     stop = threading.Event()
 
+    def offer(item):
+        """Hands item over unless the consumer has left; returns whether it was handed."""
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce():
         try:
             for block in blocks:
-                while not stop.is_set():
-                    try:
-                        handoff.put((block, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer((block, None)):
                     return
-            handoff.put((done, None))
+            offer((done, None))
         except BaseException as error:  # handed to the consumer, raised there
-            handoff.put((done, error))
+            offer((done, error))
+        finally:
+            blocks.close()
 
     reader = threading.Thread(target=produce, daemon=True)
     reader.start()
