@@ -46,11 +46,12 @@ void solve_inplace(const py::array& l, py::array& b) {
   cholesky_solve_many(n, k, ld, n, bd, n);
 }
 
-void check_square_fortran(const py::array& a, const char* name) {
+void check_square_fortran(const py::array& a, const char* name, bool writeable) {
   if (a.ndim() != 2 || a.shape(0) != a.shape(1))
     throw std::invalid_argument(std::string(name) + " must be square");
-  if ((a.flags() & py::array::f_style) == 0 || !a.writeable())
-    throw std::invalid_argument(std::string(name) + " must be a writeable Fortran array");
+  if ((a.flags() & py::array::f_style) == 0 || (writeable && !a.writeable()))
+    throw std::invalid_argument(std::string(name) + " must be a " +
+                                (writeable ? "writeable " : "") + "Fortran array");
 }
 
 }  // namespace
@@ -59,7 +60,7 @@ void register_linalg(py::module_& m) {
   m.def(
       "cholesky_inplace",
       [](py::array& a) {
-        check_square_fortran(a, "A");
+        check_square_fortran(a, "A", true);
         if (py::isinstance<py::array_t<double>>(a)) return factor_inplace<double>(a);
         if (py::isinstance<py::array_t<float>>(a)) return factor_inplace<float>(a);
         throw std::invalid_argument("expected a float64 or float32 array");
@@ -69,7 +70,7 @@ void register_linalg(py::module_& m) {
   m.def(
       "cho_solve_inplace",
       [](const py::array& l, py::array& b) {
-        check_square_fortran(l, "L");
+        check_square_fortran(l, "L", false);  // only read
         if (b.ndim() < 1 || b.ndim() > 2 || b.shape(0) != l.shape(0) ||
             (b.flags() & py::array::f_style) == 0 || !b.writeable())
           throw std::invalid_argument(

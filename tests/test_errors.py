@@ -178,3 +178,105 @@ def test_n_jobs_zero_is_refused(data):
     X, y = data
     with pytest.raises(ValueError, match="n_jobs"):
         shrinkage.multi_target_path(X, np.column_stack([y, y]), alphas=3, n_jobs=0)
+
+
+def _stats(data):
+    X, y = data
+    return shrinkage.GramStats.from_arrays(X, y)
+
+
+def _with(stats, **changes):
+    fields = {name: getattr(stats, name) for name in
+              ("n_samples", "weight_sum", "x_mean", "y_mean", "gram", "xy", "yy")}
+    fields.update(changes)
+    return shrinkage.GramStats(**fields)
+
+
+def _asymmetric(g):
+    g = g.copy()
+    g[0, 1] += 0.5 * abs(g[0, 0])
+    return g
+
+
+def _nan_entry(g):
+    g = g.copy()
+    g[2, 3] = g[3, 2] = np.nan
+    return g
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda s: {"gram": _asymmetric(s.gram)}, "not symmetric"),
+    (lambda s: {"gram": _nan_entry(s.gram)}, "NaN"),
+    (lambda s: {"yy": -1.0}, "yy is negative"),
+    (lambda s: {"xy": s.xy * 1e3}, "correlation beyond 1"),
+    (lambda s: {"x_mean": np.full_like(s.x_mean, np.inf)}, "NaN or infinity"),
+])
+@pytest.mark.parametrize("solver", ["lasso_path", "ridge_path", "Lasso", "Ridge"])
+def test_inconsistent_statistics_are_refused(data, change, message, solver):
+    if solver in ("Lasso", "Ridge"):
+        pytest.importorskip("sklearn")
+    bad = _with(_stats(data), **change(_stats(data)))
+    run = {
+        "lasso_path": lambda: shrinkage.lasso_path(bad, None, alphas=3),
+        "ridge_path": lambda: shrinkage.ridge_path(bad, None, [1.0]),
+        "Lasso": lambda: shrinkage.Lasso(alpha=0.1).fit(bad, None),
+        "Ridge": lambda: shrinkage.Ridge(alpha=1.0).fit(bad, None),
+    }[solver]
+    with pytest.raises(ValueError, match=message):
+        run()
+
+
+def test_infinite_weight_sum_is_refused(data):
+    with pytest.raises(ValueError, match="weight_sum"):
+        _with(_stats(data), weight_sum=np.inf)
+
+
+def test_subtracting_statistics_of_other_rows_is_refused(data):
+    X, y = data
+    whole = shrinkage.GramStats.from_arrays(X[:30], y[:30])
+    other = shrinkage.GramStats.from_arrays(X[30:] * 10, y[30:] * 10)  # not part of `whole`
+    with pytest.raises(ValueError, match="negative|correlation|holds more"):
+        shrinkage.lasso_path(whole - other, None, alphas=3)
+
+
+def test_a_gram_that_is_not_psd_gives_no_certificate(data):
+    # Every 2 x 2 minor is fine (unit diagonal, |G_ij| <= 1), yet v^T G v < 0 for (1, -1, 1).
+    G = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])
+    stats = shrinkage.GramStats(100, 100.0, np.zeros(3), 0.0, 100 * G,
+                                np.array([5.0, -3.0, 4.0]), 100.0)
+    with pytest.raises(ValueError, match="duality gap is negative|not finite"):
+        shrinkage.lasso_path(stats, None, alphas=5, eps=1e-2)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_coef_init(data, bad):
+    X, y = data
+    w0 = np.zeros(X.shape[1])
+    w0[1] = bad
+    with pytest.raises(ValueError, match="coef_init contains NaN or infinity"):
+        shrinkage.lasso_path(X, y, alphas=3, coef_init=w0)
+
+
+def test_overflowing_coef_init_gives_no_nan_certificate(data):
+    X, y = data
+    with pytest.raises(ValueError, match="not finite"):
+        shrinkage.lasso_path(X, y, alphas=3, coef_init=np.full(X.shape[1], 1e200))
+
+
+@pytest.mark.parametrize("where", ["precompute", "Xy", "coef_init"])
+def test_complex_inputs_are_refused(data, where):
+    X, y = data
+    gram, xy = X.T @ X, X.T @ y
+    kwargs = {"precompute": gram, "Xy": xy}
+    if where == "coef_init":
+        kwargs["coef_init"] = np.zeros(X.shape[1], dtype=complex)
+    else:
+        kwargs[where] = kwargs[where].astype(complex)
+    with pytest.raises(ValueError, match="complex"):
+        shrinkage.lasso_path(X, y, alphas=3, **kwargs)
+
+
+def test_ridge_path_at_alpha_zero_with_more_features_than_samples():
+    X, y = make_correlated_regression(10, 30, random_state=1)
+    with pytest.raises(np.linalg.LinAlgError, match="more features"):
+        shrinkage.ridge_path(X, y, [0.0, 1.0])

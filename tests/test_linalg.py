@@ -95,3 +95,19 @@ def test_ctrl_c_interrupts_a_long_factorisation(rng):
     # upper triangle of A (factorised in place), an interrupted one leaves it as it was.
     assert A[0, n - 1] != 0.0
     assert time.perf_counter() - start < 10.0  # responsiveness, not speed
+
+
+def test_cho_solve_refuses_a_nan_or_singular_factor():
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        linalg.cho_solve(np.array([[1.0, 0.0], [np.nan, 1.0]]), np.ones(2))
+    with pytest.raises(np.linalg.LinAlgError, match="diagonal entry 1"):
+        linalg.cho_solve(np.array([[1.0, 0.0], [1.0, 0.0]]), np.ones(2))
+    with pytest.raises(ValueError, match="complex"):
+        linalg.cho_solve(np.eye(2), np.ones(2, dtype=complex))
+
+
+def test_cho_solve_reads_a_read_only_factor():
+    A = np.array([[4.0, 2.0], [2.0, 3.0]])
+    L = np.asfortranarray(linalg.cholesky(A))
+    L.flags.writeable = False
+    np.testing.assert_allclose(A @ linalg.cho_solve(L, np.ones(2)), np.ones(2))

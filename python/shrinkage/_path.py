@@ -10,7 +10,7 @@ import numpy as np
 from . import _core, _problem
 from ._exceptions import ConvergenceWarning, warn
 from ._threads import thread_map
-from ._validation import check_parameters
+from ._validation import check_parameters, real_array
 from .statistics import GramStats
 
 # scikit-learn's accepted **params; any other key raises, as there.
@@ -191,6 +191,8 @@ def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):
     coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
     gaps = np.stack([r[1] for r in results])
     converged = np.stack([r[3] for r in results])
+    for t in range(problem.n_targets):
+        _check_certificates(alphas, gaps[t], yy[t])
     for t in np.flatnonzero(~converged.all(axis=1)):
         _warn_not_converged(alphas, gaps[t], converged[t], options["tol"] * yy[t], problem.dtype)
     return coefs, gaps, [r[2] for r in results]
@@ -207,9 +209,28 @@ def solve(problem, alphas, options, coef_init=None, *, verbose=False, progress=N
     coefs, gaps, n_iters, converged = _core.enet_path(
         problem.source, problem.xy / problem.weight_sum, yy, alphas, coef_init,
         progress=progress, float32_output=problem.dtype == np.float32, **options)
+    _check_certificates(alphas, gaps, yy)
     if not converged.all():
         _warn_not_converged(alphas, gaps, converged, options["tol"] * yy, problem.dtype)
     return coefs.astype(problem.dtype, copy=False), gaps, n_iters
+
+
+def _check_certificates(alphas, gaps, yy):
+    """A duality gap is never negative beyond rounding, nor NaN: such a gap certifies nothing,
+    and says the statistics cannot be those of any data (a Gram that is not positive
+    semi-definite, or that does not match Xy and yy) or that values overflowed."""
+    bad = np.flatnonzero(~np.isfinite(gaps))
+    if bad.size:
+        raise ValueError(
+            f"The duality gap is not finite at alpha={alphas[bad[0]]:.3e}: values overflowed "
+            "(coef_init or the data too large to square in float64?); no certificate.")
+    floor = 1e-9 * yy  # rounding of the gap is far below this
+    bad = np.flatnonzero(gaps < -floor)
+    if bad.size:
+        raise ValueError(
+            f"The duality gap is negative ({gaps[bad[0]]:.3e} at alpha={alphas[bad[0]]:.3e}): "
+            "the statistics are inconsistent (the Gram matrix is not positive semi-definite, "
+            "or does not match Xy and yy), so no certificate can be given.")
 
 
 def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, positive, check_input,
@@ -254,7 +275,9 @@ def _initial_coefs(problem, coef_init):
     """coef_init as the solver takes it (p x n_targets, Fortran order), or None."""
     if coef_init is None:
         return None
-    w0 = np.asarray(coef_init, dtype=np.float64)
+    w0 = real_array(coef_init, "coef_init").astype(np.float64, copy=False)
+    if not np.isfinite(w0).all():
+        raise ValueError("coef_init contains NaN or infinity.")
     p = problem.n_features
     expected = (problem.n_targets, p) if problem.targets_2d else (p,)
     if w0.shape != expected:

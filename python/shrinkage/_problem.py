@@ -16,7 +16,14 @@ import scipy.sparse as sp
 from . import _core
 from . import _statistics as statistics
 from ._exceptions import warn
-from ._validation import canonical_csc, check_finite_statistics, check_gram, check_X, check_y
+from ._validation import (
+    canonical_csc,
+    check_finite_statistics,
+    check_gram,
+    check_X,
+    check_y,
+    real_array,
+)
 from .statistics._gramstats import GramStats, centred_moments, check_sample_weight
 
 TINY_ALPHA = np.finfo(float).resolution  # scikit-learn's floor for a degenerate grid
@@ -72,9 +79,7 @@ class Problem:
 
 def from_statistics(stats, fit_intercept=True):
     """The problem of a GramStats: centred (intercept) or about zero (no intercept)."""
-    if stats.weight_sum <= 0:
-        raise ValueError(f"{stats!r} holds no data (weight_sum is 0).")
-    check_finite_statistics(np.diag(stats.gram), "GramStats")
+    stats.check()
     gram, xy, yy = (stats.gram, stats.xy, stats.yy) if fit_intercept else stats.uncentred()
     d = Problem()
     d.dtype = np.dtype(np.float64)
@@ -234,7 +239,7 @@ def _spot_check_gram(X, w, gram):
 
 
 def _check_xy(Xy, p, k):
-    Xy = np.asarray(Xy, dtype=np.float64).reshape(p, -1)
+    Xy = real_array(Xy, "Xy").astype(np.float64, copy=False).reshape(p, -1)
     if Xy.shape[1] != k:
         raise ValueError(f"Xy has shape {Xy.shape}, expected ({p}, {k}).")
     if not np.isfinite(Xy).all():

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from . import _core
 from . import _statistics as statistics
-from ._validation import check_gram, check_X, check_y
+from ._validation import check_gram, check_X, check_y, real_array
 from .statistics import GramStats
 
 
@@ -61,7 +61,7 @@ def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_i
     if isinstance(X, GramStats):
         if y is not None or precompute is not None or Xy is not None:
             raise ValueError("With GramStats as X, y, precompute and Xy must be None.")
-        return _ridge_from_statistics(None, None, alphas, X.gram, X.xy, False)
+        return _ridge_from_statistics(None, None, alphas, X.check().gram, X.xy, False)
     if precompute is not None:
         return _ridge_from_statistics(X, y, alphas, precompute, Xy, check_input)
     if X is None or y is None:
@@ -73,9 +73,12 @@ def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_i
     dual = solver == "dual" or (solver == "auto" and p > n)
 
     coefs = np.empty((Y.shape[1], p, alphas.size))
+    if dual and p > n and (alphas == 0).any():
+        raise np.linalg.LinAlgError(
+            f"alpha=0 with more features ({p}) than samples ({n}): X^T X is singular and the "
+            "least-squares solution is not unique; use a positive alpha.")
     if dual:
-        kernel = statistics.gram(X.T)  # X X^T
-        solve = _ShiftedSolver(kernel)
+        solve = _ShiftedSolver(statistics.gram(X.T), name="X X^T")
         for k, alpha in enumerate(alphas):
             coefs[:, :, k] = statistics.cross(X, solve(alpha, Y)).T
     else:
@@ -96,7 +99,7 @@ def _ridge_from_statistics(X, y, alphas, precompute, Xy, check_input):
             raise ValueError("Xy (X^T y) is required with precompute when X is not given.")
         X = check_X(X) if check_input else X
         Xy = statistics.cross(X, check_y(y, X.shape[0], X.dtype).reshape(X.shape[0], -1))
-    Xy = np.asarray(Xy, dtype=np.float64)
+    Xy = real_array(Xy, "Xy").astype(np.float64, copy=False)
     if Xy.shape[0] != p or Xy.ndim not in (1, 2) or not np.isfinite(Xy).all():
         raise ValueError(f"Xy must be finite with {p} rows, got shape {Xy.shape}.")
     xty = Xy.reshape(p, -1)
@@ -173,8 +176,9 @@ class _ShiftedSolver:
     """(matrix + alpha I)^{-1} rhs by the blocked Cholesky kernel, factorising a scratch copy of
     the matrix (one buffer for the whole path) so that the matrix itself is reused."""
 
-    def __init__(self, matrix):
+    def __init__(self, matrix, name="X^T X"):
         self.matrix = matrix
+        self.name = name  # for errors
         self.scratch = np.empty_like(matrix, order="F")
 
     def __call__(self, alpha, rhs):
@@ -184,8 +188,9 @@ class _ShiftedSolver:
         failed = _core.cholesky_inplace(a)
         if failed >= 0:
             raise np.linalg.LinAlgError(
-                f"X^T X + alpha I is not positive definite at alpha={alpha:g}: the pivot of "
-                f"column {failed} is not positive (X is rank-deficient); use a positive alpha."
+                f"{self.name} + alpha I is not positive definite at alpha={alpha:g}: the pivot "
+                f"of column {failed} is not positive (X is rank-deficient); use a positive "
+                "alpha."
             )
         out = np.array(rhs, dtype=np.float64, order="F")
         _core.cho_solve_inplace(a, out)

@@ -74,6 +74,17 @@ def check_y(y, n_samples, dtype):
     return y
 
 
+def real_array(a, name):
+    """a as an array of a real numeric dtype (kept): complex or non-numeric input is refused
+    rather than cast (numpy would drop the imaginary part with only a warning)."""
+    a = np.asarray(a)
+    if a.dtype.kind == "c":
+        raise ValueError(f"{name} is complex ({a.dtype}); shrinkage solves real problems.")
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numeric, got dtype {a.dtype}.")
+    return a
+
+
 def check_finite_statistics(diag, name="X"):
     """The Gram diagonal is sum_i x_ij^2: non-finite iff X has NaN/inf (or squares overflow)."""
     if not np.isfinite(diag).all():
@@ -83,7 +94,7 @@ def check_finite_statistics(diag, name="X"):
 
 
 def check_gram(gram, n_features, dtype):
-    gram = np.asarray(gram)
+    gram = real_array(gram, "The Gram matrix")
     if gram.ndim != 2 or gram.shape[0] != gram.shape[1]:
         raise ValueError(f"The Gram matrix must be square, got shape {gram.shape}.")
     if gram.shape[0] != n_features:

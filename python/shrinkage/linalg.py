@@ -10,14 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
+from ._validation import real_array
 
 __all__ = ["cho_solve", "cholesky"]
 
 
 def _float_array(a, name):
-    a = np.asarray(a)
-    if a.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be numeric, got dtype {a.dtype}.")
+    a = real_array(a, name)
     dtype = a.dtype if a.dtype in (np.float32, np.float64) else np.float64
     return a, np.dtype(dtype)
 
@@ -91,7 +90,12 @@ def cho_solve(L, B):
     if L.ndim != 2 or L.shape[0] != L.shape[1]:
         raise ValueError(f"L must be square, got shape {L.shape}.")
     L = np.asfortranarray(L, dtype=dtype)
-    B = np.asarray(B)
+    if not np.isfinite(L).all():
+        raise ValueError("L contains NaN or infinity.")
+    zero = np.flatnonzero(np.diag(L) == 0)
+    if zero.size:
+        raise np.linalg.LinAlgError(f"L is singular: its diagonal entry {zero[0]} is zero.")
+    B = real_array(B, "B")
     if B.ndim not in (1, 2) or B.shape[0] != L.shape[0]:
         raise ValueError(f"B has shape {B.shape}; expected ({L.shape[0]},) or ({L.shape[0]}, k).")
     if not np.isfinite(B).all():

@@ -87,7 +87,7 @@ class _RidgeFit:
             if y is not None or sample_weight is not None:
                 raise ValueError("With GramStats as X, y and sample_weight must be None.")
             estimator.n_features_in_ = X.n_features
-            self._from_stats(X, estimator.fit_intercept, np.dtype(np.float64))
+            self._from_stats(X.check(), estimator.fit_intercept, np.dtype(np.float64))
             return
         X, y = validate_data(estimator, X, y, accept_sparse=["csr", "csc"],
                              dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
@@ -132,7 +132,7 @@ class _RidgeFit:
         weights = np.ones(n) if w is None else w
         root = np.sqrt(weights)
         m, y_mean = _weighted_means(X, Y, weights, fit_intercept)
-        self._solver = _ShiftedSolver(centred_kernel(X, root, m))
+        self._solver = _ShiftedSolver(centred_kernel(X, root, m), name="the centred kernel Z Z^T")
         self._rhs = (Y - y_mean) * root[:, None]
         self._dual_design = (X, root, m)
         self.dtype = X.dtype

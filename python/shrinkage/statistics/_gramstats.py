@@ -63,8 +63,41 @@ class GramStats:
                 f"{self.gram.shape}, y_mean {self.y_mean.shape}, xy {self.xy.shape}, yy "
                 f"{self.yy.shape}."
             )
-        if self.n_samples < 0 or not self.weight_sum >= 0:
-            raise ValueError("GramStats: n_samples and weight_sum must be non-negative.")
+        if self.n_samples < 0 or not 0 <= self.weight_sum < np.inf:
+            raise ValueError("GramStats: n_samples and weight_sum must be finite and "
+                             "non-negative.")
+
+    def check(self):
+        """Raises ValueError naming what makes these statistics impossible for any data: a
+        non-finite entry, no weight, an asymmetric gram, a negative variance (diagonal or yy),
+        or |xy_j| > sqrt(gram_jj yy) (a correlation beyond 1). O(p^2); what it cannot see
+        cheaply (a gram that is not positive semi-definite beyond its 2 x 2 minors) shows as a
+        negative duality gap, which the solvers refuse to report as a certificate."""
+        for name in ("x_mean", "y_mean", "gram", "xy", "yy"):
+            if not np.isfinite(getattr(self, name)).all():
+                raise ValueError(f"GramStats: {name} contains NaN or infinity.")
+        if self.weight_sum <= 0:
+            raise ValueError(f"{self!r} holds no data (weight_sum is 0).")
+        diag = np.diag(self.gram)
+        yy = np.atleast_1d(self.yy)
+        # Rounding of co-moments merged and un-merged: far below these slacks.
+        slack_x = 1e-9 * max(float(np.abs(diag).max()), np.finfo(float).tiny)
+        slack_y = 1e-9 * max(float(np.abs(yy).max()), np.finfo(float).tiny)
+        if np.abs(self.gram - self.gram.T).max() > slack_x:
+            raise ValueError("GramStats: gram is not symmetric.")
+        if (diag < -slack_x).any():
+            raise ValueError(f"GramStats: gram has a negative diagonal entry (a variance) at "
+                             f"feature {int(np.argmin(diag))}: not the statistics of any data "
+                             "(subtracting statistics that were not part of these?).")
+        if (yy < -slack_y).any():
+            raise ValueError("GramStats: yy is negative: not the statistics of any data.")
+        xy = self.xy.reshape(diag.size, -1)
+        bound = np.sqrt(np.outer(np.maximum(diag, 0), np.maximum(yy, 0)))
+        if (np.abs(xy) > bound * (1 + 1e-6) + np.sqrt(slack_x * slack_y)).any():
+            raise ValueError("GramStats: |xy_j| exceeds sqrt(gram_jj * yy) (a correlation "
+                             "beyond 1): gram, xy and yy are not the statistics of one data "
+                             "set.")
+        return self
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
