@@ -280,3 +280,16 @@ def test_ridge_path_at_alpha_zero_with_more_features_than_samples():
     X, y = make_correlated_regression(10, 30, random_state=1)
     with pytest.raises(np.linalg.LinAlgError, match="more features"):
         shrinkage.ridge_path(X, y, [0.0, 1.0])
+
+
+def test_check_input_false_with_a_list(data):
+    X, y = data
+    _, coefs, _ = shrinkage.lasso_path(X.tolist(), y, alphas=3, check_input=False)
+    np.testing.assert_allclose(coefs, shrinkage.lasso_path(X, y, alphas=3)[1])
+
+
+def test_empty_l1_ratio_list(data):
+    pytest.importorskip("sklearn")
+    X, y = data
+    with pytest.raises(ValueError, match="non-empty"):
+        shrinkage.ElasticNetCV(l1_ratio=[]).fit(X, y)

@@ -2,6 +2,7 @@
 functions run from statistics alone."""
 
 import io
+import os
 import pickle
 
 import numpy as np
@@ -196,3 +197,34 @@ def test_paths_from_statistics_are_the_intercept_fitted_paths(rng):
         shrinkage.lasso_path(stats, y)
     with pytest.raises(ValueError, match="cannot be given with GramStats"):
         shrinkage.enet_path(stats, None, precompute=True)
+
+
+def test_load_of_a_truncated_file_says_so_and_closes_it(tmp_path):
+    rng = np.random.default_rng(9)
+    stats = GramStats.from_arrays(rng.standard_normal((30, 4)), rng.standard_normal(30))
+    stats.save(tmp_path / "s.npz")
+    (tmp_path / "t.npz").write_bytes((tmp_path / "s.npz").read_bytes()[:300])
+    open_before = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
+    with pytest.raises(ValueError, match="truncated"):
+        GramStats.load(tmp_path / "t.npz")
+    if open_before:
+        assert set(os.listdir("/proc/self/fd")) <= open_before
+
+
+def test_from_chunks_keeps_the_sources_error_and_says_where():
+    rng = np.random.default_rng(10)
+
+    def blocks():
+        yield rng.standard_normal((5, 2)), rng.standard_normal(5)
+        yield rng.standard_normal((5, 2)), rng.standard_normal(5)
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone") as raised:
+        GramStats.from_chunks(blocks())
+    if hasattr(raised.value, "__notes__"):
+        assert "after 2 blocks" in raised.value.__notes__[0]
+    bad = [(np.ones((3, 2)), np.ones(3)), (np.array([[1.0, np.nan]] * 3), np.ones(3))]
+    with pytest.raises(ValueError, match="NaN") as raised:
+        GramStats.from_chunks(bad)
+    if hasattr(raised.value, "__notes__"):
+        assert "in block 1" in raised.value.__notes__[0]

@@ -96,7 +96,8 @@ def from_statistics(stats, fit_intercept=True):
 def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto", Xy=None,
               check_input=True):
     """The problem of (X, y): plain (the path functions) or weighted and centred (estimators)."""
-    X = check_X(X) if check_input else X
+    # check_input=False trusts X's dtype and layout, but not that it is an array at all.
+    X = check_X(X) if check_input or not (isinstance(X, np.ndarray) or sp.issparse(X)) else X
     n, p = X.shape
     y = check_y(y, n, X.dtype)
     Y = np.asfortranarray(y.reshape(n, -1), dtype=np.float64)

@@ -102,6 +102,9 @@ class ElasticNetCV(LinearPredictor):
         check_parameters(tol=self.tol, max_iter=self.max_iter, eps=self.eps, alphas=self.alphas,
                          selection=self.selection)
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
+        if l1_ratios.ndim != 1 or l1_ratios.size == 0:
+            raise ValueError(f"l1_ratio must be a number in [0, 1] or a non-empty 1-D list of "
+                             f"them, got {self.l1_ratio!r}.")
         for l1_ratio in l1_ratios:
             check_parameters(l1_ratio=float(l1_ratio))
         return l1_ratios

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import numbers
+import zipfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -136,10 +139,23 @@ class GramStats:
             except TypeError:
                 total = None
         stack = []  # (level, stats): a binary counter of partial sums
-        for chunk in _with_progress(chunks, progress, total):
+        blocks = iter(_with_progress(chunks, progress, total))
+        for number in itertools.count():
+            try:
+                chunk = next(blocks)
+            except StopIteration:
+                break
+            except Exception as error:  # the source's own error, with where it happened
+                _add_note(error, f"GramStats.from_chunks: raised by the source of blocks after "
+                                 f"{number} blocks")
+                raise
             if not isinstance(chunk, (tuple, list)) or len(chunk) not in (2, 3):
                 raise ValueError("from_chunks expects (X, y) or (X, y, sample_weight) blocks.")
-            item = (0, cls.from_arrays(*chunk))
+            try:
+                item = (0, cls.from_arrays(*chunk))
+            except ValueError as error:
+                _add_note(error, f"GramStats.from_chunks: in block {number}")
+                raise
             while stack and stack[-1][0] == item[0]:
                 level, left = stack.pop()
                 item = (level + 1, left + item[1])
@@ -248,11 +264,20 @@ class GramStats:
 
     @classmethod
     def load(cls, file):
-        with np.load(file, allow_pickle=False) as data:
-            missing = set(_FIELDS) - set(data.files)
+        """Read statistics written by :meth:`save` (a path or a binary file object)."""
+        with contextlib.ExitStack() as stack:
+            if isinstance(file, (str, bytes)) or hasattr(file, "__fspath__"):
+                file = stack.enter_context(open(file, "rb"))  # closed however loading ends
+            try:
+                data = stack.enter_context(np.load(file, allow_pickle=False))
+                values = {name: data[name] for name in _FIELDS if name in data.files}
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+                raise ValueError(f"{file!r} is not a readable saved GramStats (truncated, or "
+                                 f"not an .npz file): {error}") from error
+            missing = set(_FIELDS) - set(values)
             if missing:
                 raise ValueError(f"{file!r} is not a saved GramStats: missing {sorted(missing)}.")
-            return cls(**{name: data[name] for name in _FIELDS})
+            return cls(**values)
 
     # -- what the solvers read ----------------------------------------------------------------
     def uncentred(self):
@@ -261,6 +286,11 @@ class GramStats:
         return (self.gram + W * np.outer(self.x_mean, self.x_mean),
                 self.xy + W * np.multiply.outer(self.x_mean, self.y_mean),
                 self.yy + W * self.y_mean**2)
+
+
+def _add_note(error, note):
+    if hasattr(error, "add_note"):  # Python >= 3.11
+        error.add_note(note)
 
 
 def check_sample_weight(sample_weight, n_samples):
