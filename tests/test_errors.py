@@ -293,3 +293,17 @@ def test_empty_l1_ratio_list(data):
     X, y = data
     with pytest.raises(ValueError, match="non-empty"):
         shrinkage.ElasticNetCV(l1_ratio=[]).fit(X, y)
+
+
+def test_a_gram_beyond_memory_is_refused_before_allocating(monkeypatch):
+    from shrinkage import _memory
+
+    monkeypatch.setattr(_memory, "available_bytes", lambda: 1 << 20)  # 1 MiB "available"
+    X, y = make_correlated_regression(600, 400, random_state=0)  # a 1.2 MiB Gram
+    with pytest.raises(MemoryError, match="GiB.*precompute=False"):
+        shrinkage.lasso_path(X, y, precompute=True, alphas=3)
+    with pytest.raises(MemoryError, match="GiB"):
+        shrinkage.ridge_path(X, y, [1.0])
+    with pytest.raises(MemoryError, match="GiB"):
+        shrinkage.GramStats.from_arrays(X, y)
+    shrinkage.lasso_path(X, y, precompute=False, alphas=3)  # the lazy path needs no p x p

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from . import _core
 from . import _statistics as statistics
+from ._memory import check_square
 from ._validation import check_gram, check_X, check_y, real_array
 from .statistics import GramStats
 
@@ -78,7 +79,9 @@ def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_i
             f"alpha=0 with more features ({p}) than samples ({n}): X^T X is singular and the "
             "least-squares solution is not unique; use a positive alpha.")
     if dual:
-        solve = _ShiftedSolver(statistics.gram(X.T), name="X X^T")
+        kernel = statistics.gram(X.T, "The kernel X X^T",
+                                 "use the primal form (solver='primal') or fewer samples.")
+        solve = _ShiftedSolver(kernel, name="X X^T")
         for k, alpha in enumerate(alphas):
             coefs[:, :, k] = statistics.cross(X, solve(alpha, Y)).T
     else:
@@ -179,6 +182,8 @@ class _ShiftedSolver:
     def __init__(self, matrix, name="X^T X"):
         self.matrix = matrix
         self.name = name  # for errors
+        check_square(matrix.shape[0], f"The factorisation of {name} + alpha I",
+                     "use fewer features or the dual form (p > n).")
         self.scratch = np.empty_like(matrix, order="F")
 
     def __call__(self, alpha, rhs):

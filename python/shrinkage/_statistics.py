@@ -11,11 +11,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
+from ._memory import check_square
 from ._validation import check_finite_statistics
 
 
-def gram(X):
-    """X^T X as a dense float64 array; raises if X holds NaN/inf (seen on the diagonal)."""
+def gram(X, what="X^T X", alternative="use precompute=False (the lazy path) or the dual form."):
+    """X^T X as a dense float64 array; raises if X holds NaN/inf (seen on the diagonal), and
+    MemoryError (naming `what` and `alternative`) before allocating what cannot fit."""
+    check_square(X.shape[1], what, alternative)
     if sp.issparse(X):
         g = (X.T @ X).toarray().astype(np.float64, copy=False)
     else:

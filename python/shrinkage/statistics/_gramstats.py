@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import _core
+from .._memory import add_outer, check_square
 from .._validation import check_finite_statistics, check_X, check_y
 
 _FIELDS = ("n_samples", "weight_sum", "x_mean", "y_mean", "gram", "xy", "yy")
@@ -211,7 +212,7 @@ class GramStats:
         return GramStats(
             self.n_samples + other.n_samples, W,
             self.x_mean + dx * share, self.y_mean + dy * share,
-            self.gram + other.gram + f * np.outer(dx, dx),
+            add_outer(self.gram + other.gram, f, dx, dx),
             self.xy + other.xy + f * np.multiply.outer(dx, dy),
             self.yy + other.yy + f * dy * dy,
         )
@@ -242,7 +243,7 @@ class GramStats:
         f = other.weight_sum * rest / self.weight_sum
         return GramStats(
             n, rest, x_mean, y_mean,
-            self.gram - other.gram - f * np.outer(dx, dx),
+            add_outer(self.gram - other.gram, -f, dx, dx),
             self.xy - other.xy - f * np.multiply.outer(dx, dy),
             self.yy - other.yy - f * dy * dy,
         )
@@ -323,14 +324,16 @@ def centred_moments(X, Y, w, rows=None, diagonal_only=False):
     sample = sample if rows is None else np.asarray(rows)[sample]
     shift_x = _mean_estimate(X[sample], None if w is None else w[sample])
     shift_y = _mean_estimate(Y[sample], None if w is None else w[sample])
+    if not diagonal_only:
+        check_square(X.shape[1], "The Gram matrix of X", "use precompute=False (the lazy "
+                     "path: Gram columns only for the features that enter) or the dual form.")
     W, s1x, s1y, s2xx, s2xy, s2yy = _core.shifted_moments(
         X, Y, None if rows is None else np.ascontiguousarray(rows, dtype=np.int64), w,
         shift_x, shift_y, diagonal_only)
     if W == 0:
         raise ValueError("The weights of the rows sum to zero.")
     dx, dy = s1x / W, s1y / W
-    s2xx = s2xx.ravel() if diagonal_only else s2xx
-    gram = s2xx - W * (dx * dx if diagonal_only else np.outer(dx, dx))
+    gram = s2xx.ravel() - W * dx * dx if diagonal_only else add_outer(s2xx, -W, dx, dx)
     check_finite_statistics(np.diag(gram) if not diagonal_only else gram)
     return (W, shift_x + dx, shift_y + dy, gram, s2xy - W * np.outer(dx, dy), s2yy - W * dy * dy)
 
@@ -352,7 +355,9 @@ def _sparse_moments(X, Y, w):
     x_mean = np.asarray(XW.sum(axis=0), dtype=np.float64).ravel() / W
     WY = Y if w is None else Y * w[:, None]
     y_mean = WY.sum(axis=0) / W
-    gram = (X.T @ XW).toarray().astype(np.float64) - W * np.outer(x_mean, x_mean)
+    check_square(X.shape[1], "The Gram matrix of X", "use precompute=False (the lazy path: "
+                 "Gram columns only for the features that enter).")
+    gram = add_outer((X.T @ XW).toarray().astype(np.float64, copy=False), -W, x_mean, x_mean)
     check_finite_statistics(np.diag(gram))
     Yc = Y - y_mean
     xy = np.asarray(XW.T @ Yc, dtype=np.float64)  # sum of w (y - ybar) is zero: no x_mean term
