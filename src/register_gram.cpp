@@ -23,6 +23,13 @@ namespace shrinkage::bind {
 
 namespace {
 
+// Polled by the long products with the GIL released: retakes it to run pending signal
+// handlers; a KeyboardInterrupt (or any error they raise) stays set and is raised on return.
+bool python_interrupted() {
+  py::gil_scoped_acquire acquire;
+  return PyErr_CheckSignals() != 0;
+}
+
 // X^T X in double for float64 or float32 X (float32 data is accumulated in double).
 template <class T>
 py::object dense_gram_py(const py::array& x) {
@@ -30,10 +37,12 @@ py::object dense_gram_py(const py::array& x) {
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
   py::array_t<double> out({p, p});
   double* g = out.mutable_data();
+  bool done;
   {
     py::gil_scoped_release release;
-    dense_gram(data, n, p, is_fortran(x), g);
+    done = dense_gram(data, n, p, is_fortran(x), g, python_interrupted);
   }
+  if (!done) throw py::error_already_set();
   return std::move(out);
 }
 
@@ -93,10 +102,13 @@ py::tuple shifted_moments_py(const py::array& x, const py::array& y, const py::o
                  s2xy.mutable_data(), s2yy.mutable_data()};
   const double* cx = data_of<double>(shift_x, "shift_x");
   const double* cy = data_of<double>(shift_y, "shift_y");
+  bool done;
   {
     py::gil_scoped_release release;
-    shifted_moments(xd, n, p, is_fortran(x), yd, k, rd, n_rows, wd, cx, cy, diagonal_only, out);
+    done = shifted_moments(xd, n, p, is_fortran(x), yd, k, rd, n_rows, wd, cx, cy,
+                           diagonal_only, out, python_interrupted);
   }
+  if (!done) throw py::error_already_set();
   return py::make_tuple(weight_sum, s1x, s1y, s2xx, s2xy, s2yy);
 }
 

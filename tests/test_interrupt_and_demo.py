@@ -1,6 +1,7 @@
 """Ctrl-C stops a long path promptly; the demo job runs and reads user files."""
 
 import _thread
+import os
 import signal
 import threading
 import time
@@ -61,3 +62,56 @@ def test_demo_reads_npy_target_by_index(tmp_path, capsys):
     np.save(path, np.column_stack([y, X]))
     assert main(["--data", str(path), "--target", "0", "--alphas", "5"]) == 0
     assert "n=60, p=3" in capsys.readouterr().out
+
+
+def _interrupt_latency(call, after=0.5):
+    """Seconds from a Ctrl-C (a real SIGINT, as a terminal sends: it also wakes a main thread
+    blocked in a lock, which _thread.interrupt_main does not) sent `after` seconds into `call`
+    to its KeyboardInterrupt."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    sent = []
+
+    def interrupt():
+        sent.append(time.perf_counter())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(after, interrupt)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            call()
+            time.sleep(10)  # call() ended before the interrupt: the test fails below
+        return time.perf_counter() - sent[0]
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture(scope="module")
+def tall():
+    # A Gram that takes seconds: one uninterruptible syrk used to delay Ctrl-C by all of it.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60_000, 2000))
+    return X, X[:, 0] + rng.standard_normal(60_000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("what", ["lasso_path Gram", "ridge_path Gram", "GramStats", "stream",
+                                  "LassoCV threads"])
+def test_ctrl_c_lands_within_a_second(tall, what):
+    X, y = tall
+    calls = {
+        "lasso_path Gram": lambda: shrinkage.lasso_path(X, y, precompute=True, alphas=3),
+        "ridge_path Gram": lambda: shrinkage.ridge_path(X, y, [1.0]),
+        "GramStats": lambda: shrinkage.GramStats.from_arrays(X, y),
+        "stream": lambda: shrinkage.GramStats.from_chunks(
+            shrinkage.streams.array_blocks(X, y, block_rows=20_000)),
+        "LassoCV threads": lambda: _lasso_cv(),
+    }
+    assert _interrupt_latency(calls[what]) < 1.0
+
+
+def _lasso_cv():
+    pytest.importorskip("sklearn")
+    X, y = make_correlated_regression(300, 3000, rho=0.9, random_state=0)
+    shrinkage.LassoCV(cv=4, n_jobs=2, tol=0.0, max_iter=2000, alphas=300, eps=1e-6).fit(X, y)

@@ -35,11 +35,12 @@ struct MomentsOut {
 
 // X is n x p (row- or column-major), Y n x k column-major double (k may be 0); rows (optional)
 // lists the rows to use, weights (optional) one non-negative weight per row of X.
+// Returns false if `interrupted` (polled between row blocks) returned true.
 template <class T>
-void shifted_moments(const T* x, int n, int p, bool fortran_order, const double* y, int k,
+bool shifted_moments(const T* x, int n, int p, bool fortran_order, const double* y, int k,
                      const std::int64_t* rows, std::int64_t n_rows, const double* weights,
                      const double* shift_x, const double* shift_y, bool diagonal_only,
-                     const MomentsOut& out) {
+                     const MomentsOut& out, const Interrupted& interrupted = {}) {
   const std::size_t P = static_cast<std::size_t>(p), K = static_cast<std::size_t>(k);
   const std::int64_t total = rows != nullptr ? n_rows : n;
   // About 8 MiB of scratch, and at least 64 rows so that syrk's updates stay compute-bound.
@@ -58,6 +59,7 @@ void shifted_moments(const T* x, int n, int p, bool fortran_order, const double*
   std::vector<std::int64_t> picked(block);
   bool first_block = true;
   for (std::int64_t r0 = 0; r0 < total;) {
+    if (!first_block && interrupted && interrupted()) return false;
     // Gather the next rows with a positive weight (zero weights contribute nothing).
     int rb = 0;
     for (; r0 < total && rb < block; ++r0) {
@@ -108,6 +110,7 @@ void shifted_moments(const T* x, int n, int p, bool fortran_order, const double*
     first_block = false;
   }
   if (!diagonal_only) mirror_lower(out.s2xx, p);  // syrk filled the lower triangle
+  return true;
 }
 
 }  // namespace shrinkage

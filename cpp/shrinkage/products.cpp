@@ -15,19 +15,39 @@ void mirror_lower(double* a, int p) {
           a[i * ld + j] = a[j * ld + i];
 }
 
-void dense_gram(const double* x, int n, int p, bool fortran_order, double* out) {
-  if (fortran_order)
-    blas::syrk('T', p, n, 1.0, x, n, 0.0, out, p);
-  else
-    blas::syrk('N', p, n, 1.0, x, p, 0.0, out, p);
+bool dense_gram(const double* x, int n, int p, bool fortran_order, double* out,
+                const Interrupted& interrupted) {
+  // About 2e10 multiply-adds a block (a fraction of a second at BLAS speed), and never fewer
+  // than 4096 rows, where syrk's blocking stays efficient.
+  if (n == 0) {
+    std::fill(out, out + static_cast<std::size_t>(p) * p, 0.0);
+    return true;
+  }
+  const double per_row = std::max(1.0, double(p) * p);
+  const int rows = static_cast<int>(std::min<double>(n, std::max(4096.0, 2e10 / per_row)));
+  for (int r0 = 0; r0 < n; r0 += rows) {
+    if (r0 > 0 && interrupted && interrupted()) return false;
+    const int rb = std::min(rows, n - r0);
+    const double beta = r0 == 0 ? 0.0 : 1.0;
+    if (fortran_order)
+      blas::syrk('T', p, rb, 1.0, x + r0, n, beta, out, p);
+    else
+      blas::syrk('N', p, rb, 1.0, x + static_cast<std::size_t>(r0) * p, p, beta, out, p);
+  }
   mirror_lower(out, p);
+  return true;
 }
 
-void dense_gram(const float* x, int n, int p, bool fortran_order, double* out) {
-  detail::for_row_blocks(x, n, p, fortran_order, [&](const double* xb, int, int rb, double beta) {
-    blas::syrk('T', p, rb, 1.0, xb, rb, beta, out, p);
-  });
-  mirror_lower(out, p);
+bool dense_gram(const float* x, int n, int p, bool fortran_order, double* out,
+                const Interrupted& interrupted) {
+  const bool done = detail::for_row_blocks(
+      x, n, p, fortran_order,
+      [&](const double* xb, int, int rb, double beta) {
+        blas::syrk('T', p, rb, 1.0, xb, rb, beta, out, p);
+      },
+      interrupted);
+  if (done) mirror_lower(out, p);
+  return done;
 }
 
 void cross_product(const double* x, int n, int p, bool fortran_order, const double* y, int k,

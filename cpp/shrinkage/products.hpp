@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace shrinkage {
@@ -13,9 +14,17 @@ namespace shrinkage {
 // Copies the lower triangle of a column-major p x p matrix into its upper triangle.
 void mirror_lower(double* a, int p);
 
-// G = X^T X (p x p, both triangles) for dense X (n x p) in either order.
-void dense_gram(const double* x, int n, int p, bool fortran_order, double* out);
-void dense_gram(const float* x, int n, int p, bool fortran_order, double* out);
+// Polled between row blocks of the long products; returning true abandons the product (whose
+// output is then incomplete): the caller raises.
+using Interrupted = std::function<bool()>;
+
+// G = X^T X (p x p, both triangles) for dense X (n x p) in either order, accumulated over row
+// blocks of about a fraction of a second each so that `interrupted` is polled between them.
+// Returns false if it was interrupted.
+bool dense_gram(const double* x, int n, int p, bool fortran_order, double* out,
+                const Interrupted& interrupted = {});
+bool dense_gram(const float* x, int n, int p, bool fortran_order, double* out,
+                const Interrupted& interrupted = {});
 
 // X^T Y (p x k, column-major) for dense X (n x p, either order) and Y (n x k, column-major).
 void cross_product(const double* x, int n, int p, bool fortran_order, const double* y, int k,
@@ -25,12 +34,15 @@ void cross_product(const float* x, int n, int p, bool fortran_order, const doubl
 
 namespace detail {
 // Calls accumulate(block, first_row, rows, beta) on row blocks of float32 X converted to
-// double (column-major, rows x p); beta is 0 for the first block and 1 after.
+// double (column-major, rows x p); beta is 0 for the first block and 1 after. Returns false
+// if `interrupted` (polled between blocks) returned true.
 template <class F>
-void for_row_blocks(const float* x, int n, int p, bool fortran_order, F&& accumulate) {
+bool for_row_blocks(const float* x, int n, int p, bool fortran_order, F&& accumulate,
+                    const Interrupted& interrupted = {}) {
   const int rows = std::max(1, std::min(n, (1 << 20) / std::max(p, 1)));
   std::vector<double> block(static_cast<std::size_t>(rows) * p);
   for (int r0 = 0; r0 < n; r0 += rows) {
+    if (r0 > 0 && interrupted && interrupted()) return false;
     const int rb = std::min(rows, n - r0);
     for (int j = 0; j < p; ++j)
       for (int i = 0; i < rb; ++i)
@@ -39,6 +51,7 @@ void for_row_blocks(const float* x, int n, int p, bool fortran_order, F&& accumu
                           : x[static_cast<std::size_t>(r0 + i) * p + j];
     accumulate(block.data(), r0, rb, r0 == 0 ? 0.0 : 1.0);
   }
+  return true;
 }
 }  // namespace detail
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 
 import numpy as np
 
@@ -176,18 +175,16 @@ def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):
     """One independent path per target of ``problem``, sharing its Gram source, on ``n_jobs``
     threads (the GIL is released). coef_init: (n_targets, p) or None.
     Returns coefs (n_targets, p, n_alphas), gaps (n_targets, n_alphas), n_iters per target."""
-    stop = threading.Event()
     xy, yy = problem.xy / problem.weight_sum, problem.yy / problem.weight_sum
     float32_output = problem.dtype == np.float32
 
-    def solve_one(t):
+    def solve_one(t, stop):
         w0 = None if coef_init is None else np.asfortranarray(coef_init[t][:, None])
         return _core.enet_path(problem.source, np.asfortranarray(xy[:, [t]]), yy[t], alphas, w0,
                                progress=lambda _done: stop.is_set(),
                                float32_output=float32_output, **options)
 
-    # Ctrl-C (or an error) reaching the main thread stops the other targets' paths.
-    results = thread_map(solve_one, range(problem.n_targets), n_jobs, on_error=stop.set)
+    results = thread_map(solve_one, range(problem.n_targets), n_jobs)
     coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
     gaps = np.stack([r[1] for r in results])
     converged = np.stack([r[3] for r in results])

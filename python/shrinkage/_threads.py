@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -18,18 +19,24 @@ def n_threads(n_jobs, n_tasks):
     return max(1, min(n_tasks, int(n_jobs)))
 
 
-def thread_map(function, tasks, n_jobs, on_error=None):
-    """[function(t) for t in tasks] on ``n_threads(n_jobs, len(tasks))`` threads; ``on_error``
-    runs when a task (or Ctrl-C in the main thread) interrupts the wait, before re-raising."""
+def thread_map(function, tasks, n_jobs):
+    """[function(t, stop) for t in tasks] on ``n_threads(n_jobs, len(tasks))`` threads. `stop`
+    is a threading.Event set when a task fails or Ctrl-C reaches the waiting main thread: the
+    tasks' paths poll it (their progress hook), so the others end within milliseconds and the
+    error is raised at once instead of after every path has finished."""
     tasks = list(tasks)
+    stop = threading.Event()
     workers = n_threads(n_jobs, len(tasks))
     if workers == 1:
-        return [function(t) for t in tasks]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(function, t) for t in tasks]
-        try:
-            return [f.result() for f in futures]
-        except BaseException:
-            if on_error is not None:
-                on_error()
-            raise
+        return [function(t, stop) for t in tasks]
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = [pool.submit(function, t, stop) for t in tasks]
+    try:
+        return [f.result() for f in futures]
+    except BaseException:
+        stop.set()
+        for f in futures:
+            f.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True)

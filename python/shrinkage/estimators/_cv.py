@@ -127,10 +127,11 @@ class ElasticNetCV(LinearPredictor):
         grids = [self._grid(whole, l1) for l1 in l1_ratios]
         tasks = [(i, j) for i in range(len(l1_ratios)) for j in range(len(folds))]
 
-        def run(task):
+        def run(task, stop):
             i, j = task
             fold, train, test = folds[j]
-            coefs, _, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]))
+            coefs, _, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]),
+                                      progress=lambda _done: stop.is_set())
             coefs = coefs[0].astype(np.float64)
             return errors(train, test, coefs, fold.intercepts(coefs.T))
 
