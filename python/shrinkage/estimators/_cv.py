@@ -86,8 +86,8 @@ class ElasticNetCV(LinearPredictor):
         full = full if isinstance(full, bool) else True
 
         if full:
-            total, pairs = split_statistics(X, y, w, splits)
-            return self._fit_statistics(total, pairs, l1_ratios, X.dtype)
+            total, folds = split_statistics(X, y, w, splits)
+            return self._fit_statistics(total, folds, l1_ratios, X.dtype)
         whole = _problem.from_data(X, y, sample_weight=w, fit_intercept=self.fit_intercept,
                                    precompute=False, check_input=False)
         folds = [(self._lazy_fold(X, y, w, train), train, test) for train, test in splits]
@@ -96,7 +96,7 @@ class ElasticNetCV(LinearPredictor):
             return (_rows_mse(X, y, w, test, coefs, intercepts),
                     _rows_mse(X, y, w, train, coefs, intercepts), np.zeros(coefs.shape[1]))
 
-        return self._select(whole, folds, l1_ratios, errors)
+        return self._select(whole, len(folds), folds.__getitem__, l1_ratios, errors)
 
     def _checked_l1_ratios(self):
         check_parameters(tol=self.tol, max_iter=self.max_iter, eps=self.eps, alphas=self.alphas,
@@ -109,34 +109,38 @@ class ElasticNetCV(LinearPredictor):
             check_parameters(l1_ratio=float(l1_ratio))
         return l1_ratios
 
-    def _fit_statistics(self, total, pairs, l1_ratios, dtype):
-        """Cross-validate from statistics: the total and each split's (train, test)."""
+    def _fit_statistics(self, total, folds, l1_ratios, dtype):
+        """Cross-validate from statistics: the total and each split's Fold."""
         whole = self._from_statistics(total, dtype)
-        folds = [(self._from_statistics(train, dtype), train, test) for train, test in pairs]
+
+        def fold_problem(j):  # a fold's training statistics live while its paths run
+            train = folds[j].train()
+            return self._from_statistics(train, dtype), train, folds[j].test
 
         def errors(train, test, coefs, intercepts):
             return (squared_error(test, coefs, intercepts),
                     squared_error(train, coefs, intercepts),
                     squared_error_floor(test, coefs, intercepts))
 
-        return self._select(whole, folds, l1_ratios, errors)
+        return self._select(whole, len(folds), fold_problem, l1_ratios, errors)
 
-    def _select(self, whole, folds, l1_ratios, errors):
+    def _select(self, whole, n_folds, fold_problem, l1_ratios, errors):
         """Run every (l1_ratio, fold) path on one grid per l1_ratio, choose, refit on whole.
-        ``folds``: (problem, train, test) with train/test whatever ``errors`` reads."""
+        ``fold_problem(j)``: (problem, train, test) of fold j, with train/test whatever
+        ``errors`` reads."""
         grids = [self._grid(whole, l1) for l1 in l1_ratios]
-        tasks = [(i, j) for i in range(len(l1_ratios)) for j in range(len(folds))]
+        tasks = [(i, j) for i in range(len(l1_ratios)) for j in range(n_folds)]
 
         def run(task, stop):
             i, j = task
-            fold, train, test = folds[j]
+            fold, train, test = fold_problem(j)
             coefs, _, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]),
                                       progress=lambda _done: stop.is_set())
             coefs = coefs[0].astype(np.float64)
             return errors(train, test, coefs, fold.intercepts(coefs.T))
 
         results = thread_map(run, tasks, self.n_jobs)
-        shape = (len(l1_ratios), len(folds), -1)
+        shape = (len(l1_ratios), n_folds, -1)
         mse = np.reshape([r[0] for r in results], shape)
         train_mse = np.reshape([r[1] for r in results], shape)
         floor = np.reshape([r[2] for r in results], shape).mean(axis=1)

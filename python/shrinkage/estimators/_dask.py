@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..statistics._dask import fold_statistics
+from ..statistics._folds import Fold
 from . import _cv
 
 
@@ -20,7 +21,7 @@ class _OnDask:
         self.n_features_in_ = total.n_features
         if total.n_targets is not None:
             raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
-        return self._fit_statistics(total, [(total - t, t) for t in tests], l1_ratios,
+        return self._fit_statistics(total, [Fold(t, total=total) for t in tests], l1_ratios,
                                     np.dtype(np.float64))
 
 

@@ -252,13 +252,13 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
                 scores[f] = _dual_fold_scores(G, y, w, train, test, alphas, self.fit_intercept)
             whole = _RidgeFit.dual(X, y, w, self.fit_intercept)
         else:  # Tall: every fold's statistics (and the total) from one pass over X.
-            total, pairs = split_statistics(X, y, w, splits)
+            total, folds = split_statistics(X, y, w, splits)
             whole = _RidgeFit.from_stats(total, self.fit_intercept, X.dtype)
-            for f, (train, test) in enumerate(pairs):
-                fit = _RidgeFit.from_stats(train, self.fit_intercept, X.dtype)
+            for f, fold in enumerate(folds):
+                fit = _RidgeFit.from_stats(fold.train(), self.fit_intercept, X.dtype)
                 for k, alpha in enumerate(alphas):
                     coef = fit.solve(alpha, slice(None))
-                    scores[f, k] = _r2(test, coef, fit.intercepts(coef))
+                    scores[f, k] = _r2(fold.test, coef, fit.intercepts(coef))
         mean = scores.mean(axis=0)
         best = int(np.argmax(mean))  # the first of equal scores, as GridSearchCV's rank
         self.alpha_, self.best_score_ = float(alphas[best]), float(mean[best])

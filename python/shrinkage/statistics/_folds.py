@@ -29,18 +29,37 @@ def statistics_of_rows(X, y, w, rows):
     return GramStats._from_2d(len(rows), *moments, targets_2d=y.ndim == 2)
 
 
+class Fold:
+    """One split's statistics: its test fold's, kept, and its training set's, made when asked
+    (the total minus the test fold, or from the training rows when the split is not a
+    partition), so that only the folds being solved hold training statistics at a time."""
+
+    __slots__ = ("_data", "_total", "test")
+
+    def __init__(self, test, total=None, data=None):
+        self.test = test
+        self._total = total  # the total the test fold is part of, or None
+        self._data = data  # (X, y, w, training rows) otherwise
+
+    def train(self):
+        if self._total is not None:
+            return self._total - self.test
+        return statistics_of_rows(*self._data)
+
+
 def split_statistics(X, y, w, splits):
-    """(total, [(train, test) per split]) as GramStats, with one pass for a partition."""
+    """(total, [Fold per split]) as GramStats, with one pass over X for a partition."""
     n = X.shape[0]
     tests = [statistics_of_rows(X, y, w, test) for _, test in splits]
     partition = _is_partition([test for _, test in splits], n)
     total = merge_all(tests) if partition else statistics_of_rows(X, y, w, np.arange(n))
-    pairs = []
+    folds = []
     for (train, test), test_stats in zip(splits, tests, strict=True):
-        complement = partition and len(train) + len(test) == n
-        pairs.append((total - test_stats if complement else statistics_of_rows(X, y, w, train),
-                      test_stats))
-    return total, pairs
+        if partition and len(train) + len(test) == n:
+            folds.append(Fold(test_stats, total=total))
+        else:
+            folds.append(Fold(test_stats, data=(X, y, w, train)))
+    return total, folds
 
 
 def merge_all(parts):

@@ -87,8 +87,11 @@ class GramStats:
         # Rounding of co-moments merged and un-merged: far below these slacks.
         slack_x = 1e-9 * max(float(np.abs(diag).max()), np.finfo(float).tiny)
         slack_y = 1e-9 * max(float(np.abs(yy).max()), np.finfo(float).tiny)
-        if np.abs(self.gram - self.gram.T).max() > slack_x:
-            raise ValueError("GramStats: gram is not symmetric.")
+        rows = max(1, (1 << 20) // diag.size)  # in row blocks: no p x p temporary
+        for start in range(0, diag.size, rows):
+            block = slice(start, start + rows)
+            if np.abs(self.gram[block] - self.gram[:, block].T).max() > slack_x:
+                raise ValueError("GramStats: gram is not symmetric.")
         if (diag < -slack_x).any():
             raise ValueError(f"GramStats: gram has a negative diagonal entry (a variance) at "
                              f"feature {int(np.argmin(diag))}: not the statistics of any data "
