@@ -4,6 +4,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <type_traits>
+
 #include "arrays.hpp"
 #include "shrinkage/enet_path.hpp"
 
@@ -56,12 +58,28 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
     }
   };
 
+  // Each alpha's coefficients go straight into the returned array, in its dtype: float32 when
+  // the caller returns float32, so no float64 copy of the whole path is ever held.
+  py::array coefs = float32_output ? py::array(py::array_t<float>({n_tasks, p, n_alphas}))
+                                   : py::array(py::array_t<double>({n_tasks, p, n_alphas}));
+  const auto store_into = [&](auto* out) -> CoefficientSink {
+    return [out, p, n_tasks, n_alphas](int k, const double* w) {
+      for (int t = 0; t < n_tasks; ++t)
+        for (int j = 0; j < p; ++j) {
+          const std::size_t at = static_cast<std::size_t>(t) * p + j;
+          out[at * n_alphas + k] = static_cast<std::remove_pointer_t<decltype(out)>>(w[at]);
+        }
+    };
+  };
+  const CoefficientSink sink = float32_output
+                                   ? store_into(static_cast<float*>(coefs.mutable_data()))
+                                   : store_into(static_cast<double*>(coefs.mutable_data()));
   PathResult res;
   bool interrupted = false;
   {
     py::gil_scoped_release release;
     try {
-      res = enet_path(gram, b, n_tasks, yy, a, n_alphas, w0, opt, checkpoint);
+      res = enet_path(gram, b, n_tasks, yy, a, n_alphas, w0, opt, checkpoint, sink);
     } catch (const PathInterrupted&) {
       interrupted = true;
     }
@@ -70,8 +88,6 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
     if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
     throw py::error_already_set();
   }
-  py::array_t<double> coefs({n_tasks, p, n_alphas});
-  std::copy(res.coefs.begin(), res.coefs.end(), coefs.mutable_data());
   py::array_t<double> gaps(n_alphas);
   std::copy(res.gaps.begin(), res.gaps.end(), gaps.mutable_data());
   py::array_t<bool> converged(n_alphas);
@@ -87,7 +103,8 @@ void register_path(py::module_& m) {
         py::arg("tol"), py::arg("max_iter"), py::arg("screening") = true,
         py::arg("newton") = true, py::arg("random_order") = false, py::arg("seed") = 0,
         py::arg("float32_output") = false, py::arg("progress") = py::none(),
-        "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_alphas], gaps, "
+        "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_alphas] (float32 "
+        "with float32_output), gaps, "
         "n_iter, converged). Statistics are normalised: xy = X^T y / n, yy = sum ||y||^2 / n.");
 }
 

@@ -22,10 +22,11 @@
 namespace shrinkage {
 
 // One path from the Gram source and b = X^T y / n (p x n_tasks, column-major),
-// c = sum of ||y_t||^2 / n; coef_init (p x n_tasks) or null. Several tasks solve the
-// multi-task (l2,1) problem; positive is for one task only.
+// c = sum of ||y_t||^2 / n; coef_init (p x n_tasks) or null; each alpha's coefficients go to
+// `sink`. Several tasks solve the multi-task (l2,1) problem; positive is for one task only.
 PathResult enet_path(GramSource& gram, const double* b, int n_tasks, double c,
                      const double* alphas, int n_alphas, const double* coef_init,
-                     const PathOptions& opt, const Checkpoint& checkpoint);
+                     const PathOptions& opt, const Checkpoint& checkpoint,
+                     const CoefficientSink& sink);
 
 }  // namespace shrinkage

@@ -37,9 +37,9 @@ class PathDriver {
     for (int j = 0; j < p_; ++j) diag_[j] = gram_.scale() * d[j];
   }
 
-  PathResult run(const double* alphas, int n_alphas, const double* coef_init) {
+  PathResult run(const double* alphas, int n_alphas, const double* coef_init,
+                 const CoefficientSink& sink) {
     PathResult out;
-    out.coefs.assign(static_cast<std::size_t>(nt_) * p_ * n_alphas, 0.0);
     out.gaps.assign(n_alphas, 0.0);
     out.n_iter.assign(n_alphas, 0);
     out.converged.assign(n_alphas, 1);
@@ -59,9 +59,7 @@ class PathDriver {
       out.gaps[k] = result.gap;
       out.n_iter[k] = result.epochs;
       out.converged[k] = result.converged;
-      for (int t = 0; t < nt_; ++t)
-        for (int j = 0; j < p_; ++j)
-          out.coefs[(static_cast<std::size_t>(t) * p_ + j) * n_alphas + k] = w_[at(j, t)];
+      sink(k, w_.data());
       l1_prev = pen.l1();
       poller_.alphas_done(k + 1);
     }

@@ -24,11 +24,15 @@ struct PathOptions {
 };
 
 struct PathResult {
-  std::vector<double> coefs;  // n_tasks x p x n_alphas, C order
-  std::vector<double> gaps;   // scikit-learn's units (gap of the un-normalised problem / n)
+  std::vector<double> gaps;  // scikit-learn's units (gap of the un-normalised problem / n)
   std::vector<int> n_iter;
   std::vector<char> converged;
 };
+
+// Receives each alpha's coefficients as soon as they are final: w is p x n_tasks,
+// column-major, valid during the call. The caller stores them where and how it needs (the
+// bindings straight into the returned array, in its dtype), so the path holds no copy.
+using CoefficientSink = std::function<void(int alpha_index, const double* w)>;
 
 // Called between epochs (every few milliseconds) with -1 and after each alpha with the number
 // of alphas finished; returning true abandons the path with PathInterrupted.

@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "shrinkage/enet_path.hpp"
+
 namespace shrinkage::testing {
 
 // Column-major n x p design with rows correlated through a common factor (rho), and a target
@@ -59,6 +61,25 @@ inline std::vector<double> gradient(const Problem& pr, const std::vector<double>
       for (int l = 0; l < pr.p; ++l)
         q[std::size_t(t) * pr.p + j] -= pr.gram[std::size_t(l) * pr.p + j] * w[std::size_t(t) * pr.p + l];
   return q;
+}
+
+// A path and its coefficients (n_tasks x p x n_alphas, C order, as the bindings return them).
+struct SolvedPath {
+  PathResult result;
+  std::vector<double> coefs;
+};
+inline SolvedPath solve_path(GramSource& gram, const std::vector<double>& b, int n_tasks,
+                             double c, const std::vector<double>& alphas, const PathOptions& opt,
+                             const Checkpoint& checkpoint = {}) {
+  SolvedPath out;
+  const int p = gram.n_features(), k = static_cast<int>(alphas.size());
+  out.coefs.assign(static_cast<std::size_t>(n_tasks) * p * k, 0.0);
+  out.result = enet_path(gram, b.data(), n_tasks, c, alphas.data(), k, nullptr, opt, checkpoint,
+                         [&](int a, const double* w) {
+                           for (std::size_t e = 0; e < std::size_t(n_tasks) * p; ++e)
+                             out.coefs[e * k + a] = w[e];
+                         });
+  return out;
 }
 
 }  // namespace shrinkage::testing

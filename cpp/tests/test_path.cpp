@@ -48,10 +48,11 @@ TEST_CASE("lasso and elastic-net paths meet tol and the KKT conditions at every 
       opt.l1_ratio = rho;
       opt.positive = positive;
       opt.tol = 1e-10;
-      const auto res = enet_path(gram, pr.b.data(), 1, pr.c, alphas.data(), 30, nullptr, opt, {});
+      const auto solved = testing::solve_path(gram, pr.b, 1, pr.c, alphas, opt);
+      const PathResult& res = solved.result;
       for (int k = 0; k < 30; ++k) {
         std::vector<double> w(pr.p);
-        for (int j = 0; j < pr.p; ++j) w[j] = res.coefs[std::size_t(j) * 30 + k];
+        for (int j = 0; j < pr.p; ++j) w[j] = solved.coefs[std::size_t(j) * 30 + k];
         CHECK(res.converged[k]);
         CHECK(res.gaps[k] <= opt.tol * pr.c);
         CHECK(res.gaps[k] >= -1e-15 * pr.c);
@@ -70,13 +71,14 @@ TEST_CASE("multi-task path meets tol and the l2,1 KKT conditions") {
   std::vector<double> alphas = {0.3, 0.1, 0.03, 0.01};
   PathOptions opt;
   opt.tol = 1e-10;
-  const auto res = enet_path(gram, pr.b.data(), nt, pr.c, alphas.data(), 4, nullptr, opt, {});
+  const auto solved = testing::solve_path(gram, pr.b, nt, pr.c, alphas, opt);
+  const PathResult& res = solved.result;
   for (int k = 0; k < 4; ++k) {
     CHECK(res.gaps[k] <= opt.tol * pr.c);
     std::vector<double> w(std::size_t(pr.p) * nt);
     for (int t = 0; t < nt; ++t)
       for (int j = 0; j < pr.p; ++j)
-        w[std::size_t(t) * pr.p + j] = res.coefs[(std::size_t(t) * pr.p + j) * 4 + k];
+        w[std::size_t(t) * pr.p + j] = solved.coefs[(std::size_t(t) * pr.p + j) * 4 + k];
     const auto q = testing::gradient(pr, w, nt);
     for (int j = 0; j < pr.p; ++j) {
       double qn = 0, wn = 0;
@@ -96,8 +98,7 @@ TEST_CASE("a checkpoint that returns true interrupts the path") {
   const auto alphas = geometric_alphas(pr, 1.0, 10, 1e-2);
   int calls = 0;
   const Checkpoint stop_after_three = [&](int done) { return ++calls, done == 3; };
-  CHECK_THROWS_AS(enet_path(gram, pr.b.data(), 1, pr.c, alphas.data(), 10, nullptr, PathOptions{},
-                            stop_after_three),
+  CHECK_THROWS_AS(testing::solve_path(gram, pr.b, 1, pr.c, alphas, PathOptions{}, stop_after_three),
                   PathInterrupted);
   CHECK(calls >= 3);
 }
@@ -108,6 +109,5 @@ TEST_CASE("positive with several targets is refused") {
   PathOptions opt;
   opt.positive = true;
   const double alpha = 0.1;
-  CHECK_THROWS_AS(enet_path(gram, pr.b.data(), 2, pr.c, &alpha, 1, nullptr, opt, {}),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(testing::solve_path(gram, pr.b, 2, pr.c, {alpha}, opt), std::invalid_argument);
 }

@@ -60,7 +60,7 @@ struct Fixture {
     PathOptions opt;
     opt.l1_ratio = l1 / alpha;
     opt.tol = 1e-15;
-    return enet_path(gram, pr.b.data(), 1, pr.c, &alpha, 1, nullptr, opt, {}).coefs;
+    return testing::solve_path(gram, pr.b, 1, pr.c, {alpha}, opt).coefs;
   }
 };
 std::vector<double> signs_of(const std::vector<double>& w) {
@@ -133,7 +133,7 @@ TEST_CASE("the multi-task step converges on the support") {
   const double alpha = 0.1;
   PathOptions opt;
   opt.tol = 1e-15;
-  const auto exact = enet_path(gram, pr.b.data(), 3, pr.c, &alpha, 1, nullptr, opt, {}).coefs;
+  const auto exact = testing::solve_path(gram, pr.b, 3, pr.c, {alpha}, opt).coefs;
   Fixture f(pr);
   BlockPoint x;
   x.m = pr.p;
