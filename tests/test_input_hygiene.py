@@ -95,3 +95,15 @@ def test_corrupted_sparse_indices_are_refused():
     csc.indices[3] = 30  # out of range, after construction
     with pytest.raises(ValueError, match="index"):
         shrinkage.lasso_path(csc, y, precompute=False, check_input=False)
+
+
+@pytest.mark.parametrize("bad_index", [-1, 30])
+@pytest.mark.parametrize("precompute", [True, False])
+def test_corrupted_sparse_indices_are_refused_everywhere(bad_index, precompute):
+    X, y = make_correlated_regression(30, 8, random_state=0)
+    csc = sp.csc_matrix(X)
+    csc.indices[5] = bad_index
+    with pytest.raises(ValueError, match="row index is out of range"):
+        shrinkage.lasso_path(csc, y, precompute=precompute)
+    with pytest.raises(ValueError, match="row index is out of range"):
+        shrinkage.GramStats.from_arrays(csc, y)

@@ -43,12 +43,25 @@ def canonical_csc(X):
     """X as CSC with sorted row indices and duplicates summed (scipy's meaning of a duplicate
     entry), without touching the caller's matrix: a copy only where X is not canonical."""
     csc = X.tocsc()
+    _check_structure(csc)
     if csc.has_canonical_format:
         return csc
     if csc is X or _shares_memory(csc, X):
         csc = csc.copy()
     csc.sum_duplicates()
     return csc
+
+
+def _check_structure(csc):
+    """Index bounds, checked once and cheaply before any kernel (or scipy) reads them: a matrix
+    whose arrays were altered after construction could otherwise be read past its buffers."""
+    n, p = csc.shape
+    indptr, indices = csc.indptr, csc.indices
+    if len(indptr) != p + 1 or indptr[0] != 0 or indptr[-1] != len(indices) or (
+            np.diff(indptr) < 0).any():
+        raise ValueError("sparse X: indptr is corrupted (it must rise from 0 to nnz).")
+    if len(indices) and (indices.min() < 0 or indices.max() >= n):
+        raise ValueError(f"sparse X: a row index is out of range [0, {n}).")
 
 
 def _shares_memory(a, b):
