@@ -266,3 +266,23 @@ def test_one_column_y_gives_scikit_learns_shapes(Est):
     assert np.ndim(ours.dual_gap_) == 0
     assert isinstance(ours.n_iter_, int | np.integer)
     assert ours.predict(X).shape == theirs.predict(X).shape == (50,)
+
+
+def test_estimators_fit_a_gramstats_without_y():
+    X, y = make_correlated_regression(80, 5, random_state=3)
+    stats = shrinkage.GramStats.from_arrays(X, y)
+    for Est in (shrinkage.Lasso, shrinkage.ElasticNet, shrinkage.Ridge):
+        np.testing.assert_allclose(Est().fit(stats).coef_, Est().fit(X, y).coef_, rtol=1e-6)
+    for CV in (shrinkage.LassoCV, shrinkage.ElasticNetCV, shrinkage.RidgeCV):
+        with pytest.raises(TypeError, match="holds no rows"):
+            CV().fit(stats, None)
+
+
+def test_submodules_are_reachable_after_import_shrinkage():
+    import subprocess
+    import sys
+
+    code = ("import shrinkage; shrinkage.linalg.cholesky([[4.0]]); shrinkage.datasets; "
+            "shrinkage.statistics.GramStats; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"

@@ -5,6 +5,8 @@ same names: same signature, same results (to the solver tolerance), computed by 
 covariance-update coordinate descent that stops on a duality-gap certificate.
 """
 
+import importlib
+
 from . import _blas_bridge, _core, streams
 from ._exceptions import ConvergenceWarning
 from ._path import enet_path, lasso_path, multi_target_path
@@ -13,11 +15,15 @@ from .statistics import GramStats
 
 _core.install_blas(_blas_bridge.blas_table_capsule())
 
-# The estimators need scikit-learn (an optional dependency): imported on first use.
+# Imported on first use, so that `import shrinkage` stays fast: the estimators (they need
+# scikit-learn, an optional dependency) and the submodules (plot needs matplotlib, dask dask).
 _ESTIMATORS = ("ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV")
+_SUBMODULES = ("dask", "datasets", "estimators", "linalg", "plot", "statistics")
 
 
 def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name not in _ESTIMATORS:
         raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")
     try:
@@ -29,7 +35,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_ESTIMATORS))
+    return sorted(set(globals()) | set(_ESTIMATORS) | set(_SUBMODULES))
 
 
 __version__ = "0.1.0"

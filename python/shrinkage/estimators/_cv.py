@@ -21,7 +21,7 @@ from .._threads import thread_map
 from .._validation import check_parameters
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
 from ..statistics._gramstats import check_sample_weight
-from ._linear import LinearPredictor, estimator_precompute
+from ._linear import LinearPredictor, estimator_precompute, refuse_statistics
 
 
 class ElasticNetCV(LinearPredictor):
@@ -72,6 +72,7 @@ class ElasticNetCV(LinearPredictor):
         if params:
             raise ValueError(f"Unexpected fit parameters {sorted(params)} (routing of groups "
                              "is not supported: pass cv=an iterable of (train, test) splits).")
+        refuse_statistics(self, X)
         X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
                              y_numeric=True, multi_output=True)
         if y.ndim == 2 and y.shape[1] > 1:

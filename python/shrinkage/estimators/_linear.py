@@ -66,6 +66,16 @@ def fit_problem(estimator, X, y, sample_weight, precompute, check_input=True):
                               check_input=False)
 
 
+def refuse_statistics(estimator, X):
+    """Cross-validation splits rows, which a GramStats no longer has: say so plainly."""
+    if isinstance(X, GramStats):
+        raise TypeError(
+            f"{type(estimator).__name__} splits the rows of X into folds, and a GramStats "
+            "holds no rows: fit it on the data (or a memmap / dask array: shrinkage.dask's "
+            "LassoCV computes fold statistics where the data live), or fit a "
+            f"{type(estimator).__name__.removesuffix('CV')} on the GramStats.")
+
+
 def estimator_precompute(precompute):
     """Estimators: False and 'auto' let shrinkage choose (a speed hint in scikit-learn too);
     True forces the full Gram; an array is a user Gram."""
@@ -118,8 +128,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
         self.random_state = random_state
         self.selection = selection
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
-        """Fit on (X, y), optionally weighted, or on a GramStats (y=None)."""
+    def fit(self, X, y=None, sample_weight=None, check_input=True):
+        """Fit on (X, y), optionally weighted, or on a GramStats (``fit(stats)``)."""
         check_parameters(alpha=self.alpha, l1_ratio=self.l1_ratio, tol=self.tol,
                          max_iter=self.max_iter, selection=self.selection)
         if self.alpha == 0:

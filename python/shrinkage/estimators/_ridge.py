@@ -21,7 +21,7 @@ from .._ridge import _ShiftedSolver
 from ..statistics import GramStats
 from ..statistics._folds import split_statistics, squared_error
 from ..statistics._gramstats import check_sample_weight
-from ._linear import LinearPredictor
+from ._linear import LinearPredictor, refuse_statistics
 
 
 class Ridge(MultiOutputMixin, LinearPredictor):
@@ -53,8 +53,8 @@ class Ridge(MultiOutputMixin, LinearPredictor):
         self.positive = positive
         self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit on (X, y), optionally weighted, or on a GramStats (y=None)."""
+    def fit(self, X, y=None, sample_weight=None):
+        """Fit on (X, y), optionally weighted, or on a GramStats (``fit(stats)``)."""
         if self.solver not in ("auto", "cholesky"):
             raise NotImplementedError(
                 f"solver={self.solver!r}: shrinkage's Ridge uses its Cholesky kernel.")
@@ -210,6 +210,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         self.alpha_per_target = alpha_per_target
 
     def fit(self, X, y, sample_weight=None, **params):
+        refuse_statistics(self, X)
         alphas = np.atleast_1d(np.asarray(self.alphas, dtype=np.float64))
         if alphas.ndim != 1 or alphas.size == 0 or not np.isfinite(alphas).all() or (
                 alphas < 0).any():
