@@ -51,3 +51,24 @@ def test_estimator_warnings_point_at_fit(data):
     gram = X_off.T @ X_off
     for w in caught(lambda: shrinkage.Lasso(alpha=0.1, precompute=gram).fit(X_off, y)):
         assert w.filename == __file__
+
+
+def test_import_does_not_load_scikit_learn_and_its_filters_still_apply():
+    import subprocess
+    import sys
+
+    code = """
+import sys, warnings
+import shrinkage
+assert "sklearn" not in sys.modules, "import shrinkage imported scikit-learn"
+from sklearn.exceptions import ConvergenceWarning
+from shrinkage.datasets import make_correlated_regression
+X, y = make_correlated_regression(60, 80, rho=0.9, random_state=1)
+with warnings.catch_warnings():
+    warnings.simplefilter("error")
+    warnings.simplefilter("ignore", ConvergenceWarning)  # written for scikit-learn
+    shrinkage.lasso_path(X, y, alphas=3, tol=1e-14, max_iter=2)
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"

@@ -7,8 +7,7 @@ covariance-update coordinate descent that stops on a duality-gap certificate.
 
 import importlib
 
-from . import _blas_bridge, _core, streams
-from ._exceptions import ConvergenceWarning
+from . import _blas_bridge, _core, _exceptions, streams
 from ._path import enet_path, lasso_path, multi_target_path
 from ._ridge import ridge_path, ridge_regression
 from .statistics import GramStats
@@ -22,6 +21,8 @@ _SUBMODULES = ("dask", "datasets", "estimators", "linalg", "plot", "statistics")
 
 
 def __getattr__(name):
+    if name == "ConvergenceWarning":
+        return _exceptions.convergence_warning()
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     if name not in _ESTIMATORS:
@@ -35,7 +36,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_ESTIMATORS) | set(_SUBMODULES))
+    return sorted(set(globals()) | set(_ESTIMATORS) | set(_SUBMODULES) | {"ConvergenceWarning"})
 
 
 __version__ = "0.1.0"

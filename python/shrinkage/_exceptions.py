@@ -1,21 +1,37 @@
 """Warnings shrinkage emits, and how: at the user's line.
 
 When scikit-learn is installed, ``ConvergenceWarning`` subclasses scikit-learn's, so filters
-written for scikit-learn (``warnings.simplefilter("ignore", ConvergenceWarning)``) keep working.
+written for scikit-learn (``warnings.simplefilter("ignore", ConvergenceWarning)``) keep working;
+the class is made on first use (``shrinkage.ConvergenceWarning`` or the first warning).
 """
 
 import os
 import sys
 import warnings
 
-try:
-    from sklearn.exceptions import ConvergenceWarning as _Base
-except ImportError:  # scikit-learn is optional
-    _Base = UserWarning
+_classes = {}
 
 
-class ConvergenceWarning(_Base):
-    """The solver stopped at ``max_iter`` before the duality gap reached ``tol``."""
+def __getattr__(name):
+    if name == "ConvergenceWarning":
+        return convergence_warning()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def convergence_warning():
+    """The ConvergenceWarning class, made on first use so that ``import shrinkage`` does not
+    import scikit-learn (most of the import's time)."""
+    if "ConvergenceWarning" not in _classes:
+        try:
+            from sklearn.exceptions import ConvergenceWarning as base
+        except ImportError:  # scikit-learn is optional
+            base = UserWarning
+        _classes["ConvergenceWarning"] = type("ConvergenceWarning", (base,), {
+            "__doc__": "The solver stopped at ``max_iter`` before the duality gap reached "
+                       "``tol``.",
+            "__module__": __name__,
+        })
+    return _classes["ConvergenceWarning"]
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 
 from . import _core, _problem
-from ._exceptions import ConvergenceWarning, warn
+from ._exceptions import convergence_warning, warn
 from ._threads import thread_map
 from ._validation import check_parameters, real_array
 from .statistics import GramStats
@@ -332,5 +332,5 @@ def _warn_not_converged(alphas, gaps, converged, tol_abs, dtype):
         f"Objective did not converge at {bad.size} of {alphas.size} alphas: the largest duality "
         f"gap is {gaps[worst]:.3e} (at alpha={alphas[worst]:.3e}) for a tolerance of "
         f"{tol_abs:.3e} (tol * ||y||^2 / n_samples). {hint}",
-        ConvergenceWarning,
+        convergence_warning(),
     )
