@@ -211,3 +211,19 @@ def test_from_npy_column_slices_outlive_their_chunk(tmp_path):
         expected = GramStats.from_arrays(data[:, :-1], data[:, -1])
         np.testing.assert_allclose(stats.xy, expected.xy, rtol=1e-9)
         np.testing.assert_allclose(stats.yy, expected.yy, rtol=1e-9)
+
+
+def test_dask_arrays_work_without_the_dataframe_stack():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+sys.modules["dask.dataframe"] = None  # as if pandas or pyarrow were missing
+import dask.array as da, numpy as np
+import shrinkage.dask as sd
+X = da.from_array(np.random.default_rng(0).standard_normal((100, 3)), chunks=(50, 3))
+print(sd.gram_stats(X, X[:, 0], scheduler="threads").n_samples)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "100"

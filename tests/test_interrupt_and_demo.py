@@ -115,3 +115,19 @@ def _lasso_cv():
     pytest.importorskip("sklearn")
     X, y = make_correlated_regression(300, 3000, rho=0.9, random_state=0)
     shrinkage.LassoCV(cv=4, n_jobs=2, tol=0.0, max_iter=2000, alphas=300, eps=1e-6).fit(X, y)
+
+
+def test_demo_names_the_file_it_wrote(tmp_path, capsys):
+    target = tmp_path / "out.txt"
+    assert main(["--problem", "T1", "--alphas", "5", "--output", str(target)]) == 0
+    assert f"wrote {target}.npz" in capsys.readouterr().out
+    assert (tmp_path / "out.txt.npz").exists()
+
+
+def test_demo_explains_bad_input(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b,y\n1,2,3\n4,oops,6\n")
+    with pytest.raises(SystemExit, match="not a numeric table"):
+        main(["--data", str(path), "--target", "y"])
+    with pytest.raises(SystemExit, match="ridge_path"):
+        main(["--problem", "T1", "--model", "enet", "--l1-ratio", "0"])

@@ -332,3 +332,28 @@ def test_a_bad_block_in_a_stream_raises_promptly(tmp_path):
     assert _finishes_within(5, lambda: errors.append(_call(
         lambda: GramStats.from_chunks(make()))))
     assert isinstance(errors[0], ValueError)
+
+
+def test_npy_blocks_without_preadv(tmp_path, monkeypatch):
+    # Windows has no os.preadv: positioned reads through the descriptor instead.
+    monkeypatch.setattr(streams, "_HAS_PREADV", False)
+    data = np.random.default_rng(11).standard_normal((1000, 5))
+    np.save(tmp_path / "d.npy", data)
+    blocks = list(streams.npy_blocks(tmp_path / "d.npy", target=-1, block_rows=300))
+    np.testing.assert_array_equal(np.concatenate([X for X, _ in blocks]), data[:, :-1])
+
+
+def test_progress_without_tqdm_counts_blocks(tmp_path, capsys, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError("no tqdm here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    data = np.random.default_rng(12).standard_normal((30, 4))
+    GramStats.from_chunks(streams.array_blocks(data, target=-1, block_rows=10), progress=True)
+    assert "block 3/3" in capsys.readouterr().err

@@ -33,7 +33,10 @@ def load_table(path, target):
             names, skip = [f"x{i}" for i in range(len(first))], 0
         except ValueError:
             names, skip = [v.strip() for v in first], 1
-        data = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
+        try:
+            data = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
+        except ValueError as error:  # a text or empty cell
+            raise SystemExit(f"{path}: not a numeric table ({error})") from None
     if target in names:
         col = names.index(target)
     else:
@@ -72,17 +75,24 @@ def main(argv=None):
         X, y = datasets.benchmark_problem(args.problem)
         source = f"problem {args.problem}"
     l1_ratio = 1.0 if args.model == "lasso" else args.l1_ratio
+    if l1_ratio == 0:
+        raise SystemExit("--l1-ratio 0 is ridge regression, whose path has no alpha where every "
+                         "coefficient is zero to start the grid from: use shrinkage.ridge_path "
+                         "with your alphas, or a small positive --l1-ratio.")
 
     start = time.perf_counter()
     alphas, coefs, gaps = enet_path(X, y, l1_ratio=l1_ratio, alphas=args.alphas, eps=args.eps,
                                     tol=args.tol)
     elapsed = time.perf_counter() - start
     nonzeros = (coefs != 0).sum(axis=0)
+    # A gap within rounding of zero may come out a little negative: that is noise, shown as 0.
+    gaps = np.maximum(gaps, 0.0)
     rel_gaps = gaps / (0.5 * np.dot(y, y) / len(y))
 
     if args.output != "table":
-        np.savez(args.output, alphas=alphas, coefs=coefs, dual_gaps=gaps)
-        print(f"wrote {args.output}: alphas {alphas.shape}, coefs {coefs.shape}")
+        path = args.output if args.output.endswith(".npz") else args.output + ".npz"
+        np.savez(path, alphas=alphas, coefs=coefs, dual_gaps=gaps)  # savez adds .npz anyway
+        print(f"wrote {path}: alphas {alphas.shape}, coefs {coefs.shape}")
         return 0
     print(f"{args.model} path on {source}: n={X.shape[0]}, p={X.shape[1]}, "
           f"{len(alphas)} alphas, tol={args.tol:g}")

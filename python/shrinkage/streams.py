@@ -257,6 +257,7 @@ def parquet_blocks(path, *, target, sample_weight=None, columns=None, block_rows
 
 # -- helpers -------------------------------------------------------------------------------------
 
+_HAS_PREADV = hasattr(os, "preadv")  # not on Windows
 _ALIGN = 4096  # O_DIRECT's alignment of offsets, lengths and buffers on common file systems
 
 
@@ -281,6 +282,10 @@ class _RawFile:
 
     def read_at(self, buffer, length, offset):
         view = memoryview(buffer)[:length]
+        if not _HAS_PREADV:  # Windows: a positioned read through the file descriptor
+            os.lseek(self._fd, offset, os.SEEK_SET)
+            with open(self._fd, "rb", buffering=0, closefd=False) as file:
+                return file.readinto(view)
         try:
             return os.preadv(self._fd, [view], offset)
         except OSError as error:

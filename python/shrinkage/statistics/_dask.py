@@ -11,14 +11,22 @@ import numpy as np
 try:
     import dask
     import dask.array as da
-    import dask.dataframe as dd
 except ImportError as error:  # pragma: no cover - exercised only without dask
-    raise ImportError("shrinkage.dask needs dask: pip install 'shrinkage[dask]'") from error
+    raise ImportError(f"shrinkage.dask needs dask's arrays: pip install 'shrinkage[dask]' "
+                      f"({error})") from error
+try:  # dataframes are optional: dask.dataframe needs pandas and pyarrow
+    import dask.dataframe as dd
+except ImportError:  # pragma: no cover - exercised only without pandas / pyarrow
+    dd = None
 
 from .. import streams
 from .._validation import check_X
 from ._folds import statistics_of_rows
 from ._gramstats import GramStats, check_sample_weight
+
+
+def _is_dataframe(X):
+    return dd is not None and isinstance(X, dd.DataFrame)
 
 
 def gram_stats(X, y=None, sample_weight=None, *, target=None, split_every=8, **compute_kwargs):
@@ -97,7 +105,7 @@ def _read_npy_rows(path, start, stop):
 
 def _blocks(X, y, sample_weight, target):
     """One (X, y, w) tuple of delayed blocks per row chunk."""
-    if isinstance(X, dd.DataFrame):
+    if _is_dataframe(X):
         if target is None or y is not None:
             raise ValueError("for a dask DataFrame give target= (a column name), not y")
         missing = [c for c in (target, sample_weight) if c is not None and c not in X.columns]
@@ -134,7 +142,7 @@ def _aligned(a, X, name):
 def _fold_labels(X, cv):
     """Per row chunk its fold labels (delayed) or (first row, fold ends); the number of folds."""
     if isinstance(cv, da.Array):
-        if isinstance(X, dd.DataFrame):
+        if _is_dataframe(X):
             raise ValueError("fold labels as an array need a dask array X; for a DataFrame "
                              "use cv=k (contiguous folds)")
         labels = _aligned(cv, X, "cv labels")
@@ -144,7 +152,7 @@ def _fold_labels(X, cv):
     if n_folds < 2:
         raise ValueError(f"cv must be at least 2 folds, got {cv}")
     # A DataFrame's partition lengths take one light pass; an array's are in its chunks.
-    sizes = X.map_partitions(len).compute() if isinstance(X, dd.DataFrame) else X.chunks[0]
+    sizes = X.map_partitions(len).compute() if _is_dataframe(X) else X.chunks[0]
     n = int(sum(sizes))
     if n < n_folds:
         raise ValueError(f"cv={n_folds} folds for {n} rows")

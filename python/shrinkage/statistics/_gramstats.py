@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import numbers
+import sys
 import zipfile
 
 import numpy as np
@@ -373,6 +374,15 @@ def _with_progress(iterable, progress, total):
         return iterable
     try:
         from tqdm.auto import tqdm
-    except ImportError:  # optional: no bar without tqdm
-        return iterable
+    except ImportError:  # tqdm is optional: a plain counter on stderr instead of a bar
+        return _counted(iterable, total)
     return tqdm(iterable, total=total, unit="block")
+
+
+def _counted(iterable, total):
+    of = "" if total is None else f"/{total}"
+    for number, item in enumerate(iterable, 1):
+        sys.stderr.write(f"\rGramStats.from_chunks: block {number}{of}")
+        sys.stderr.flush()
+        yield item
+    sys.stderr.write("\n")
