@@ -9,7 +9,7 @@ import os
 import sys
 import warnings
 
-_classes = {}
+_classes: dict[str, type[Warning]] = {}
 
 
 def __getattr__(name):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _core, _problem
 from ._exceptions import convergence_warning, warn
@@ -19,9 +21,11 @@ _PARAMS = frozenset(
 )
 
 
-def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", precompute="auto",
-               Xy=None, copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
-               positive=False, **params):
+def lasso_path(X: Any, y: ArrayLike | None, *, eps: float = 1e-3, n_alphas: Any = "deprecated",
+               alphas: Any = "warn", precompute: bool | str | ArrayLike = "auto",
+               Xy: ArrayLike | None = None, copy_X: bool = True,
+               coef_init: ArrayLike | None = None, verbose: bool | int = False,
+               return_n_iter: bool = False, positive: bool = False, **params: Any) -> tuple:
     """Compute a Lasso path with coordinate descent on the Gram matrix.
 
     Same contract as :func:`sklearn.linear_model.lasso_path`; see :func:`enet_path`.
@@ -39,9 +43,12 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", precompu
                      verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params)
 
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
-              precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
-              return_n_iter=False, positive=False, check_input=True, **params):
+def enet_path(X: Any, y: ArrayLike | None, *, l1_ratio: float = 0.5, eps: float = 1e-3,
+              n_alphas: Any = "deprecated", alphas: Any = "warn",
+              precompute: bool | str | ArrayLike = "auto", Xy: ArrayLike | None = None,
+              copy_X: bool = True, coef_init: ArrayLike | None = None,
+              verbose: bool | int = False, return_n_iter: bool = False, positive: bool = False,
+              check_input: bool = True, **params: Any) -> tuple:
     """Compute an elastic-net path with coordinate descent on the Gram matrix.
 
     Minimises, for each alpha, ``1/(2n) ||y - Xw||^2 + alpha * l1_ratio * ||w||_1
@@ -120,8 +127,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     return grid, coefs, gaps
 
 
-def multi_target_path(X, Y, *, l1_ratio=1.0, eps=1e-3, alphas=100, precompute="auto", Xy=None,
-                      positive=False, return_n_iter=False, n_jobs=None, **params):
+def multi_target_path(X: Any, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: float = 1e-3,
+                      alphas: int | ArrayLike = 100, precompute: bool | str | ArrayLike = "auto",
+                      Xy: ArrayLike | None = None, positive: bool = False,
+                      return_n_iter: bool = False, n_jobs: int | None = None,
+                      **params: Any) -> tuple:
     """One independent elastic-net path per column of Y, sharing one Gram, in parallel threads.
 
     This is what ``ElasticNet.fit`` solves with 2-D y (each target its own problem), as

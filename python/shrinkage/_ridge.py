@@ -7,9 +7,11 @@ scikit-learn's Ridge scaling: minimise ||y - X w||^2 + alpha ||w||^2 (no 1/n), i
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
 
 from . import _core
 from . import _statistics as statistics
@@ -18,7 +20,9 @@ from ._validation import check_gram, check_X, check_y, real_array
 from .statistics import GramStats
 
 
-def ridge_path(X, y, alphas, *, precompute=None, Xy=None, solver="auto", check_input=True):
+def ridge_path(X: Any, y: ArrayLike | None, alphas: ArrayLike, *,
+               precompute: ArrayLike | None = None, Xy: ArrayLike | None = None,
+               solver: str = "auto", check_input: bool = True) -> NDArray[np.floating]:
     """Ridge coefficients for every alpha, computing X^T X (or X X^T) once.
 
     Parameters
@@ -113,9 +117,12 @@ def _ridge_from_statistics(X, y, alphas, precompute, Xy, check_input):
     return coefs if Xy.ndim == 2 else coefs[0]
 
 
-def ridge_regression(X, y, alpha, *, sample_weight=None, solver="auto", max_iter=None, tol=1e-4,
-                     verbose=0, positive=False, random_state=None, return_n_iter=False,
-                     return_intercept=False, check_input=True):
+def ridge_regression(X: Any, y: Any, alpha: float | ArrayLike, *,
+                     sample_weight: ArrayLike | None = None, solver: str = "auto",
+                     max_iter: int | None = None, tol: float = 1e-4, verbose: int = 0,
+                     positive: bool = False, random_state: Any = None,
+                     return_n_iter: bool = False, return_intercept: bool = False,
+                     check_input: bool = True) -> Any:
     """Drop-in for :func:`sklearn.linear_model.ridge_regression` with its Cholesky solver.
 
     ``alpha`` may be a scalar or one value per target. ``sample_weight`` rescales the rows by
@@ -164,7 +171,7 @@ def ridge_regression(X, y, alpha, *, sample_weight=None, solver="auto", max_iter
     return (coef, None) if return_n_iter else coef
 
 
-def _check_alphas(alphas):
+def _check_alphas(alphas: ArrayLike) -> np.ndarray:
     if isinstance(alphas, numbers.Real):
         alphas = [alphas]
     alphas = np.asarray(alphas, dtype=np.float64)

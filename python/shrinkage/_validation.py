@@ -8,6 +8,7 @@ sparse formats to CSC).
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -69,7 +70,7 @@ def _shares_memory(a, b):
     return any(x is not None and np.shares_memory(a.data, x) for x in arrays)
 
 
-def check_y(y, n_samples, dtype):
+def check_y(y: Any, n_samples: int, dtype: Any) -> np.ndarray:
     y = np.asarray(y)
     if y.dtype.kind not in "biuf":
         raise ValueError(f"y must be numeric, got dtype {y.dtype}.")
@@ -87,7 +88,7 @@ def check_y(y, n_samples, dtype):
     return y
 
 
-def real_array(a, name):
+def real_array(a: Any, name: str) -> np.ndarray:
     """a as an array of a real numeric dtype (kept): complex or non-numeric input is refused
     rather than cast (numpy would drop the imaginary part with only a warning)."""
     a = np.asarray(a)
@@ -106,7 +107,7 @@ def check_finite_statistics(diag, name="X"):
         )
 
 
-def check_gram(gram, n_features, dtype):
+def check_gram(gram: Any, n_features: int, dtype: Any) -> np.ndarray:
     gram = real_array(gram, "The Gram matrix")
     if gram.ndim != 2 or gram.shape[0] != gram.shape[1]:
         raise ValueError(f"The Gram matrix must be square, got shape {gram.shape}.")
@@ -155,8 +156,8 @@ PARAMETERS = {
     "l1_ratio": (lambda v: _real(v) and 0 <= v <= 1, "in [0, 1]"),
     "eps": (lambda v: _real(v) and np.isfinite(v) and v > 0, "a finite number > 0"),
     "tol": (_finite_nonnegative, "a finite number >= 0"),
-    "max_iter": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1,
-                 "an int >= 1"),
+    "max_iter": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool)
+                 and int(v) >= 1, "an int >= 1"),
     "selection": (lambda v: isinstance(v, str) and v in ("cyclic", "random"),
                   "'cyclic' or 'random'"),
 }

@@ -8,6 +8,7 @@ solves with its factor for any number of right-hand sides at once.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import _core
 from ._validation import real_array
@@ -15,13 +16,13 @@ from ._validation import real_array
 __all__ = ["cho_solve", "cholesky"]
 
 
-def _float_array(a, name):
+def _float_array(a: ArrayLike, name: str) -> tuple[np.ndarray, np.dtype]:
     a = real_array(a, name)
     dtype = a.dtype if a.dtype in (np.float32, np.float64) else np.float64
     return a, np.dtype(dtype)
 
 
-def cholesky(A, *, overwrite_a=False):
+def cholesky(A: ArrayLike, *, overwrite_a: bool = False) -> NDArray[np.floating]:
     """Lower Cholesky factor L of a symmetric positive definite matrix, A = L L^T.
 
     Only the lower triangle of A is read. float32 stays float32.
@@ -66,7 +67,7 @@ def cholesky(A, *, overwrite_a=False):
     return L
 
 
-def cho_solve(L, B):
+def cho_solve(L: ArrayLike, B: ArrayLike) -> NDArray[np.floating]:
     """Solve (L L^T) X = B with the factor from :func:`cholesky`, for all columns of B.
 
     Parameters

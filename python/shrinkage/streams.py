@@ -32,8 +32,10 @@ import os
 import queue
 import threading
 import weakref
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["array_blocks", "csv_blocks", "npy_blocks", "parquet_blocks"]
 
@@ -56,7 +58,9 @@ class RowBlocks:
         return _read_ahead(self._read())
 
 
-def array_blocks(X, y=None, *, target=None, sample_weight=None, block_rows=None):
+def array_blocks(X: Any, y: ArrayLike | None = None, *, target: int | None = None,
+                 sample_weight: ArrayLike | None = None, block_rows: int | None = None
+                 ) -> RowBlocks:
     """Row blocks of an in-memory array or a ``numpy.memmap``.
 
     Parameters
@@ -84,7 +88,8 @@ def array_blocks(X, y=None, *, target=None, sample_weight=None, block_rows=None)
     return RowBlocks(read, math.ceil(n / block_rows))
 
 
-def npy_blocks(path, y=None, *, target=None, sample_weight=None, block_rows=None):
+def npy_blocks(path: Any, y: Any = None, *, target: int | None = None,
+               sample_weight: Any = None, block_rows: int | None = None) -> RowBlocks:
     """Row blocks of a C-ordered ``.npy`` file, read by direct I/O into recycled buffers.
 
     Blocks are read with ``O_DIRECT`` where the OS and file system allow it (plain reads

@@ -10,9 +10,11 @@ are selected by zero weights on the test rows, so X is never copied. The folds' 
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import column_or_1d, validate_data
 
@@ -67,7 +69,8 @@ class ElasticNetCV(LinearPredictor):
         self.random_state = random_state
         self.selection = selection
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: Any, y: Any, sample_weight: ArrayLike | None = None,
+            **params: Any) -> ElasticNetCV:
         """Cross-validate the path on (X, y) and refit at the chosen alpha and l1_ratio."""
         if params:
             raise ValueError(f"Unexpected fit parameters {sorted(params)} (routing of groups "

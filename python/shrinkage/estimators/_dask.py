@@ -25,13 +25,14 @@ class _OnDask:
                                     np.dtype(np.float64))
 
 
-class ElasticNetCV(_OnDask, _cv.ElasticNetCV):
+# fit takes dask collections (and target=) where the in-memory estimators take arrays.
+class ElasticNetCV(_OnDask, _cv.ElasticNetCV):  # type: ignore[misc]
     """:class:`shrinkage.ElasticNetCV` on dask collections: same parameters, attributes and
     selection; ``cv`` is a number of contiguous folds (KFold without shuffling) or a dask array
     of fold labels (see :func:`shrinkage.dask.fold_statistics`)."""
 
 
-class LassoCV(_OnDask, _cv.LassoCV):
+class LassoCV(_OnDask, _cv.LassoCV):  # type: ignore[misc]
     """:class:`shrinkage.LassoCV` on dask collections: same parameters, attributes and
     selection; ``cv`` is a number of contiguous folds (KFold without shuffling) or a dask array
     of fold labels (see :func:`shrinkage.dask.fold_statistics`)."""

@@ -6,8 +6,11 @@ or a lazily centred design), never in a centred copy of X. Needs scikit-learn (o
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -20,7 +23,7 @@ from ..statistics import GramStats
 class LinearPredictor(RegressorMixin, BaseEstimator):
     """predict / score and the fitted-coefficient plumbing shared by shrinkage's estimators."""
 
-    def predict(self, X):
+    def predict(self, X: Any) -> np.ndarray:
         """X @ coef_.T + intercept_ (dense or sparse X)."""
         check_is_fitted(self, "coef_")
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
@@ -128,7 +131,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
         self.random_state = random_state
         self.selection = selection
 
-    def fit(self, X, y=None, sample_weight=None, check_input=True):
+    def fit(self, X: Any, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
+            check_input: bool = True) -> ElasticNet:
         """Fit on (X, y), optionally weighted, or on a GramStats (``fit(stats)``)."""
         check_parameters(alpha=self.alpha, l1_ratio=self.l1_ratio, tol=self.tol,
                          max_iter=self.max_iter, selection=self.selection)

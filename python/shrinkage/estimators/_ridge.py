@@ -9,8 +9,11 @@ fold statistics, one Cholesky per fold and alpha.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.metrics import get_scorer, r2_score
 from sklearn.model_selection import GridSearchCV, check_cv
@@ -53,7 +56,8 @@ class Ridge(MultiOutputMixin, LinearPredictor):
         self.positive = positive
         self.random_state = random_state
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X: Any, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None
+            ) -> Ridge:
         """Fit on (X, y), optionally weighted, or on a GramStats (``fit(stats)``)."""
         if self.solver not in ("auto", "cholesky"):
             raise NotImplementedError(
@@ -209,7 +213,8 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         self.store_cv_results = store_cv_results
         self.alpha_per_target = alpha_per_target
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: Any, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            **params: Any) -> RidgeCV:
         refuse_statistics(self, X)
         alphas = np.atleast_1d(np.asarray(self.alphas, dtype=np.float64))
         if alphas.ndim != 1 or alphas.size == 0 or not np.isfinite(alphas).all() or (

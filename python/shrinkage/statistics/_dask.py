@@ -17,7 +17,7 @@ except ImportError as error:  # pragma: no cover - exercised only without dask
 try:  # dataframes are optional: dask.dataframe needs pandas and pyarrow
     import dask.dataframe as dd
 except ImportError:  # pragma: no cover - exercised only without pandas / pyarrow
-    dd = None
+    dd = None  # type: ignore[assignment]
 
 from .. import streams
 from .._validation import check_X

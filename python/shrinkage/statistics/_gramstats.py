@@ -7,9 +7,12 @@ import itertools
 import numbers
 import sys
 import zipfile
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from .. import _core
 from .._memory import add_outer, check_square
@@ -72,7 +75,7 @@ class GramStats:
             raise ValueError("GramStats: n_samples and weight_sum must be finite and "
                              "non-negative.")
 
-    def check(self):
+    def check(self) -> GramStats:
         """Raises ValueError naming what makes these statistics impossible for any data: a
         non-finite entry, no weight, an asymmetric gram, a negative variance (diagonal or yy),
         or |xy_j| > sqrt(gram_jj yy) (a correlation beyond 1). O(p^2); what it cannot see
@@ -109,7 +112,8 @@ class GramStats:
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
-    def from_arrays(cls, X, y, sample_weight=None):
+    def from_arrays(cls, X: Any, y: ArrayLike, sample_weight: ArrayLike | None = None
+                    ) -> GramStats:
         """Statistics of one block of rows (dense or sparse X, 1-D or 2-D y).
 
         Dense X goes through the C++ kernel in row blocks (BLAS syrk about the weighted mean,
@@ -129,7 +133,8 @@ class GramStats:
         return cls._from_2d(n, weight_sum, x_mean, y_mean, gram, xy, yy, y.ndim == 2)
 
     @classmethod
-    def from_chunks(cls, chunks, *, progress=False, total=None):
+    def from_chunks(cls, chunks: Iterable[tuple], *, progress: bool = False,
+                    total: int | None = None) -> GramStats:
         """Merge the statistics of an iterable of ``(X, y)`` or ``(X, y, sample_weight)`` blocks.
 
         Blocks are merged pairwise as a binary tree (a stack of O(log n_blocks) partial sums),
@@ -139,11 +144,11 @@ class GramStats:
         memmaps: :mod:`shrinkage.streams`.
         """
         if total is None:
-            try:
-                total = len(chunks)
+            try:  # streams know their block count, or raise TypeError when they cannot
+                total = len(chunks)  # type: ignore[arg-type]
             except TypeError:
                 total = None
-        stack = []  # (level, stats): a binary counter of partial sums
+        stack: list[tuple[int, GramStats]] = []  # (level, stats): a binary counter of sums
         blocks = iter(_with_progress(chunks, progress, total))
         for number in itertools.count():
             try:
@@ -263,12 +268,12 @@ class GramStats:
     def __setstate__(self, state):
         GramStats.__init__(self, **state)
 
-    def save(self, file):
+    def save(self, file: Any) -> None:
         """Write to an ``.npz`` file (``np.savez``); read back with :meth:`load`."""
         np.savez(file, **self.__getstate__())
 
     @classmethod
-    def load(cls, file):
+    def load(cls, file: Any) -> GramStats:
         """Read statistics written by :meth:`save` (a path or a binary file object)."""
         with contextlib.ExitStack() as stack:
             if isinstance(file, (str, bytes)) or hasattr(file, "__fspath__"):
@@ -298,7 +303,7 @@ def _add_note(error, note):
         error.add_note(note)
 
 
-def check_sample_weight(sample_weight, n_samples):
+def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
     """None, a scalar or one finite non-negative weight per sample; returns float64 or None."""
     if sample_weight is None:
         return None
