@@ -120,3 +120,31 @@ def test_cv_curve_needs_a_fitted_cv_model(ax, problem):
         plot.plot_cv(shrinkage.LassoCV(), ax=ax)
     with pytest.raises(ValueError, match="fitted LassoCV"):
         plot.plot_cv(shrinkage.Lasso().fit(*problem), ax=ax)
+
+
+def test_path_colours_do_not_repeat_and_the_legend_is_beside_the_curves():
+    X, y = make_correlated_regression(200, 30, random_state=3)
+    alphas, coefs, _ = shrinkage.lasso_path(X, y, alphas=20)
+    fig, ax = plt.subplots()
+    shrinkage.plot.plot_path(alphas, coefs, alpha=alphas[5],
+                             feature_names=[f"x{j}" for j in range(30)], ax=ax)
+    colors = {tuple(line.get_color()) for line in ax.get_lines()[:30]}
+    assert len(colors) == 30  # feature 4 and 24 shared a colour
+    legend = ax.get_legend()
+    assert "alpha = " in " ".join(t.get_text() for t in legend.get_texts())
+    assert legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted()).x0 > 1.0
+    plt.close(fig)
+
+
+def test_cv_plot_says_which_l1_ratio_shows_model_size_and_flags_the_grid_edge():
+    pytest.importorskip("sklearn")
+    X, y = make_correlated_regression(120, 10, rho=0.3, random_state=4)
+    model = shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, alphas=15, eps=0.5).fit(X, y)
+    fig, ax = plt.subplots()
+    shrinkage.plot.plot_cv(model, ax=ax)
+    assert f"l1_ratio = {model.l1_ratio_:g}" in ax.get_title()
+    assert ax.secondary_x.get_xlabel().startswith("non-zero coefficients")
+    # eps=0.5 stops the grid while the error still falls: the chosen alpha is at its edge.
+    assert model.alpha_ == model.alphas_[list(model.l1_ratio).index(model.l1_ratio_)].min()
+    assert any("edge" in t.get_text() for t in ax.texts)
+    plt.close(fig)

@@ -65,26 +65,22 @@ def plot_path(alphas, coefs, *, alpha=None, feature_names=None, ax=None, n_ticks
     ax = plt.gca() if ax is None else ax
 
     lines = ax.plot(alphas, coefs.T, linewidth=1)
+    for line, color in zip(lines, _distinct_colors(len(lines)), strict=True):
+        line.set_color(color)
     if feature_names is not None:
         entry = np.argmax(coefs != 0, axis=1) + np.where(np.any(coefs != 0, axis=1), 0, alphas.size)
         for j in np.argsort(entry, kind="stable")[:10]:
             lines[j].set_label(str(feature_names[j]))
-        ax.legend(loc="best", fontsize="small")
     ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
     if alpha is not None:
         ax.axvline(alpha, color="k", linestyle="--", linewidth=1, label=f"alpha = {alpha:.3g}")
+    if feature_names is not None or alpha is not None:
+        _legend_beside(ax)
     _log_alpha_axis(ax, alphas)
     ax.set_ylabel("coefficient")
 
-    # The model size: the number of non-zeros at a few alphas, on a top axis.
-    ticks = np.linspace(0, alphas.size - 1, min(n_ticks, alphas.size))
-    ticks = np.unique(ticks.round().astype(int))
-    top = ax.secondary_xaxis("top")
-    top.set_xscale("log")
-    top.set_xticks(alphas[ticks], [str(int(k)) for k in np.count_nonzero(coefs[:, ticks], axis=0)])
-    top.set_xticks([], minor=True)
-    top.set_xlabel("non-zero coefficients")
-    ax.secondary_x = top
+    _model_size_axis(ax, alphas, np.count_nonzero(coefs, axis=0), "non-zero coefficients",
+                     n_ticks)
     return ax
 
 
@@ -112,15 +108,15 @@ def plot_cv(model, *, l1_ratio=None, ax=None):
     if not hasattr(model, "mse_path_"):
         raise ValueError("plot_cv needs a fitted LassoCV or ElasticNetCV, got "
                          f"{type(model).__name__} without mse_path_ (call fit first)")
-    alphas, mse, train = (np.asarray(a) for a in
-                          (model.alphas_, model.mse_path_, model.train_mse_path_))
+    alphas, mse, train, sizes = (np.asarray(a) for a in (
+        model.alphas_, model.mse_path_, model.train_mse_path_, model.n_nonzero_path_))
+    ratios = np.atleast_1d(getattr(model, "l1_ratio", 1.0))
+    chosen_ratio = getattr(model, "l1_ratio_", float(ratios[0])) if l1_ratio is None else l1_ratio
     if mse.ndim == 3:  # several l1_ratios: pick one
-        ratios = np.atleast_1d(model.l1_ratio)
-        chosen = model.l1_ratio_ if l1_ratio is None else l1_ratio
-        index = np.flatnonzero(np.isclose(ratios, chosen))
+        index = np.flatnonzero(np.isclose(ratios, chosen_ratio))
         if index.size == 0:
-            raise ValueError(f"l1_ratio={chosen} is not one of the fitted {list(ratios)}")
-        alphas, mse, train = alphas[index[0]], mse[index[0]], train[index[0]]
+            raise ValueError(f"l1_ratio={chosen_ratio} is not one of the fitted {list(ratios)}")
+        alphas, mse, train, sizes = (a[index[0]] for a in (alphas, mse, train, sizes))
     elif mse.ndim == 1:  # a single fold squeezed away
         mse, train = mse[:, None], train[:, None]
     ax = plt.gca() if ax is None else ax
@@ -143,8 +139,42 @@ def plot_cv(model, *, l1_ratio=None, ax=None):
                label=f"1-SE alpha = {alpha_1se:.3g}")
     _log_alpha_axis(ax, alphas)
     ax.set_ylabel("mean squared error")
-    ax.legend(loc="best", fontsize="small")
+    ax.set_title(f"{type(model).__name__}, l1_ratio = {float(chosen_ratio):g}", fontsize="medium")
+    if best == int(np.argmin(alphas)):  # the smallest alpha: the error may still be falling
+        ax.annotate("minimum at the grid's edge:\nextend it (smaller eps)",
+                    xy=(alphas[best], mean[best]), xytext=(0.5, 0.9),
+                    textcoords="axes fraction", fontsize="small", ha="center",
+                    arrowprops={"arrowstyle": "->", "color": "0.3"})
+    _model_size_axis(ax, alphas, sizes, "non-zero coefficients (mean over folds)")
+    _legend_beside(ax)
     return ax
+
+
+def _model_size_axis(ax, alphas, sizes, label, n_ticks=6):
+    """The model size at a few alphas, on a top axis (``ax.secondary_x``)."""
+    ticks = np.unique(np.linspace(0, alphas.size - 1, min(n_ticks, alphas.size)).round()
+                      .astype(int))
+    top = ax.secondary_xaxis("top")
+    top.set_xscale("log")
+    top.set_xticks(alphas[ticks], [str(int(round(k))) for k in np.asarray(sizes)[ticks]])
+    top.set_xticks([], minor=True)
+    top.set_xlabel(label)
+    ax.secondary_x = top
+
+
+def _distinct_colors(n):
+    """n colours that do not repeat: tab10/tab20 while they last, then an even sampling of a
+    perceptually uniform map."""
+    if n <= 10:
+        return [plt.cm.tab10(i) for i in range(n)]
+    if n <= 20:
+        return [plt.cm.tab20(i) for i in range(n)]
+    return [plt.cm.turbo(v) for v in np.linspace(0.05, 0.95, n)]
+
+
+def _legend_beside(ax):
+    """The legend to the right of the plot, where it hides no curve."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", borderaxespad=0.0)
 
 
 def _log_alpha_axis(ax, alphas):

@@ -38,7 +38,9 @@ class ElasticNetCV(LinearPredictor):
     (None: one; -1: all cores).
 
     Beyond scikit-learn: ``train_mse_path_`` (same shape as ``mse_path_``) holds each fold's
-    training error, to see under- and over-fitting next to the validation error.
+    training error, to see under- and over-fitting next to the validation error, and
+    ``n_nonzero_path_`` (one per alpha, per l1_ratio) the mean number of non-zero coefficients
+    of the folds' models, the model size along a CV curve.
 
     Examples
     --------
@@ -141,13 +143,15 @@ class ElasticNetCV(LinearPredictor):
             coefs, _, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]),
                                       progress=lambda _done: stop.is_set())
             coefs = coefs[0].astype(np.float64)
-            return errors(train, test, coefs, fold.intercepts(coefs.T))
+            return (*errors(train, test, coefs, fold.intercepts(coefs.T)),
+                    np.count_nonzero(coefs, axis=0))
 
         results = thread_map(run, tasks, self.n_jobs)
         shape = (len(l1_ratios), n_folds, -1)
         mse = np.reshape([r[0] for r in results], shape)
         train_mse = np.reshape([r[1] for r in results], shape)
         floor = np.reshape([r[2] for r in results], shape).mean(axis=1)
+        nonzeros = np.reshape([r[3] for r in results], shape).mean(axis=1)
         # The smallest mean error; errors within rounding of it tie, and ties go to the larger
         # alpha, then to the earlier l1_ratio.
         mean_mse = mse.mean(axis=1)
@@ -161,6 +165,7 @@ class ElasticNetCV(LinearPredictor):
         self.alpha_ = float(grids[i_best][k_best])
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
         self.train_mse_path_ = np.squeeze(np.moveaxis(train_mse, 2, 1))
+        self.n_nonzero_path_ = np.squeeze(nonzeros)
         self.alphas_ = np.asarray(grids)[0] if len(l1_ratios) == 1 else np.asarray(grids)
         coefs, gaps, n_iters = _path.solve(whole, np.array([self.alpha_]), self._options(l1_ratio))
         self._set_coef(coefs[:, :, 0], whole)
