@@ -156,7 +156,7 @@ def _model_size_axis(ax, alphas, sizes, label, n_ticks=6):
                       .astype(int))
     top = ax.secondary_xaxis("top")
     top.set_xscale("log")
-    top.set_xticks(alphas[ticks], [str(int(round(k))) for k in np.asarray(sizes)[ticks]])
+    top.set_xticks(alphas[ticks], [str(round(k)) for k in np.asarray(sizes, dtype=float)[ticks]])
     top.set_xticks([], minor=True)
     top.set_xlabel(label)
     ax.secondary_x = top
