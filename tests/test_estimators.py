@@ -286,3 +286,10 @@ def test_submodules_are_reachable_after_import_shrinkage():
             "shrinkage.statistics.GramStats; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_verbose_cv_prints_a_line_per_path(capsys):
+    X, y = make_correlated_regression(60, 5, random_state=4)
+    shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, alphas=5, verbose=1).fit(X, y)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "[ElasticNetCV]" in line]
+    assert len(lines) == 6 and "fold 3/3, l1_ratio 1" in lines[-1]

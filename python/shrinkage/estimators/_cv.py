@@ -10,6 +10,7 @@ are selected by zero weights on the test rows, so X is never copied. The folds' 
 from __future__ import annotations
 
 import numbers
+import time
 from typing import Any
 
 import numpy as np
@@ -140,8 +141,14 @@ class ElasticNetCV(LinearPredictor):
         def run(task, stop):
             i, j = task
             fold, train, test = fold_problem(j)
-            coefs, _, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]),
-                                      progress=lambda _done: stop.is_set())
+            start = time.perf_counter()
+            coefs, gaps, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]),
+                                         progress=lambda _done: stop.is_set())
+            if self.verbose:  # one line per path, as scikit-learn's verbose CV prints
+                print(f"[{type(self).__name__}] fold {j + 1}/{n_folds}, l1_ratio "
+                      f"{l1_ratios[i]:g}: {len(grids[i])} alphas in "
+                      f"{time.perf_counter() - start:.2f} s, largest gap {gaps.max():.2e}",
+                      flush=True)
             coefs = coefs[0].astype(np.float64)
             return (*errors(train, test, coefs, fold.intercepts(coefs.T)),
                     np.count_nonzero(coefs, axis=0))
