@@ -28,7 +28,45 @@ def lasso_path(X: Any, y: ArrayLike | None, *, eps: float = 1e-3, n_alphas: Any 
                return_n_iter: bool = False, positive: bool = False, **params: Any) -> tuple:
     """Compute a Lasso path with coordinate descent on the Gram matrix.
 
-    Same contract as :func:`sklearn.linear_model.lasso_path`; see :func:`enet_path`.
+    Minimises, for each alpha, ``1/(2n) ||y - Xw||^2 + alpha ||w||_1`` (for 2-D ``y``, the
+    multi-task problem with the l2,1 norm), warm-starting each alpha from the previous one.
+    Same contract as :func:`sklearn.linear_model.lasso_path` (scikit-learn 1.9): it is
+    :func:`enet_path` with ``l1_ratio=1``.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features), or GramStats
+        float64 or float32 (kept), read in place, never modified; or the statistics of an
+        intercept-fitted, weighted problem (with ``y=None``).
+    y : array-like of shape (n_samples,) or (n_samples, n_targets), or None with GramStats
+    eps : float, default=1e-3
+        ``alpha_min / alpha_max`` of the automatic grid.
+    n_alphas : int, deprecated
+        Use ``alphas=int``.
+    alphas : int or array-like, default=100 automatic alphas
+    precompute : "auto", bool or array of shape (n_features, n_features), default="auto"
+        True: the full Gram (one syrk); False: only the Gram columns (or products) of the
+        working set; "auto": the full Gram when n_samples >= n_features and it fits.
+    Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
+    copy_X : bool, default=True
+        Accepted for compatibility; X is never written to.
+    coef_init : array-like of shape (n_features,) or (n_targets, n_features), default=None
+    verbose : bool or int, default=False
+    return_n_iter : bool, default=False
+    positive : bool, default=False
+    **params
+        ``tol`` (1e-4): each point's duality gap is at most ``tol * ||y||^2 / n``, or a
+        ConvergenceWarning says which it reached; ``max_iter`` (1000) epochs per alpha;
+        ``selection``, ``random_state``, ``do_screening``.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,)
+        The certificate of each point, in scikit-learn's units.
+    n_iters : list of int
+        With ``return_n_iter=True``.
 
     Examples
     --------

@@ -38,6 +38,47 @@ class ElasticNetCV(LinearPredictor):
     statistics tie), then a refit on all the data. ``n_jobs`` threads run the folds' paths
     (None: one; -1: all cores).
 
+    Parameters
+    ----------
+    l1_ratio : float or list of float in [0, 1], default=0.5
+        One mix, or several to cross-validate too.
+    eps : float, default=1e-3
+        ``alpha_min / alpha_max`` of each automatic grid.
+    alphas : int or array-like, default=100
+        An int gives that many alphas on scikit-learn's grid per l1_ratio (from the full data);
+        an array is used as given.
+    fit_intercept : bool, default=True
+    precompute : bool, "auto" or array, default="auto"
+        Whether the folds use Gram statistics (one pass over X for all folds) or lazily
+        computed columns (wide or sparse X); an array means "use Grams".
+    max_iter : int, default=1000
+    tol : float, default=1e-4
+        Each path point meets ``tol * ||y||^2 / n`` in duality gap, as in :func:`enet_path`.
+    cv : int, cross-validation generator or iterable, default=None (5-fold)
+    copy_X : bool, default=True
+        Accepted for compatibility: X is never written to.
+    verbose : bool or int, default=0
+        Print a line per fold path.
+    n_jobs : int, default=None
+        Threads for the folds' paths (joblib's meaning: None is 1, -1 all cores).
+    positive : bool, default=False
+    random_state : int, RandomState or None, default=None
+    selection : {"cyclic", "random"}, default="cyclic"
+
+    Attributes
+    ----------
+    alpha_ : float
+    l1_ratio_ : float
+        (``ElasticNetCV`` only.)
+    coef_, intercept_, dual_gap_, n_iter_
+        Of the refit on all the data at the chosen alpha (and l1_ratio).
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+    mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
+        Validation mean squared error of each fold.
+    train_mse_path_ : ndarray, as ``mse_path_``
+    n_nonzero_path_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+    n_features_in_ : int
+
     Beyond scikit-learn: ``train_mse_path_`` (same shape as ``mse_path_``) holds each fold's
     training error, to see under- and over-fitting next to the validation error, and
     ``n_nonzero_path_`` (one per alpha, per l1_ratio) the mean number of non-zero coefficients
@@ -210,7 +251,10 @@ class ElasticNetCV(LinearPredictor):
 class LassoCV(ElasticNetCV):
     """Lasso with alpha chosen by cross-validation (``ElasticNetCV`` with ``l1_ratio=1``).
 
-    Same parameters, defaults, attributes and selection as :class:`sklearn.linear_model.LassoCV`.
+    Same parameters, defaults, attributes and selection as :class:`sklearn.linear_model.LassoCV`,
+    and as :class:`ElasticNetCV` without ``l1_ratio`` (nor ``l1_ratio_``): ``eps``,
+    ``alphas``, ``fit_intercept``, ``precompute``, ``max_iter``, ``tol``, ``copy_X``, ``cv``,
+    ``verbose``, ``n_jobs``, ``positive``, ``random_state``, ``selection``.
 
     Examples
     --------

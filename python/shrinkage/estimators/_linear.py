@@ -98,14 +98,45 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
     with the sample weights s rescaled to sum n. 2-D ``y`` gives independent problems, one per
     target (solved in parallel threads). ``fit`` also takes a :class:`GramStats` (``y=None``).
 
-    ``precompute``: False and "auto" let shrinkage choose between a full Gram (n >= p) and a
-    lazily computed one (wide or sparse X); True forces the Gram; an array is used as the Gram
-    (of the weighted, centred X when an intercept is fitted).
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        The strength of the penalty (>= 0; 0 is least squares, better done by
+        ``LinearRegression``).
+    l1_ratio : float in [0, 1], default=0.5
+        The mix: 1 is the lasso, 0 ridge.
+    fit_intercept : bool, default=True
+        Fit an intercept, from the weighted means (X is never centred in memory).
+    precompute : bool, "auto" or array of shape (n_features, n_features), default=False
+        False and "auto" let shrinkage choose between a full Gram (n >= p) and a lazily
+        computed one (wide or sparse X); True forces the Gram; an array is used as the Gram
+        (of the weighted, centred X when an intercept is fitted).
+    max_iter : int, default=1000
+        Coordinate-descent epochs at most.
+    copy_X : bool, default=True
+        Accepted for compatibility: X is never written to.
+    tol : float, default=1e-4
+        Stop when the duality gap is at most ``tol * ||y||^2 / n`` (scikit-learn's criterion);
+        a ConvergenceWarning says which gap was reached otherwise.
+    warm_start : bool, default=False
+        Start from the previous fit's ``coef_``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    random_state : int, RandomState or None, default=None
+        Seeds the coordinate order when ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
 
     Attributes
     ----------
-    coef_, intercept_, n_iter_, dual_gap_, sparse_coef_, n_features_in_, feature_names_in_
-        As in scikit-learn (``dual_gap_`` in its units, per target for 2-D y).
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        The duality gap reached, in scikit-learn's units: the certificate of the fit.
+    n_iter_ : int or list of int
+        Epochs run (0 when the warm start already met ``tol``).
+    sparse_coef_ : scipy.sparse array
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when X has column names
 
     Examples
     --------
@@ -170,7 +201,11 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
 class Lasso(ElasticNet):
     """Linear model trained with an L1 prior (``ElasticNet`` with ``l1_ratio=1``).
 
-    Same parameters, defaults and attributes as :class:`sklearn.linear_model.Lasso`.
+    Same parameters, defaults and attributes as :class:`sklearn.linear_model.Lasso`, and as
+    :class:`ElasticNet` without ``l1_ratio``: ``alpha``, ``fit_intercept``, ``precompute``,
+    ``copy_X``, ``max_iter``, ``tol``, ``warm_start``, ``positive``, ``random_state``,
+    ``selection``; attributes ``coef_``, ``intercept_``, ``dual_gap_``, ``n_iter_``,
+    ``sparse_coef_``, ``n_features_in_``.
 
     Examples
     --------

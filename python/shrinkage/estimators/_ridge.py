@@ -34,7 +34,29 @@ class Ridge(MultiOutputMixin, LinearPredictor):
     (scikit-learn 1.9), solved by shrinkage's blocked Cholesky on the weighted, centred
     statistics (``solver_`` is "cholesky"); ``alpha`` may hold one value per target. Solvers
     other than "auto"/"cholesky" and ``positive=True`` raise NotImplementedError. ``fit``
-    also takes a :class:`GramStats` (``y=None``).
+    also takes a :class:`GramStats` (``fit(stats)``).
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_targets,), default=1.0
+        The penalty (>= 0), one for all targets or one per target.
+    fit_intercept : bool, default=True
+    copy_X : bool, default=True
+        Accepted for compatibility: X is never written to.
+    max_iter, tol, random_state
+        Accepted for compatibility: the solve is direct.
+    solver : {"auto", "cholesky"}, default="auto"
+    positive : bool, default=False
+        Not provided (raises NotImplementedError).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : None
+    solver_ : str
+        "cholesky".
+    n_features_in_ : int
 
     Examples
     --------
@@ -193,6 +215,26 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     (n > p), or one kernel X X^T and one eigendecomposition per fold (wide X, dense or sparse),
     scored by the (weighted) R^2 of each test fold as scikit-learn's ``GridSearchCV`` does;
     other scorers with folds go through ``GridSearchCV`` over shrinkage's ``Ridge``.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+    fit_intercept : bool, default=True
+    scoring : str or callable, default=None
+    cv : int, cross-validation generator or iterable, default=None (leave-one-out)
+    gcv_mode : {None, "auto", "svd", "eigen"}, default=None
+        Accepted for compatibility: leave-one-out always uses the smaller eigendecomposition.
+    store_cv_results : bool, default=False
+    alpha_per_target : bool, default=False
+
+    Attributes
+    ----------
+    alpha_ : float or ndarray of shape (n_targets,)
+    best_score_ : float or ndarray of shape (n_targets,)
+    coef_, intercept_
+        Of the refit at ``alpha_``.
+    cv_results_ : ndarray, with ``store_cv_results=True``
+    n_features_in_ : int
 
     Examples
     --------
