@@ -78,7 +78,7 @@ class GramStats:
     def check(self) -> GramStats:
         """Raises ValueError naming what makes these statistics impossible for any data: a
         non-finite entry, no weight, an asymmetric gram, a negative variance (diagonal or yy),
-        or |xy_j| > sqrt(gram_jj yy) (a correlation beyond 1). O(p^2); what it cannot see
+        or ``|xy_j| > sqrt(gram_jj yy)`` (a correlation beyond 1). O(p^2); what it cannot see
         cheaply (a gram that is not positive semi-definite beyond its 2 x 2 minors) shows as a
         negative duality gap, which the solvers refuse to report as a certificate."""
         for name in ("x_mean", "y_mean", "gram", "xy", "yy"):
