@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.abspath("."))
 
 project = "shrinkage"
 author = "the shrinkage developers"
-copyright = "2026, the shrinkage developers"  # noqa: A001
+copyright = "2026, the shrinkage developers"
 release = version = shrinkage.__version__
 
 extensions = [
