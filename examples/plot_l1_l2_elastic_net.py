@@ -2,8 +2,8 @@
 L1, L2 and the elastic net on the same data
 ===========================================
 
-Which coefficients become zero and which only shrink, and the test error of each penalty at its
-cross-validated alpha.
+Which coefficients become zero and which only shrink, and the training and test error of each
+penalty at its cross-validated alpha.
 """
 
 import matplotlib.pyplot as plt
@@ -25,10 +25,11 @@ fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
 width = 0.27
 for k, (name, model) in enumerate(models.items()):
     model.fit(X_train, y_train)
+    train_mse = mean_squared_error(y_train, model.predict(X_train))
     test_mse = mean_squared_error(y_test, model.predict(X_test))
     zeros = int((model.coef_ == 0).sum())
     ax.bar(np.arange(X_train.shape[1]) + (k - 1) * width, model.coef_, width,
-           label=f"{name}: {zeros} zeros, test MSE {test_mse:.0f}")
+           label=f"{name}: {zeros} zeros, MSE train {train_mse:.0f} / test {test_mse:.0f}")
 ax.set_xticks(range(X_train.shape[1]), data.feature_names)
 ax.axhline(0, color="0.5", linewidth=0.8)
 ax.set_ylabel("coefficient")

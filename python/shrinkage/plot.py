@@ -16,7 +16,11 @@ direction in which a path is computed and in which models grow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 try:
     import matplotlib.pyplot as plt
@@ -26,7 +30,9 @@ except ImportError as error:  # pragma: no cover - exercised only without matplo
 __all__ = ["plot_cv", "plot_path"]
 
 
-def plot_path(alphas, coefs, *, alpha=None, feature_names=None, ax=None, n_ticks=6):
+def plot_path(alphas: ArrayLike, coefs: ArrayLike, *, alpha: float | None = None,
+              feature_names: Sequence[str] | None = None, ax: Any = None, n_ticks: int = 6
+              ) -> Any:
     """Coefficient paths against alpha, with the model size along the top.
 
     Parameters
@@ -84,7 +90,7 @@ def plot_path(alphas, coefs, *, alpha=None, feature_names=None, ax=None, n_ticks
     return ax
 
 
-def plot_cv(model, *, l1_ratio=None, ax=None):
+def plot_cv(model: Any, *, l1_ratio: float | None = None, ax: Any = None) -> Any:
     """Validation and training error against alpha for a fitted ``LassoCV`` / ``ElasticNetCV``.
 
     Draws the mean over folds of the validation MSE (``mse_path_``) and of the training MSE

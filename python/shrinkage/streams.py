@@ -32,6 +32,7 @@ import os
 import queue
 import threading
 import weakref
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -169,8 +170,9 @@ class NpyLayout:
         return rows.reshape(-1, self.shape[1])
 
 
-def csv_blocks(path, *, target, sample_weight=None, columns=None, delimiter=",", header=True,
-               block_rows=None):
+def csv_blocks(path: Any, *, target: str | int, sample_weight: str | int | None = None,
+               columns: Sequence[str | int] | None = None, delimiter: str = ",",
+               header: bool = True, block_rows: int | None = None) -> RowBlocks:
     """Row blocks of a numeric CSV file.
 
     Parameters
@@ -229,7 +231,9 @@ def csv_blocks(path, *, target, sample_weight=None, columns=None, delimiter=",",
     return RowBlocks(read, None)
 
 
-def parquet_blocks(path, *, target, sample_weight=None, columns=None, block_rows=None):
+def parquet_blocks(path: Any, *, target: str, sample_weight: str | None = None,
+                   columns: Sequence[str] | None = None, block_rows: int | None = None
+                   ) -> RowBlocks:
     """Row blocks of a Parquet file (needs pyarrow), read batch by batch.
 
     ``target`` and ``sample_weight`` are column names; ``columns`` the feature columns (default:

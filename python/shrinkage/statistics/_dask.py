@@ -5,6 +5,7 @@ the blocks live, merged by a tree reduction; no scikit-learn."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,8 @@ def _is_dataframe(X):
     return dd is not None and isinstance(X, dd.DataFrame)
 
 
-def gram_stats(X, y=None, sample_weight=None, *, target=None, split_every=8, **compute_kwargs):
+def gram_stats(X: Any, y: Any = None, sample_weight: Any = None, *, target: Any = None,
+               split_every: int = 8, **compute_kwargs: Any) -> GramStats:
     """:class:`~shrinkage.GramStats` of a dask array or dataframe, reduced as a tree.
 
     Parameters
@@ -53,8 +55,9 @@ def gram_stats(X, y=None, sample_weight=None, *, target=None, split_every=8, **c
     return _checked_total(stats)
 
 
-def fold_statistics(X, y=None, sample_weight=None, *, cv=5, target=None, split_every=8,
-                    **compute_kwargs):
+def fold_statistics(X: Any, y: Any = None, sample_weight: Any = None, *, cv: Any = 5,
+                    target: Any = None, split_every: int = 8, **compute_kwargs: Any
+                    ) -> tuple[GramStats, list[GramStats]]:
     """Per-fold :class:`~shrinkage.GramStats` of a dask collection, in one pass over it.
 
     ``cv``: the number of contiguous folds (those of ``sklearn.model_selection.KFold(cv)``,
@@ -75,7 +78,7 @@ def fold_statistics(X, y=None, sample_weight=None, *, cv=5, target=None, split_e
     return _checked_total(_merge(*groups)), folds
 
 
-def from_npy(path, *, block_rows=None):
+def from_npy(path: Any, *, block_rows: int | None = None) -> Any:
     """A row-chunked dask array of a C-ordered 2-D ``.npy`` file, each chunk read by the worker
     that computes it: direct I/O into buffers recycled within the worker's process, as
     :func:`shrinkage.streams.npy_blocks` (every worker must see the file at ``path``).
