@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "arrays.hpp"
+#include "signals.hpp"
 #include "shrinkage/dense_design.hpp"
 #include "shrinkage/full_gram.hpp"
 #include "shrinkage/products.hpp"
@@ -22,13 +23,6 @@ namespace py = pybind11;
 namespace shrinkage::bind {
 
 namespace {
-
-// Polled by the long products with the GIL released: retakes it to run pending signal
-// handlers; a KeyboardInterrupt (or any error they raise) stays set and is raised on return.
-bool python_interrupted() {
-  py::gil_scoped_acquire acquire;
-  return PyErr_CheckSignals() != 0;
-}
 
 // X^T X in double for float64 or float32 X (float32 data is accumulated in double).
 template <class T>

@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 
 #include "arrays.hpp"
+#include "signals.hpp"
 #include "shrinkage/cholesky.hpp"
 
 namespace py = pybind11;
@@ -18,14 +19,10 @@ template <class T>
 int factor_inplace(py::array& a) {
   T* data = static_cast<T*>(a.mutable_data());
   const int n = checked_int(a.shape(0), "n");
-  const auto interrupted = [] {
-    py::gil_scoped_acquire acquire;
-    return PyErr_CheckSignals() != 0;
-  };
   int info;
   {
     py::gil_scoped_release release;
-    info = cholesky_factor(n, data, n, interrupted);
+    info = cholesky_factor(n, data, n, python_interrupted);
     if (info == -1)  // success: zero the strict upper triangle, as scipy returns L
       for (int j = 1; j < n; ++j)
         for (int i = 0; i < j; ++i) data[static_cast<std::size_t>(j) * n + i] = T(0);

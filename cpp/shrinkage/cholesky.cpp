@@ -39,7 +39,7 @@ inline int unblocked(int n, T* a, int lda) {
 }
 
 template <class T>
-int blocked(int n, T* a, int lda, const std::function<bool()>& interrupted) {
+int blocked(int n, T* a, int lda, const Interrupted& interrupted) {
   const std::size_t ld = static_cast<std::size_t>(lda);
   for (int k = 0; k < n; k += kBlock) {
     if (interrupted && interrupted()) return kInterrupted;
@@ -68,10 +68,10 @@ int cholesky_unblocked(int n, double* a, int lda) { return unblocked(n, a, lda);
 SHRINKAGE_MULTIVERSION
 int cholesky_unblocked(int n, float* a, int lda) { return unblocked(n, a, lda); }
 
-int cholesky_factor(int n, double* a, int lda, const std::function<bool()>& interrupted) {
+int cholesky_factor(int n, double* a, int lda, const Interrupted& interrupted) {
   return blocked(n, a, lda, interrupted);
 }
-int cholesky_factor(int n, float* a, int lda, const std::function<bool()>& interrupted) {
+int cholesky_factor(int n, float* a, int lda, const Interrupted& interrupted) {
   return blocked(n, a, lda, interrupted);
 }
 

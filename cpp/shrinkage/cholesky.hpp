@@ -2,7 +2,7 @@
 // column-major), and the solves with it.
 #pragma once
 
-#include <functional>
+#include "shrinkage/interrupted.hpp"
 
 namespace shrinkage {
 
@@ -18,8 +18,8 @@ int cholesky_unblocked(int n, float* a, int lda);
 // Returns -1 on success, else the first column whose pivot is not positive; kInterrupted if
 // `interrupted` (polled between blocks) returned true.
 constexpr int kInterrupted = -2;
-int cholesky_factor(int n, double* a, int lda, const std::function<bool()>& interrupted = {});
-int cholesky_factor(int n, float* a, int lda, const std::function<bool()>& interrupted = {});
+int cholesky_factor(int n, double* a, int lda, const Interrupted& interrupted = {});
+int cholesky_factor(int n, float* a, int lda, const Interrupted& interrupted = {});
 
 // Solves (L L^T) X = B in place for nrhs right-hand sides (two triangular solves).
 void cholesky_solve_many(int n, int nrhs, const double* l, int ldl, double* b, int ldb);

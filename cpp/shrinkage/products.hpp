@@ -6,17 +6,14 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <functional>
 #include <vector>
+
+#include "shrinkage/interrupted.hpp"
 
 namespace shrinkage {
 
 // Copies the lower triangle of a column-major p x p matrix into its upper triangle.
 void mirror_lower(double* a, int p);
-
-// Polled between row blocks of the long products; returning true abandons the product (whose
-// output is then incomplete): the caller raises.
-using Interrupted = std::function<bool()>;
 
 // G = X^T X (p x p, both triangles) for dense X (n x p) in either order, accumulated over row
 // blocks of about a fraction of a second each so that `interrupted` is polled between them.
