@@ -245,15 +245,15 @@ def test_pipelines_searches_clones_and_pickles(rng):
     (lambda: shrinkage.Lasso(selection="best"), "selection"),
     (lambda: shrinkage.Lasso(precompute="sometimes"), "precompute"),
     (lambda: shrinkage.Ridge(alpha=[1.0, 2.0, 3.0]), "number of penalties"),
-    (lambda: shrinkage.RidgeCV(alphas=[-1.0]), "alphas must be"),
+    (lambda: shrinkage.RidgeCV(alphas=[-1.0]), r"alphas == -1.0, must be > 0.0"),
+    (lambda: shrinkage.RidgeCV(alphas=[1.0, -1.0], cv=3), r"alphas\[1\] == -1.0, must be >= 0.0"),
+    (lambda: shrinkage.Ridge(solver="newton"), "solver must be one of"),
     (lambda: shrinkage.RidgeCV(cv=3, alpha_per_target=True), "incompatible"),
 ])
 def test_bad_parameters_raise_clear_errors(rng, est, message):
     X, y = data(rng, n=30, p=4)
     with pytest.raises(ValueError, match=message):
         est().fit(X, np.column_stack([y, y]))
-    with pytest.raises(NotImplementedError, match="Cholesky"):
-        shrinkage.Ridge(solver="sag").fit(X, y)
 
 
 @pytest.mark.parametrize("Est", ["Lasso", "ElasticNet"])

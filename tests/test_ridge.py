@@ -81,8 +81,8 @@ def test_bad_input():
         shrinkage.ridge_path(X, y[:-1], [1.0])
     with pytest.raises(ValueError, match="targets"):
         shrinkage.ridge_regression(X, np.c_[y, y], [1.0, 2.0, 3.0])
-    with pytest.raises(NotImplementedError, match="sag"):
-        shrinkage.ridge_regression(X, y, 1.0, solver="sag")
+    with pytest.raises(ValueError, match="solver must be one of"):
+        shrinkage.ridge_regression(X, y, 1.0, solver="qr")
 
 
 def test_from_statistics_instead_of_X(rng):

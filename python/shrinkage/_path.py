@@ -371,14 +371,16 @@ def _progress(verbose, n_alphas):
 def _warn_not_converged(alphas, gaps, converged, tol_abs, dtype):
     bad = np.flatnonzero(~converged)
     worst = bad[np.argmax(gaps[bad])]
-    hint = ("Increase max_iter or tol, check the scale of the features, or use larger alphas.")
+    hint = "Check the scale of the features, or use larger alphas or tol."
     if dtype == np.float32:
         hint = ("float32 coefficients may not represent a solution that precise (the gaps are "
                 "those of the returned, rounded coefficients): use float64 data or a larger "
                 "tol. " + hint)
+    # scikit-learn's wording first (code written for it matches on it), then the detail.
     warn(
-        f"Objective did not converge at {bad.size} of {alphas.size} alphas: the largest duality "
-        f"gap is {gaps[worst]:.3e} (at alpha={alphas[worst]:.3e}) for a tolerance of "
+        f"Objective did not converge. You might want to increase the number of iterations. "
+        f"At {bad.size} of {alphas.size} alphas the duality gap stayed above the tolerance: "
+        f"the largest is {gaps[worst]:.3e} (at alpha={alphas[worst]:.3e}) for a tolerance of "
         f"{tol_abs:.3e} (tol * ||y||^2 / n_samples). {hint}",
         convergence_warning(),
     )

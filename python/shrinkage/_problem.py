@@ -55,6 +55,14 @@ class Problem:
         """ybar - xbar^T w for coefficients coef (n_targets, p): zero without an intercept."""
         return self.y_mean - coef @ self.x_mean
 
+    def select_targets(self, targets):
+        """The same problem on a subset of its targets (the Gram source is shared)."""
+        d = Problem()
+        for name in Problem.__slots__:
+            setattr(d, name, getattr(self, name))
+        d.xy, d.yy, d.y_mean = self.xy[:, targets], self.yy[targets], self.y_mean[targets]
+        return d
+
     def alpha_grid(self, l1_ratio, eps, n_alphas, positive, multitask):
         """scikit-learn's grid: geomspace(alpha_max, eps * alpha_max, n_alphas). alpha_max
         zeroes every coefficient: of the multi-task problem (row norms of X^T Y), or of every
@@ -94,8 +102,10 @@ def from_statistics(stats, fit_intercept=True):
 
 
 def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto", Xy=None,
-              check_input=True):
-    """The problem of (X, y): plain (the path functions) or weighted and centred (estimators)."""
+              check_input=True, check_gram=None):
+    """The problem of (X, y): plain (the path functions) or weighted and centred (estimators).
+    A user Gram is spot-checked against X (scikit-learn's check) when ``check_gram`` (default:
+    ``check_input``)."""
     # check_input=False trusts X's dtype and layout, but not that it is an array at all.
     X = check_X(X) if check_input or not (isinstance(X, np.ndarray) or sp.issparse(X)) else X
     n, p = X.shape
@@ -116,7 +126,8 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
     d.targets_2d = y.ndim == 2
     full = _wants_full_gram(precompute, X)
     if not isinstance(full, bool):  # a user's Gram
-        _from_user_gram(d, X, Y, w, fit_intercept, full, Xy, check_input)
+        _from_user_gram(d, X, Y, w, fit_intercept, full, Xy,
+                        check_input if check_gram is None else check_gram)
     elif full:
         _from_moments(d, X, Y, w, fit_intercept, diagonal_only=False)
         d.source = _core.full_gram(d.source, 1.0 / d.weight_sum)
@@ -198,7 +209,9 @@ def _sparse_lazy(d, X, Y, w, fit_intercept):
         np.maximum(sq_norms, 0.0), 1.0 / W, w, x_mean if fit_intercept else None, W)
 
 
-def _from_user_gram(d, X, Y, w, fit_intercept, gram, Xy, check_input):
+def _from_user_gram(d, X, Y, w, fit_intercept, gram, Xy, check_gram):
+    """scikit-learn's convention: the Gram of the weighted, centred X with the weights rescaled
+    to sum n, X_c^T diag(w n / sum(w)) X_c, so the solver's scale is 1 / n with any weights."""
     n, p = X.shape
     if fit_intercept:
         weights = np.ones(n) if w is None else w
@@ -210,7 +223,7 @@ def _from_user_gram(d, X, Y, w, fit_intercept, gram, Xy, check_input):
             _from_moments(d, X, Y, w, fit_intercept, diagonal_only=False)
             d.source = _core.full_gram(d.source, 1.0 / d.weight_sum)
             return
-    if check_input:
+    if check_gram:
         _spot_check_gram(X, w, gram)
     check_finite_statistics(np.diag(gram), "Gram")
     if Xy is None:
@@ -218,16 +231,17 @@ def _from_user_gram(d, X, Y, w, fit_intercept, gram, Xy, check_input):
     else:
         d.weight_sum, d.x_mean, d.y_mean = float(n), np.zeros(p), np.zeros(Y.shape[1])
         d.yy = np.einsum("ij,ij->j", Y, Y)
-    d.source = _core.full_gram(gram, 1.0 / d.weight_sum)
+    d.source = _core.full_gram(gram, 1.0 / n)
 
 
 def _spot_check_gram(X, w, gram):
-    """scikit-learn's check that a user Gram belongs to X: one entry, recomputed."""
+    """scikit-learn's check that a user Gram belongs to X: one entry, recomputed (with the
+    weights rescaled to sum n)."""
     p = gram.shape[0]
     i, j = p // 2, min(p // 2 + 1, p - 1)
     xi = X[:, [i]].toarray().ravel() if sp.issparse(X) else X[:, i]
     xj = X[:, [j]].toarray().ravel() if sp.issparse(X) else X[:, j]
-    xi = xi.astype(np.float64) * (1.0 if w is None else w)
+    xi = xi.astype(np.float64) * (1.0 if w is None else w * (len(w) / w.sum()))
     expected = float(np.dot(xi, xj.astype(np.float64)))
     rtol = 1e-4 if X.dtype == np.float32 else 1e-7
     if not np.isclose(expected, gram[i, j], rtol=rtol, atol=1e-5):

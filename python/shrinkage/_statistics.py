@@ -20,7 +20,8 @@ def gram(X, what="X^T X", alternative="use precompute=False (the lazy path) or t
     MemoryError (naming `what` and `alternative`) before allocating what cannot fit."""
     check_square(X.shape[1], what, alternative)
     if sp.issparse(X):
-        g = (X.T @ X).toarray().astype(np.float64, copy=False)
+        X = X.astype(np.float64, copy=False)  # products in double: the data are nnz long
+        g = (X.T @ X).toarray()
     else:
         g = _core.dense_gram(X)
     check_finite_statistics(np.diag(g))

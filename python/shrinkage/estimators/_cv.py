@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from sklearn.model_selection import check_cv
+from sklearn.utils import check_scalar
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .. import _path, _problem
@@ -25,6 +26,7 @@ from .._validation import check_parameters
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
 from ..statistics._gramstats import check_sample_weight
 from ._linear import LinearPredictor, estimator_precompute, refuse_statistics
+from ._routing import cv_router, split_params
 
 
 class ElasticNetCV(LinearPredictor):
@@ -116,9 +118,7 @@ class ElasticNetCV(LinearPredictor):
     def fit(self, X: Any, y: Any, sample_weight: ArrayLike | None = None,
             **params: Any) -> ElasticNetCV:
         """Cross-validate the path on (X, y) and refit at the chosen alpha and l1_ratio."""
-        if params:
-            raise ValueError(f"Unexpected fit parameters {sorted(params)} (routing of groups "
-                             "is not supported: pass cv=an iterable of (train, test) splits).")
+        split = split_params(self, sample_weight, params)
         refuse_statistics(self, X)
         X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
                              y_numeric=True, multi_output=True)
@@ -128,7 +128,8 @@ class ElasticNetCV(LinearPredictor):
         n = X.shape[0]
         w = check_sample_weight(sample_weight, n)
         l1_ratios = self._checked_l1_ratios()
-        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
+        splits = [(np.asarray(tr), np.asarray(te))
+                  for tr, te in check_cv(self.cv).split(X, y, **split)]
         # A user's Gram cannot be a fold's: an array means "use Grams" (computed per fold).
         full = _problem._wants_full_gram(estimator_precompute(self.precompute), X)
         full = full if isinstance(full, bool) else True
@@ -146,7 +147,15 @@ class ElasticNetCV(LinearPredictor):
 
         return self._select(whole, len(folds), folds.__getitem__, l1_ratios, errors)
 
+    def get_metadata_routing(self):
+        """The routing of ``fit``'s extra parameters (to the cv splitter), as scikit-learn's."""
+        return cv_router(self)
+
     def _checked_l1_ratios(self):
+        if not isinstance(self.alphas, numbers.Integral):  # scikit-learn's messages
+            for index, alpha in enumerate(np.atleast_1d(np.asarray(self.alphas, dtype=object))):
+                check_scalar(alpha, f"alphas[{index}]", numbers.Real, min_val=0.0,
+                             include_boundaries="left")
         check_parameters(tol=self.tol, max_iter=self.max_iter, eps=self.eps, alphas=self.alphas,
                          selection=self.selection)
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
@@ -210,14 +219,17 @@ class ElasticNetCV(LinearPredictor):
         l1_ratio = l1_ratios[i_best]
         if not isinstance(self, LassoCV):
             self.l1_ratio_ = l1_ratio
-        self.alpha_ = float(grids[i_best][k_best])
+        self.alpha_ = np.float64(grids[i_best][k_best])
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
         self.train_mse_path_ = np.squeeze(np.moveaxis(train_mse, 2, 1))
         self.n_nonzero_path_ = np.squeeze(nonzeros)
-        self.alphas_ = np.asarray(grids)[0] if len(l1_ratios) == 1 else np.asarray(grids)
+        # scikit-learn's shapes: one row per l1_ratio for generated grids, given alphas once
+        explicit = not isinstance(self.alphas, numbers.Integral)
+        self.alphas_ = np.asarray(grids)[0] if len(l1_ratios) == 1 or explicit else np.asarray(
+            grids)
         coefs, gaps, n_iters = _path.solve(whole, np.array([self.alpha_]), self._options(l1_ratio))
         self._set_coef(coefs[:, :, 0], whole)
-        self.dual_gap_ = float(gaps[0])
+        self.dual_gap_ = gaps[0].astype(whole.dtype)
         self.n_iter_ = n_iters[0]
         return self
 

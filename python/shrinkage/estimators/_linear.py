@@ -32,13 +32,15 @@ class LinearPredictor(RegressorMixin, BaseEstimator):
         return np.asarray(out) + self.intercept_
 
     def _set_coef(self, coef, problem):
-        """coef: (n_targets, p), in the problem's dtype; the intercepts from its centres."""
+        """coef: (n_targets, p), in the problem's dtype; the intercepts from its centres.
+        scikit-learn's shapes: y of shape (n, 1) gives coef_ (p,) beside intercept_ (1,)."""
         coef = coef.astype(problem.dtype, copy=False)
         intercept = problem.intercepts(coef)
         if problem.targets_2d:
-            self.coef_, self.intercept_ = coef, intercept.astype(problem.dtype)
+            self.coef_ = coef[0] if coef.shape[0] == 1 else coef
+            self.intercept_ = intercept.astype(problem.dtype)
         else:
-            self.coef_, self.intercept_ = coef[0], float(intercept[0])
+            self.coef_, self.intercept_ = coef[0], intercept.astype(problem.dtype)[0]
         if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
             raise ValueError("The fit produced non-finite coefficients: the data may hold values "
                              "too large to square in float64; rescale them.")
@@ -66,7 +68,7 @@ def fit_problem(estimator, X, y, sample_weight, precompute, check_input=True):
         y = y.ravel()
     return _problem.from_data(X, y, sample_weight=sample_weight,
                               fit_intercept=estimator.fit_intercept, precompute=precompute,
-                              check_input=False)
+                              check_input=False, check_gram=check_input)
 
 
 def refuse_statistics(estimator, X):
@@ -143,8 +145,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
     >>> import numpy as np, shrinkage
     >>> X = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 2.0], [3.0, 5.0]]); y = X @ [1.0, 0.5] + 2
     >>> model = shrinkage.ElasticNet(alpha=0.01, l1_ratio=0.5, tol=1e-10).fit(X, y)
-    >>> model.coef_.round(2), round(model.intercept_, 2)
-    (array([0.98, 0.51]), 2.01)
+    >>> model.coef_.round(2), model.intercept_.round(2)
+    (array([0.98, 0.51]), np.float64(2.01))
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
@@ -183,12 +185,11 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
         coefs, gaps, n_iters = _path.solve_targets(problem, np.array([float(self.alpha)]), options,
                                                    coef_init=coef_init, n_jobs=-1)
         self._set_coef(coefs[:, :, 0], problem)
-        if n_targets == 1:  # y of shape (n, 1) too, as scikit-learn: coef_ (p,), scalar gap
-            self.coef_ = np.asarray(self.coef_).reshape(-1)
-            self.dual_gap_ = gaps[0, 0]
+        if n_targets == 1:  # y of shape (n, 1) too, as scikit-learn: a scalar gap
+            self.dual_gap_ = gaps[0, 0].astype(problem.dtype)
             self.n_iter_ = n_iters[0][0]
         else:
-            self.dual_gap_ = gaps[:, 0]
+            self.dual_gap_ = gaps[:, 0].astype(problem.dtype)
             self.n_iter_ = [it[0] for it in n_iters]
         return self
 

@@ -2,13 +2,16 @@
 
 Both work on the weighted, centred statistics (Ridge's weights enter as given, not rescaled):
 the primal system (G + alpha I) w = X^T y for n >= p, the dual (K + alpha I) a = y with
-K = Z Z^T for wide X. ``RidgeCV`` selects alpha by efficient leave-one-out (cv=None, one
-eigendecomposition for all alphas, as scikit-learn's GCV) or on given folds from one pass of
-fold statistics, one Cholesky per fold and alpha.
+K = Z Z^T for wide X. ``positive=True`` is the elastic-net path solver at l1_ratio=0 (bounded
+coordinate descent on the same statistics, certified by its duality gap). ``RidgeCV`` selects
+alpha by efficient leave-one-out (cv=None, one eigendecomposition for all alphas, as
+scikit-learn's GCV) or on given folds from one pass of fold statistics, one Cholesky per fold
+and alpha.
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -17,24 +20,39 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.metrics import get_scorer, r2_score
 from sklearn.model_selection import GridSearchCV, check_cv
+from sklearn.utils import check_scalar
 from sklearn.utils.validation import validate_data
 
 from .. import _statistics as statistics
-from .._ridge import _ShiftedSolver
+from .._exceptions import warn
+from .._ridge import (
+    RidgeSystem,
+    centred_kernel,
+    centred_transpose_product,
+    check_solver,
+    contiguous,
+    fit_ridge,
+    weighted_means,
+)
 from ..statistics import GramStats
-from ..statistics._folds import split_statistics, squared_error
+from ..statistics._folds import split_statistics
 from ..statistics._gramstats import check_sample_weight
 from ._linear import LinearPredictor, refuse_statistics
+from ._routing import cv_router, split_params
 
 
 class Ridge(MultiOutputMixin, LinearPredictor):
     """Linear least squares with l2 regularisation: ``||y - Xw - b||^2_s + alpha ||w||^2``.
 
     Same parameters, defaults and attributes as :class:`sklearn.linear_model.Ridge`
-    (scikit-learn 1.9), solved by shrinkage's blocked Cholesky on the weighted, centred
-    statistics (``solver_`` is "cholesky"); ``alpha`` may hold one value per target. Solvers
-    other than "auto"/"cholesky" and ``positive=True`` raise NotImplementedError. ``fit``
-    also takes a :class:`GramStats` (``fit(stats)``).
+    (scikit-learn 1.9), solved exactly on the weighted, centred statistics: by shrinkage's
+    blocked Cholesky (of X^T X + alpha I, or of the n x n kernel for wide X), or with
+    ``positive=True`` by bounded coordinate descent certified by its duality gap. Every
+    ``solver`` name scikit-learn accepts defines the same minimiser and gets it: the name
+    selects no iterative approximation (``max_iter`` and ``tol`` do not truncate the solve).
+    For ``alpha=0`` on rank-deficient X the minimum-norm least-squares solution is returned,
+    with a warning. ``alpha`` may hold one value per target. ``fit`` also takes a
+    :class:`GramStats` (``fit(stats)``).
 
     Parameters
     ----------
@@ -44,10 +62,13 @@ class Ridge(MultiOutputMixin, LinearPredictor):
     copy_X : bool, default=True
         Accepted for compatibility: X is never written to.
     max_iter, tol, random_state
-        Accepted for compatibility: the solve is direct.
-    solver : {"auto", "cholesky"}, default="auto"
+        Accepted for compatibility: the solve is direct (positive=True: to a relative duality
+        gap of 1e-12).
+    solver : {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs"}, \
+default="auto"
+        Accepted for compatibility: every name gets the exact minimiser.
     positive : bool, default=False
-        Not provided (raises NotImplementedError).
+        Constrain the coefficients to be >= 0.
 
     Attributes
     ----------
@@ -55,7 +76,8 @@ class Ridge(MultiOutputMixin, LinearPredictor):
     intercept_ : float or ndarray of shape (n_targets,)
     n_iter_ : None
     solver_ : str
-        "cholesky".
+        The solver name given ("auto" reads as "cholesky", or "lbfgs" with positive=True, as
+        scikit-learn reports it).
     n_features_in_ : int
 
     Examples
@@ -63,8 +85,8 @@ class Ridge(MultiOutputMixin, LinearPredictor):
     >>> import numpy as np, shrinkage
     >>> X = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 2.0], [3.0, 5.0]]); y = X @ [1.0, 0.5] + 2
     >>> model = shrinkage.Ridge(alpha=0.1).fit(X, y)
-    >>> model.coef_.round(3), round(model.intercept_, 3)
-    (array([0.941, 0.533]), 2.005)
+    >>> model.coef_.round(3), model.intercept_.round(3)
+    (array([0.941, 0.533]), np.float64(2.005))
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
@@ -81,126 +103,26 @@ class Ridge(MultiOutputMixin, LinearPredictor):
     def fit(self, X: Any, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None
             ) -> Ridge:
         """Fit on (X, y), optionally weighted, or on a GramStats (``fit(stats)``)."""
-        if self.solver not in ("auto", "cholesky"):
-            raise NotImplementedError(
-                f"solver={self.solver!r}: shrinkage's Ridge uses its Cholesky kernel.")
-        if self.positive:
-            raise NotImplementedError("positive=True is not provided by shrinkage's Ridge.")
-        fitted = _RidgeFit(self, X, y, sample_weight)
-        alpha = np.atleast_1d(np.asarray(self.alpha, dtype=np.float64))
-        if alpha.ndim != 1 or not np.isfinite(alpha).all() or (alpha < 0).any():
-            raise ValueError(f"alpha must be finite and >= 0, got {self.alpha!r}.")
-        n_targets = fitted.n_targets
-        if alpha.size not in (1, n_targets):
-            raise ValueError(f"Number of targets and number of penalties do not correspond: "
-                             f"{n_targets} != {alpha.size}")
-        alpha = np.broadcast_to(alpha, (n_targets,))
-        coef = np.empty((n_targets, fitted.n_features))
-        for value in np.unique(alpha):  # targets sharing an alpha share one factorisation
-            targets = np.flatnonzero(alpha == value)
-            coef[targets] = fitted.solve(value, targets)
-        self._set_coef(coef, fitted)
-        self.n_iter_ = None
-        self.solver_ = "cholesky"
-        return self
-
-
-class _RidgeFit:
-    """The ridge problem of one data set: weighted, centred statistics, primal or dual."""
-
-    def __init__(self, estimator, X, y, sample_weight):
+        check_solver(self.solver)
         if isinstance(X, GramStats):
             if y is not None or sample_weight is not None:
                 raise ValueError("With GramStats as X, y and sample_weight must be None.")
-            estimator.n_features_in_ = X.n_features
-            self._from_stats(X.check(), estimator.fit_intercept, np.dtype(np.float64))
-            return
-        X, y = validate_data(estimator, X, y, accept_sparse=["csr", "csc"],
-                             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
-        self.dtype = X.dtype
-        n, p = X.shape
-        w = check_sample_weight(sample_weight, n)
-        if p > n:  # the n x n kernel, never a p x p Gram (sparse text data: p in the 100 000s)
-            self._dual(X, y, w, estimator.fit_intercept)
+            self.n_features_in_ = X.n_features
+            system = RidgeSystem.from_stats(X.check(), self.fit_intercept,
+                                            np.dtype(np.float64), self.positive)
         else:
-            stats = GramStats.from_arrays(X, y, w)
-            self._from_stats(stats, estimator.fit_intercept, X.dtype)
-
-    @classmethod
-    def from_stats(cls, stats, fit_intercept, dtype):
-        fit = cls.__new__(cls)
-        fit._from_stats(stats, fit_intercept, dtype)
-        return fit
-
-    @classmethod
-    def dual(cls, X, y, w, fit_intercept):
-        fit = cls.__new__(cls)
-        fit._dual(X, y, w, fit_intercept)
-        return fit
-
-    def _from_stats(self, stats, fit_intercept, dtype):
-        self.dtype = dtype
-        self.targets_2d = stats.n_targets is not None
-        gram, xy, _ = (stats.gram, stats.xy, stats.yy) if fit_intercept else stats.uncentred()
-        self.x_mean = stats.x_mean if fit_intercept else np.zeros(stats.n_features)
-        self.y_mean = np.atleast_1d(stats.y_mean) if fit_intercept else np.zeros(
-            1 if stats.n_targets is None else stats.n_targets)
-        self._rhs = np.asarray(xy).reshape(stats.n_features, -1)
-        self.n_features, self.n_targets = stats.n_features, self._rhs.shape[1]
-        self._solver = _ShiftedSolver(np.asfortranarray(gram))
-        self._dual_design = None
-
-    def _dual(self, X, y, w, fit_intercept):
-        """(K + alpha I) a = y_c with K = Z Z^T, Z = sqrt(w) (X - 1 m^T); w = Z^T a.
-        K comes from X X^T (syrk) and rank-one corrections; X is not centred or copied."""
-        n, p = X.shape
-        Y = y.reshape(n, -1).astype(np.float64)
-        weights = np.ones(n) if w is None else w
-        root = np.sqrt(weights)
-        m, y_mean = _weighted_means(X, Y, weights, fit_intercept)
-        self._solver = _ShiftedSolver(centred_kernel(X, root, m), name="the centred kernel Z Z^T")
-        self._rhs = (Y - y_mean) * root[:, None]
-        self._dual_design = (X, root, m)
-        self.dtype = X.dtype
-        self.targets_2d = y.ndim == 2
-        self.x_mean, self.y_mean = m, y_mean
-        self.n_features, self.n_targets = p, Y.shape[1]
-
-    def solve(self, alpha, targets):
-        """The coefficients (len(targets), p) of the given targets at one alpha."""
-        solution = self._solver(alpha, self._rhs[:, targets])
-        if self._dual_design is not None:  # w = Z^T a
-            solution = centred_transpose_product(*self._dual_design, solution)
-        return solution.T
-
-    def intercepts(self, coef):
-        """ybar - xbar^T w for coefficients coef (n_targets, p): zero without an intercept."""
-        return self.y_mean - coef @ self.x_mean
-
-
-def _weighted_means(X, Y, weights, fit_intercept):
-    """(x_mean, y_mean) under the weights, or zeros without an intercept."""
-    if not fit_intercept:
-        return np.zeros(X.shape[1]), np.zeros(Y.shape[1])
-    W = weights.sum()
-    return statistics.cross(X, weights[:, None]).ravel() / W, weights @ Y / W
-
-
-def centred_kernel(X, root, m):
-    """K = Z Z^T for Z = diag(root) (X - 1 m^T): X X^T by syrk plus rank-one corrections, so X
-    is neither centred nor copied (digits are lost when |m| dwarfs the spread of X)."""
-    K = statistics.gram(X.T)
-    if m.any():
-        u = np.asarray(X @ m).ravel()
-        K += (m @ m) - u[:, None] - u[None, :]
-    K *= np.outer(root, root)
-    return K
-
-
-def centred_transpose_product(X, root, m, a):
-    """Z^T a = X^T (root * a) - m (root^T a), a of shape (n, k)."""
-    b = a * root[:, None]
-    return statistics.cross(X, b) - np.outer(m, b.sum(axis=0))
+            X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
+                                 dtype=[np.float64, np.float32], multi_output=True,
+                                 y_numeric=True)
+            w = check_sample_weight(sample_weight, X.shape[0])
+            system = RidgeSystem.from_data(X, y, w, self.fit_intercept, self.positive)
+        self._set_coef(fit_ridge(system, self.alpha), system)
+        self.n_iter_ = None
+        if self.solver == "auto":
+            self.solver_ = "lbfgs" if self.positive else "cholesky"
+        else:
+            self.solver_ = self.solver
+        return self
 
 
 class RidgeCV(MultiOutputMixin, LinearPredictor):
@@ -213,8 +135,9 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     on the predictions); ``alpha_per_target`` and ``store_cv_results`` supported. Given folds
     with ``scoring=None`` use one pass of fold statistics and one Cholesky per fold and alpha
     (n > p), or one kernel X X^T and one eigendecomposition per fold (wide X, dense or sparse),
-    scored by the (weighted) R^2 of each test fold as scikit-learn's ``GridSearchCV`` does;
-    other scorers with folds go through ``GridSearchCV`` over shrinkage's ``Ridge``.
+    scored by the (weighted) R^2 of each test fold's predictions as scikit-learn's
+    ``GridSearchCV`` does (NaN for a one-sample fold, as there); other scorers with folds go
+    through ``GridSearchCV`` over shrinkage's ``Ridge``.
 
     Parameters
     ----------
@@ -242,7 +165,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((50, 4)); y = X @ [1.0, 0.0, -1.0, 2.0] + rng.standard_normal(50)
     >>> shrinkage.RidgeCV(alphas=[0.1, 1.0, 10.0]).fit(X, y).alpha_
-    1.0
+    np.float64(1.0)
     """
 
     def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None, cv=None,
@@ -258,28 +181,46 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     def fit(self, X: Any, y: ArrayLike, sample_weight: ArrayLike | None = None,
             **params: Any) -> RidgeCV:
         refuse_statistics(self, X)
-        alphas = np.atleast_1d(np.asarray(self.alphas, dtype=np.float64))
-        if alphas.ndim != 1 or alphas.size == 0 or not np.isfinite(alphas).all() or (
-                alphas < 0).any():
-            raise ValueError(f"alphas must be a non-empty 1-D array of finite values >= 0, got "
-                             f"{self.alphas!r}.")
+        alphas = self._checked_alphas()
         if self.gcv_mode not in (None, "auto", "svd", "eigen"):
             raise ValueError(f"gcv_mode must be None, 'auto', 'svd' or 'eigen', got "
                              f"{self.gcv_mode!r}.")
-        if params:
-            raise ValueError(f"Unexpected fit parameters {sorted(params)}.")
         if self.cv is not None:
             if self.store_cv_results:
                 raise ValueError("cv!=None and store_cv_results=True are incompatible")
             if self.alpha_per_target:
                 raise ValueError("cv!=None and alpha_per_target=True are incompatible")
-            return self._fit_folds(X, y, sample_weight, alphas)
+            return self._fit_folds(X, y, sample_weight, alphas,
+                                   split_params(self, sample_weight, params))
+        if params:
+            raise ValueError(f"Leave-one-out (cv=None) takes no extra fit parameters, got "
+                             f"{sorted(params)}.")
         return self._fit_loo(X, y, sample_weight, alphas)
 
-    def _fit_folds(self, X, y, sample_weight, alphas):
+    def get_metadata_routing(self):
+        """The routing of ``fit``'s extra parameters (to the cv splitter), as scikit-learn's."""
+        return cv_router(self)
+
+    def _checked_alphas(self):
+        """scikit-learn's checks and messages: real, finite, > 0 for leave-one-out (which
+        scikit-learn does not define at alpha = 0), >= 0 on folds."""
+        boundaries = "neither" if self.cv is None else "left"
+        values = np.atleast_1d(np.asarray(self.alphas, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"alphas must be a number or a non-empty 1-D array-like, got "
+                             f"{self.alphas!r}.")
+        names = ["alphas"] if values.size == 1 else [f"alphas[{i}]" for i in range(values.size)]
+        for name, value in zip(names, values, strict=True):
+            check_scalar(value, name, numbers.Real, min_val=0.0, include_boundaries=boundaries)
+            if not np.isfinite(value):
+                raise ValueError(f"{name} == {value}, must be finite.")
+        return values.astype(np.float64)
+
+    def _fit_folds(self, X, y, sample_weight, alphas, split):
         if self.scoring is not None:
+            splits = list(check_cv(self.cv).split(X, y, **split))
             search = GridSearchCV(Ridge(fit_intercept=self.fit_intercept), {"alpha": alphas},
-                                  cv=self.cv, scoring=self.scoring)
+                                  cv=splits, scoring=self.scoring)
             search.fit(X, y, sample_weight=sample_weight)
             best = search.best_estimator_
             self.alpha_, self.best_score_ = best.alpha, search.best_score_
@@ -290,32 +231,47 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
             return self
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
                              dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
+        X = contiguous(X)
         w = check_sample_weight(sample_weight, X.shape[0])
-        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in check_cv(self.cv).split(X, y)]
+        splits = [(np.asarray(tr), np.asarray(te))
+                  for tr, te in check_cv(self.cv).split(X, y, **split)]
         scores = np.empty((len(splits), alphas.size))
         if X.shape[1] > X.shape[0]:
             # Wide: every fold's dual from one kernel X X^T, scored on its test rows.
             G = statistics.gram(X.T)
             for f, (train, test) in enumerate(splits):
                 scores[f] = _dual_fold_scores(G, y, w, train, test, alphas, self.fit_intercept)
-            whole = _RidgeFit.dual(X, y, w, self.fit_intercept)
+            whole = RidgeSystem.dual(X, y, w, self.fit_intercept)
         else:  # Tall: every fold's statistics (and the total) from one pass over X.
             total, folds = split_statistics(X, y, w, splits)
-            whole = _RidgeFit.from_stats(total, self.fit_intercept, X.dtype)
-            for f, fold in enumerate(folds):
-                fit = _RidgeFit.from_stats(fold.train(), self.fit_intercept, X.dtype)
+            whole = RidgeSystem.from_stats(total, self.fit_intercept, X.dtype)
+            for f, (fold, (_, test)) in enumerate(zip(folds, splits, strict=True)):
+                fit = RidgeSystem.from_stats(fold.train(), self.fit_intercept, X.dtype)
                 for k, alpha in enumerate(alphas):
                     coef = fit.solve(alpha, slice(None))
-                    scores[f, k] = _r2(fold.test, coef, fit.intercepts(coef))
+                    prediction = np.asarray(X[test] @ coef.T) + fit.intercepts(coef)
+                    scores[f, k] = r2_score(y[test], prediction.reshape(y[test].shape),
+                                            sample_weight=None if w is None else w[test])
         mean = scores.mean(axis=0)
-        best = int(np.argmax(mean))  # the first of equal scores, as GridSearchCV's rank
-        self.alpha_, self.best_score_ = float(alphas[best]), float(mean[best])
+        # GridSearchCV's rank: the first of equal scores; NaN (one-sample folds) ranks last.
+        best = 0 if np.isnan(mean).all() else int(np.nanargmax(mean))
+        self.alpha_, self.best_score_ = np.float64(alphas[best]), np.float64(mean[best])
         self._set_coef(whole.solve(self.alpha_, slice(None)), whole)
         return self
 
     def _fit_loo(self, X, y, sample_weight, alphas):
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
                              dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
+        X = contiguous(X)
+        if X.shape[0] < 2:
+            raise ValueError(f"Leave-one-out needs at least 2 samples, got n_samples = "
+                             f"{X.shape[0]}.")
+        if self.gcv_mode == "svd" and sp.issparse(X):
+            warn("The 'svd' mode is not supported for sparse X, we fallback to "
+                 "`gcv_mode='eigen'`. Passing `gcv_mode='svd'` on sparse X will raise an error "
+                 "in scikit-learn 1.11; use the default or pass `gcv_mode='eigen'` to suppress "
+                 "this warning (shrinkage's leave-one-out is the same in every mode).",
+                 FutureWarning)
         n = X.shape[0]
         w = check_sample_weight(sample_weight, n)
         loo = _LeaveOneOut(X, y, w, self.fit_intercept)
@@ -348,17 +304,18 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
             best_coef = np.array([loo.coef(a)[t] for t, a in enumerate(best_alpha)])
         else:
             best_coef = loo.coef(best_alpha)
-        self.alpha_ = best_alpha if per_target else float(best_alpha)
-        self.best_score_ = best_score if per_target else float(best_score)
+        self.alpha_ = best_alpha if per_target else np.float64(best_alpha)
+        self.best_score_ = best_score if per_target else np.float64(best_score)
         if self.store_cv_results:
             shape = (n, alphas.size) if y.ndim == 1 else (n, n_targets, alphas.size)
             self.cv_results_ = self.cv_results_.reshape(shape).astype(X.dtype, copy=False)
         intercept = loo.y_mean - best_coef @ loo.x_mean
         coef = best_coef.astype(X.dtype, copy=False)
-        if y.ndim == 2:
-            self.coef_, self.intercept_ = coef, intercept.astype(X.dtype)
+        if y.ndim == 2:  # y of shape (n, 1): coef_ (p,) beside intercept_ (1,), as scikit-learn
+            self.coef_ = coef[0] if coef.shape[0] == 1 else coef
+            self.intercept_ = intercept.astype(X.dtype)
         else:
-            self.coef_, self.intercept_ = coef[0], float(intercept[0])
+            self.coef_, self.intercept_ = coef[0], intercept.astype(X.dtype)[0]
         return self
 
 
@@ -368,7 +325,10 @@ class _LeaveOneOut:
     With Z = sqrt(w) (X - 1 m^T) orthogonal to sqrt(w), the hat matrix is
     Z (Z^T Z + alpha I)^{-1} Z^T + sqrt(w) sqrt(w)^T / W. One eigendecomposition, of Z^T Z = the
     centred Gram (p x p, for n > p) or of Z Z^T (n x n, otherwise), gives every alpha's
-    predictions and hat diagonal; LOO errors are (y_c - y_hat) / (1 - h_ii). For n > p the
+    predictions and hat diagonal; LOO errors are (y_c - y_hat) / (1 - h_ii). For the kernel,
+    1 - h_ii is summed from the eigenvalues' own factors alpha / (lam + alpha), with the
+    intercept's direction sqrt(w) (the centred kernel's null vector) taken out exactly, so
+    that it keeps its digits as h_ii nears 1 (small alpha on wide data). For n > p the
     basis U = Z V (n x p) is formed block by block of rows, each block serving every alpha by
     one product, so memory stays O(block x p) and U is never stored.
     """
@@ -383,10 +343,16 @@ class _LeaveOneOut:
         Y = y.reshape(n, -1).astype(np.float64)
         self.kernel = n <= p
         if self.kernel:  # Z Z^T = Q diag(lam) Q^T: only the means are needed, not X^T X
-            self.x_mean, self.y_mean = _weighted_means(X, Y, weights, fit_intercept)
+            self.x_mean, self.y_mean = weighted_means(X, Y, weights, fit_intercept)
             self.Yc = (Y - self.y_mean) * self.root[:, None]
             lam, self.basis = np.linalg.eigh(centred_kernel(X, self.root, self.x_mean))
             self.proj = self.basis.T @ self.Yc
+            self.counted = np.ones(n, dtype=bool)  # the directions 1 - h_ii sums over
+            if fit_intercept:  # its eigenvalue is rounding; its leverage is w_i / W exactly
+                intercept = int(np.argmax(np.abs(self.basis.T @ self.root)))
+                lam[intercept] = 0.0
+                self.proj[intercept] = 0.0
+                self.counted[intercept] = False
         else:  # Z^T Z = V diag(lam) V^T
             stats = GramStats.from_arrays(X, y, w)
             if fit_intercept:
@@ -402,33 +368,41 @@ class _LeaveOneOut:
         self.lam = np.maximum(lam, 0.0)
         self.intercept_leverage = weights / weights.sum() if fit_intercept else np.zeros(n)
 
-    def _inverse(self, alpha):
-        return 1.0 / (self.lam + alpha) if alpha > 0 else _pinv(self.lam)
-
     def errors(self, alphas):
         """LOO errors, shape (n_alphas, n, n_targets), on the sqrt(w) scale."""
-        # H = B diag(shrink) B^T and y_hat = B diag(shrink) B^T y_c, with B = Q and
-        # shrink = lam / (lam + alpha) (kernel), or B = U and shrink = 1 / (lam + alpha).
-        inverse = np.column_stack([self._inverse(a) for a in alphas])  # (r, A)
-        shrink = self.lam[:, None] * inverse if self.kernel else inverse
-        weighted_proj = (shrink[:, :, None] * self.proj[:, None, :]).reshape(len(self.lam), -1)
+        alphas = np.asarray(alphas)  # all > 0 (checked by RidgeCV)
+        inverse = 1.0 / (self.lam[:, None] + alphas)  # (r, A)
+        if self.kernel:
+            return self._kernel_errors(alphas * inverse)
+        # H = U diag(1 / (lam + alpha)) U^T + the intercept's w_i / W, U formed block by block.
+        weighted_proj = (inverse[:, :, None] * self.proj[:, None, :]).reshape(len(self.lam), -1)
         n, n_targets = self.Yc.shape
         out = np.empty((len(alphas), n, n_targets))
-        step = n if self.kernel else self.block_rows  # Q is whole; U is formed block by block
-        shift = None if self.kernel else self.x_mean @ self.V
-        for start in range(0, n, step):
-            rows = slice(start, min(n, start + step))
-            basis = self.basis if self.kernel else (
-                (np.asarray(self.X[rows] @ self.V) - shift) * self.root[rows, None])
+        shift = self.x_mean @ self.V
+        for start in range(0, n, self.block_rows):
+            rows = slice(start, min(n, start + self.block_rows))
+            basis = (np.asarray(self.X[rows] @ self.V) - shift) * self.root[rows, None]
             y_hat = (basis @ weighted_proj).reshape(basis.shape[0], len(alphas), n_targets)
-            leverage = (basis**2) @ shrink + self.intercept_leverage[rows, None]  # (rows, A)
+            complement = 1.0 - (basis**2) @ inverse - self.intercept_leverage[rows, None]
             residual = self.Yc[rows, None, :] - y_hat
-            out[:, rows] = np.moveaxis(residual / (1.0 - leverage)[:, :, None], 1, 0)
+            out[:, rows] = np.moveaxis(residual / complement[:, :, None], 1, 0)
         return out
+
+    def _kernel_errors(self, kept):
+        """With I - H = Q diag(alpha / (lam + alpha)) Q^T over the counted directions, both the
+        residual (I - H) y_c and 1 - h_ii come from the factors ``kept`` (r, A) themselves, so
+        neither is a difference of nearly equal numbers."""
+        Q, kept, proj = self.basis[:, self.counted], kept[self.counted], self.proj[self.counted]
+        n, n_targets = self.Yc.shape
+        n_alphas = kept.shape[1]
+        residual = (Q @ (kept[:, :, None] * proj[:, None, :]).reshape(len(kept), -1)).reshape(
+            n, n_alphas, n_targets)
+        complement = (Q**2) @ kept
+        return np.moveaxis(residual / complement[:, :, None], 1, 0)
 
     def coef(self, alpha):
         """The coefficients (n_targets, p) at one alpha."""
-        inverse = self._inverse(alpha)
+        inverse = 1.0 / (self.lam + alpha)
         if self.kernel:  # w = Z^T a, a = Q diag(1 / (lam + alpha)) Q^T y_c
             a = self.basis @ (inverse[:, None] * self.proj)
             return centred_transpose_product(self.X, self.root, self.x_mean, a).T
@@ -495,21 +469,3 @@ def _score(scorer, predictions, y, w, per_target):
                          for t in range(predictions.shape[1])])
     pred = predictions if y.ndim == 2 else predictions[:, 0]
     return scorer(_Identity(), pred, y, **kwargs)
-
-
-def _r2(stats, coef, intercepts):
-    """R^2 of Ridge.score on a fold (uniform average over targets)."""
-    coefs = coef.T  # (p, n_targets)
-    sst = np.atleast_1d(stats.yy)
-    if stats.n_targets is None:
-        sse = squared_error(stats, coefs, intercepts) * stats.weight_sum
-    else:
-        sse = np.array([squared_error(_target(stats, t), coefs[:, [t]], intercepts[[t]])[0]
-                        for t in range(coefs.shape[1])]) * stats.weight_sum
-    r2 = np.where(sst > 0, 1 - sse / np.where(sst > 0, sst, 1), np.where(sse > 0, 0.0, 1.0))
-    return float(np.mean(r2))
-
-
-def _target(stats, t):
-    return GramStats(stats.n_samples, stats.weight_sum, stats.x_mean, stats.y_mean[t],
-                     stats.gram, stats.xy[:, t], stats.yy[t])

@@ -310,6 +310,9 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None
     if isinstance(sample_weight, numbers.Number):
         sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
     w = np.asarray(sample_weight, dtype=np.float64)
+    if w.ndim > 1:
+        raise ValueError(f"Sample weights must be 1D array or scalar, got {w.ndim}D array "
+                         f"(expected one weight per sample, {n_samples}).")
     if w.shape != (n_samples,):
         raise ValueError(
             f"sample_weight has shape {w.shape}, expected ({n_samples},) (one per sample)."
@@ -357,6 +360,7 @@ def _mean_estimate(A, w):
 
 
 def _sparse_moments(X, Y, w):
+    X = X.astype(np.float64, copy=False)  # products in double: the data array is nnz long
     W = float(X.shape[0]) if w is None else float(w.sum())
     if W == 0:
         raise ValueError("The weights of the rows sum to zero.")
