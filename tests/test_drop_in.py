@@ -179,7 +179,7 @@ def test_user_gram_with_weights_reads_scikit_learns_convention(rng):
     assert rel_diff(with_gram.coef_, reference.coef_) < 1e-8
     garbage = rng.standard_normal(X.shape)
     centred = np.asfortranarray(X - X.mean(axis=0))
-    with pytest.raises(ValueError, match="Gram matrix.*did not pass validation"):
+    with pytest.raises(ValueError, match=r"Gram matrix.*did not pass validation"):
         shrinkage.ElasticNet(alpha=0.01, precompute=garbage.T @ garbage).fit(centred, y)
 
 
@@ -194,7 +194,8 @@ def test_fitted_scalars_are_numpy_scalars_of_X_dtype():
             assert isinstance(model.intercept_, np.generic), type(model).__name__
             assert model.intercept_.dtype == dtype, type(model).__name__
     cv = shrinkage.LassoCV(alphas=5, cv=3).fit(X, y)
-    assert isinstance(cv.alpha_, np.float64) and isinstance(cv.dual_gap_, np.floating)
+    assert isinstance(cv.alpha_, np.float64)
+    assert isinstance(cv.dual_gap_, np.floating)
     ridge_cv = shrinkage.RidgeCV(cv=3).fit(X, y)
     assert isinstance(ridge_cv.alpha_, np.float64)
     assert isinstance(ridge_cv.best_score_, np.float64)

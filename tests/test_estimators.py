@@ -239,8 +239,10 @@ def test_pipelines_searches_clones_and_pickles(rng):
 
 
 @pytest.mark.parametrize(("est", "message"), [
-    (lambda: shrinkage.Lasso(alpha=-1), "alpha must be"),
-    (lambda: shrinkage.ElasticNet(l1_ratio=1.5), "l1_ratio must be in"),
+    (lambda: shrinkage.Lasso(alpha=-1), r"The 'alpha' parameter of Lasso must be a float in"),
+    (lambda: shrinkage.ElasticNet(l1_ratio=1.5),
+     r"The 'l1_ratio' parameter of ElasticNet must be a float in the range \[0.0, 1.0\]"),
+    (lambda: shrinkage.Ridge(alpha="1"), r"The 'alpha' parameter must be a float"),
     (lambda: shrinkage.Lasso(max_iter=0), "max_iter"),
     (lambda: shrinkage.Lasso(selection="best"), "selection"),
     (lambda: shrinkage.Lasso(precompute="sometimes"), "precompute"),

@@ -19,7 +19,7 @@ from . import _core, _path, _problem
 from . import _statistics as statistics
 from ._exceptions import warn
 from ._memory import check_square
-from ._validation import check_gram, check_X, check_y, real_array
+from ._validation import InvalidParameterError, check_gram, check_X, check_y, real_array
 from .statistics import GramStats
 from .statistics._gramstats import check_sample_weight
 
@@ -182,9 +182,13 @@ def ridge_regression(X: Any, y: Any, alpha: float | ArrayLike, *,
 def fit_ridge(system, alpha):
     """The coefficients (n_targets, p) at ``alpha`` (a scalar or one value per target); the
     targets sharing an alpha share one factorisation (or one coordinate-descent path)."""
-    alpha = np.atleast_1d(np.asarray(alpha, dtype=np.float64))
-    if alpha.ndim != 1 or not np.isfinite(alpha).all() or (alpha < 0).any():
-        raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}.")
+    given = np.atleast_1d(np.asarray(alpha))
+    if (given.dtype.kind not in "biuf" or given.ndim != 1
+            or not np.isfinite(given.astype(np.float64)).all() or (given < 0).any()):
+        raise InvalidParameterError(
+            f"The 'alpha' parameter must be a float in the range [0.0, inf) or a 1-D array-like "
+            f"of them, one per target. Got {alpha!r} instead.")
+    alpha = given.astype(np.float64)
     n_targets = system.n_targets
     if alpha.size not in (1, n_targets):
         raise ValueError(f"Number of targets and number of penalties do not correspond: "

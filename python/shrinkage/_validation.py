@@ -149,23 +149,32 @@ def _alphas(value):
 
 
 # The solver parameters of the path functions and the estimators: name -> (valid, what it must
-# be). One table, so each parameter is checked, and its error worded, the same everywhere.
+# be). One table, so each parameter is checked, and its error worded, the same everywhere (in
+# scikit-learn's words; infinity is outside every range, as there).
 PARAMETERS = {
-    "alpha": (_finite_nonnegative, "a finite number >= 0"),
-    "alphas": (_alphas, "an int >= 1 or a non-empty 1-D array-like of finite values >= 0"),
-    "l1_ratio": (lambda v: _real(v) and 0 <= v <= 1, "in [0, 1]"),
-    "eps": (lambda v: _real(v) and np.isfinite(v) and v > 0, "a finite number > 0"),
-    "tol": (_finite_nonnegative, "a finite number >= 0"),
+    "alpha": (_finite_nonnegative, "a float in the range [0.0, inf)"),
+    "alphas": (_alphas, "an int in the range [1, inf) or a non-empty 1-D array-like of floats "
+                        "in the range [0.0, inf)"),
+    "l1_ratio": (lambda v: _real(v) and 0 <= v <= 1, "a float in the range [0.0, 1.0]"),
+    "eps": (lambda v: _real(v) and np.isfinite(v) and v > 0, "a float in the range (0.0, inf)"),
+    "tol": (_finite_nonnegative, "a float in the range [0.0, inf)"),
     "max_iter": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool)
-                 and int(v) >= 1, "an int >= 1"),
+                 and int(v) >= 1, "an int in the range [1, inf)"),
     "selection": (lambda v: isinstance(v, str) and v in ("cyclic", "random"),
-                  "'cyclic' or 'random'"),
+                  "a str among {'cyclic', 'random'}"),
 }
 
 
-def check_parameters(**values):
-    """Raises ValueError naming the first parameter outside its constraint (PARAMETERS)."""
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter outside its constraint: a ValueError and a TypeError, as scikit-learn's."""
+
+
+def check_parameters(owner=None, **values):
+    """Raises InvalidParameterError naming the first parameter outside its constraint
+    (PARAMETERS), and ``owner`` (the function or estimator) when given."""
+    of = f" of {owner}" if owner else ""
     for name, value in values.items():
         valid, what = PARAMETERS[name]
         if not valid(value):
-            raise ValueError(f"{name} must be {what}, got {value!r}.")
+            raise InvalidParameterError(
+                f"The '{name}' parameter{of} must be {what}. Got {value!r} instead.")

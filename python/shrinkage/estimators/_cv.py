@@ -156,14 +156,14 @@ class ElasticNetCV(LinearPredictor):
             for index, alpha in enumerate(np.atleast_1d(np.asarray(self.alphas, dtype=object))):
                 check_scalar(alpha, f"alphas[{index}]", numbers.Real, min_val=0.0,
                              include_boundaries="left")
-        check_parameters(tol=self.tol, max_iter=self.max_iter, eps=self.eps, alphas=self.alphas,
-                         selection=self.selection)
+        check_parameters(type(self).__name__, tol=self.tol, max_iter=self.max_iter, eps=self.eps,
+                         alphas=self.alphas, selection=self.selection)
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
         if l1_ratios.ndim != 1 or l1_ratios.size == 0:
             raise ValueError(f"l1_ratio must be a number in [0, 1] or a non-empty 1-D list of "
                              f"them, got {self.l1_ratio!r}.")
         for l1_ratio in l1_ratios:
-            check_parameters(l1_ratio=float(l1_ratio))
+            check_parameters(type(self).__name__, l1_ratio=float(l1_ratio))
         return l1_ratios
 
     def _fit_statistics(self, total, folds, l1_ratios, dtype):

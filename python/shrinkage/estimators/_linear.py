@@ -167,8 +167,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
     def fit(self, X: Any, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
             check_input: bool = True) -> ElasticNet:
         """Fit on (X, y), optionally weighted, or on a GramStats (``fit(stats)``)."""
-        check_parameters(alpha=self.alpha, l1_ratio=self.l1_ratio, tol=self.tol,
-                         max_iter=self.max_iter, selection=self.selection)
+        check_parameters(type(self).__name__, alpha=self.alpha, l1_ratio=self.l1_ratio,
+                         tol=self.tol, max_iter=self.max_iter, selection=self.selection)
         if self.alpha == 0:
             warn("With alpha=0, this algorithm does not converge well. You are advised to use "
                  "the LinearRegression estimator", UserWarning)
