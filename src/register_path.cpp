@@ -19,7 +19,7 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
                        const py::array& alphas, const py::object& coef_init, double l1_ratio,
                        bool positive, double tol, int max_iter, bool screening, bool newton,
                        bool random_order, std::uint64_t seed, bool float32_output,
-                       const py::object& progress) {
+                       const py::object& progress, int dfmax, int pmax) {
   const int p = gram.n_features();
   if (xy.ndim() != 2 || xy.shape(0) != p) throw std::invalid_argument("Xy must be (p, n_tasks)");
   const int n_tasks = checked_int(xy.shape(1), "n_tasks");
@@ -43,6 +43,8 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
   opt.random_order = random_order;
   opt.seed = seed;
   opt.float32_output = float32_output;
+  opt.dfmax = dfmax;
+  opt.pmax = pmax;
 
   // Reacquires the GIL to run pending signal handlers (Ctrl-C) and the Python progress hook;
   // an exception there stays set in this thread and stops the path.
@@ -88,10 +90,13 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
     if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
     throw py::error_already_set();
   }
-  py::array_t<double> gaps(n_alphas);
+  py::array_t<double> gaps(res.n_done);
   std::copy(res.gaps.begin(), res.gaps.end(), gaps.mutable_data());
-  py::array_t<bool> converged(n_alphas);
+  py::array_t<bool> converged(res.n_done);
   std::copy(res.converged.begin(), res.converged.end(), converged.mutable_data());
+  if (res.n_done < n_alphas)  // a limit stopped the path: the alphas solved, compacted
+    coefs = py::array(coefs[py::make_tuple(py::ellipsis(), py::slice(0, res.n_done, 1))]
+                          .attr("copy")());
   return py::make_tuple(coefs, gaps, py::cast(res.n_iter), converged);
 }
 
@@ -103,9 +108,11 @@ void register_path(py::module_& m) {
         py::arg("tol"), py::arg("max_iter"), py::arg("screening") = true,
         py::arg("newton") = true, py::arg("random_order") = false, py::arg("seed") = 0,
         py::arg("float32_output") = false, py::arg("progress") = py::none(),
-        "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_alphas] (float32 "
-        "with float32_output), gaps, "
-        "n_iter, converged). Statistics are normalised: xy = X^T y / n, yy = sum ||y||^2 / n.");
+        py::arg("dfmax") = -1, py::arg("pmax") = -1,
+        "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_done] (float32 "
+        "with float32_output), gaps, n_iter, converged) for the n_done alphas solved: all, "
+        "unless glmnet's dfmax / pmax (negative: none) stopped the path. Statistics are "
+        "normalised: xy = X^T y / n, yy = sum ||y||^2 / n.");
 }
 
 }  // namespace shrinkage::bind

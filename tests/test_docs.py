@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["_path", "_ridge", "linalg", "statistics._gramstats", "estimators._linear",
+MODULES = ["_path", "_fitted_path", "_ridge", "linalg", "statistics._gramstats", "estimators._linear",
            "estimators._cv", "estimators._ridge", "plot", "streams", "dask"]
 
 

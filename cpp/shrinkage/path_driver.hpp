@@ -36,7 +36,7 @@ class PathDriver {
         b_(b, b + static_cast<std::size_t>(p_) * n_tasks), w_(b_.size(), 0.0),
         gradient_(gram, scratch_, b_, n_tasks), working_set_(p_),
         block_(p_, n_tasks, opt_, poller_), diag_(p_), screened_(p_, 0), next_ws_(p_, 0),
-        was_nonzero_(p_, 0) {
+        was_nonzero_(p_, 0), ever_(p_, 0) {
     const double* d = gram_.diagonal();
     for (int j = 0; j < p_; ++j) diag_[j] = gram_.scale() * d[j];
   }
@@ -63,10 +63,16 @@ class PathDriver {
       out.gaps[k] = result.gap;
       out.n_iter[k] = result.epochs;
       out.converged[k] = result.converged;
+      if (exceeds(opt_.pmax, ever_nonzero_)) break;
       sink(k, w_.data());
+      out.n_done = k + 1;
       l1_prev = pen.l1();
       poller_.alphas_done(k + 1);
+      if (exceeds(opt_.dfmax, nonzero_)) break;
     }
+    out.gaps.resize(out.n_done);
+    out.n_iter.resize(out.n_done);
+    out.converged.resize(out.n_done);
     return out;
   }
 
@@ -80,6 +86,9 @@ class PathDriver {
   static constexpr double kSettledGap = 1e-14;  // relative gap at the objective's rounding
 
   std::size_t at(int j, int t) const { return static_cast<std::size_t>(t) * p_ + j; }
+  static bool exceeds(int limit, std::size_t count) {
+    return limit >= 0 && count > static_cast<std::size_t>(limit);
+  }
   PointView point() const {
     return {p_, nt_, w_.data(), gradient_.q(), b_.data(), gradient_.bound()};
   }
@@ -193,13 +202,19 @@ class PathDriver {
     return result;
   }
 
-  // How many features entered the model at the alpha just solved (sizes the next admission).
+  // How many features entered the model at the alpha just solved (sizes the next admission),
+  // how many are non-zero, and how many have ever been (glmnet's dfmax and pmax).
   void count_entered() {
-    entered_ = 0;
+    entered_ = nonzero_ = 0;
     const PointView x = point();
     for (int j = 0; j < p_; ++j) {
       const char now = x.nonzero(j);
       entered_ += now && !was_nonzero_[j];
+      nonzero_ += now;
+      if (now && !ever_[j]) {
+        ever_[j] = 1;
+        ++ever_nonzero_;
+      }
       was_nonzero_[j] = now;
     }
   }
@@ -218,8 +233,8 @@ class PathDriver {
   std::vector<double> diag_;  // the scaled Gram diagonal
   std::vector<char> screened_;  // proved zero at this alpha
   std::vector<char> next_ws_;   // the strong rule: whether j is in the next working set
-  std::vector<char> was_nonzero_;
-  std::size_t entered_ = 0;
+  std::vector<char> was_nonzero_, ever_;
+  std::size_t entered_ = 0, nonzero_ = 0, ever_nonzero_ = 0;
   std::vector<std::pair<double, int>> costly_;     // survivors that need a new Gram column
   std::vector<std::pair<double, int>> violators_;  // KKT violators outside the working set
   std::vector<int> zeroed_;                         // non-zeros that screening proved zero

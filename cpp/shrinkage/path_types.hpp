@@ -21,12 +21,18 @@ struct PathOptions {
   // The caller returns float32 coefficients: certify the rounded point (solving to tol / 2 so
   // that rounding rarely matters; below float32's floor it is reported, not hidden).
   bool float32_output = false;
+  // glmnet's limits (negative: none): the path stops after the first alpha with more than
+  // dfmax non-zero features (that alpha included), or before the first with more than pmax
+  // features ever non-zero along the path (that alpha excluded).
+  int dfmax = -1;
+  int pmax = -1;
 };
 
 struct PathResult {
   std::vector<double> gaps;  // scikit-learn's units (gap of the un-normalised problem / n)
   std::vector<int> n_iter;
   std::vector<char> converged;
+  int n_done = 0;  // the alphas solved and returned: all of them unless a limit stopped the path
 };
 
 // Receives each alpha's coefficients as soon as they are final: w is p x n_tasks,

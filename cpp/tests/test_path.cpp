@@ -111,3 +111,39 @@ TEST_CASE("positive with several targets is refused") {
   const double alpha = 0.1;
   CHECK_THROWS_AS(testing::solve_path(gram, pr.b, 2, pr.c, {alpha}, opt), std::invalid_argument);
 }
+
+TEST_CASE("dfmax stops after the first alpha above it, pmax before the first above it") {
+  const auto pr = testing::make_problem(100, 30, 0.4, 16);
+  FullGram gram(pr.gram.data(), pr.p, 1.0);
+  const int k = 40;
+  const auto alphas = geometric_alphas(pr, 1.0, k, 1e-3);
+  const auto full = testing::solve_path(gram, pr.b, 1, pr.c, alphas, PathOptions{});
+  REQUIRE(full.result.n_done == k);
+  std::vector<int> df(k), ever(k);
+  for (int a = 0; a < k; ++a)
+    for (int j = 0; j < pr.p; ++j) df[a] += full.coefs[std::size_t(j) * k + a] != 0.0;
+  for (int a = 0; a < k; ++a) {  // ever[a]: features non-zero at some alpha <= a
+    ever[a] = 0;
+    for (int j = 0; j < pr.p; ++j) {
+      bool any = false;
+      for (int b = 0; b <= a; ++b) any = any || full.coefs[std::size_t(j) * k + b] != 0.0;
+      ever[a] += any;
+    }
+  }
+  const int limit = 5;
+  int first_df = 0, first_ever = 0;
+  while (first_df < k && df[first_df] <= limit) ++first_df;
+  while (first_ever < k && ever[first_ever] <= limit) ++first_ever;
+  REQUIRE(first_df < k);
+  REQUIRE(first_ever < k);
+  PathOptions opt;
+  opt.dfmax = limit;
+  const auto by_df = testing::solve_path(gram, pr.b, 1, pr.c, alphas, opt);
+  CHECK(by_df.result.n_done == first_df + 1);  // that alpha included
+  CHECK(by_df.result.gaps.size() == std::size_t(first_df + 1));
+  opt = PathOptions{};
+  opt.pmax = limit;
+  const auto by_ever = testing::solve_path(gram, pr.b, 1, pr.c, alphas, opt);
+  CHECK(by_ever.result.n_done == first_ever);  // that alpha excluded
+  CHECK(by_ever.result.n_iter.size() == std::size_t(first_ever));
+}

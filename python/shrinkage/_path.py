@@ -14,10 +14,10 @@ from ._threads import thread_map
 from ._validation import check_parameters, real_array
 from .statistics import GramStats
 
-# scikit-learn's accepted **params; any other key raises, as there.
+# scikit-learn's accepted **params and glmnet's path limits; any other key raises, as there.
 _PARAMS = frozenset(
     {"tol", "max_iter", "random_state", "selection", "sample_weight", "X_offset", "X_scale",
-     "do_screening"}
+     "do_screening", "dfmax", "pmax"}
 )
 
 
@@ -57,7 +57,8 @@ def lasso_path(X: Any, y: ArrayLike | None, *, eps: float = 1e-3, n_alphas: Any 
     **params
         ``tol`` (1e-4): each point's duality gap is at most ``tol * ||y||^2 / n``, or a
         ConvergenceWarning says which it reached; ``max_iter`` (1000) epochs per alpha;
-        ``selection``, ``random_state``, ``do_screening``.
+        ``selection``, ``random_state``, ``do_screening``; glmnet's ``dfmax`` and ``pmax``
+        (see :func:`enet_path`).
 
     Returns
     -------
@@ -132,7 +133,11 @@ def enet_path(X: Any, y: ArrayLike | None, *, l1_ratio: float = 0.5, eps: float 
     **params
         ``tol`` (1e-4): stop when the duality gap is at most ``tol * ||y||^2 / n``;
         ``max_iter`` (1000): epochs per alpha; ``selection`` ("cyclic" or "random") and
-        ``random_state``; ``do_screening`` (True): gap-safe screening.
+        ``random_state``; ``do_screening`` (True): gap-safe screening. glmnet's limits
+        (default None, none): ``dfmax`` stops the path after the first alpha with more than
+        ``dfmax`` non-zero features, ``pmax`` before the first alpha at which more than
+        ``pmax`` features have ever been non-zero; the alphas solved are returned, with a
+        UserWarning that says where and why the path stopped.
 
     Returns
     -------
@@ -157,6 +162,7 @@ def enet_path(X: Any, y: ArrayLike | None, *, l1_ratio: float = 0.5, eps: float 
                                       positive, check_input, params, multitask=True)
     coefs, gaps, n_iters = solve(problem, grid, options, _initial_coefs(problem, coef_init),
                                  verbose=verbose)
+    grid = grid[:coefs.shape[-1]]  # dfmax / pmax may stop the path
     coefs = coefs if problem.targets_2d else coefs[0]
     if isinstance(given, list) and len(given) == 1:
         grid = given  # scikit-learn returns a one-element list unchanged
@@ -199,6 +205,9 @@ def multi_target_path(X: Any, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: float
     Y = np.asarray(Y)
     if Y.ndim != 2:
         raise ValueError(f"Y must be 2-D (n_samples, n_targets), got shape {Y.shape}.")
+    if params.get("dfmax") is not None or params.get("pmax") is not None:
+        raise ValueError("dfmax and pmax would stop each target's path at another alpha: fit "
+                         "the targets one at a time with enet_path (or shrinkage.path).")
     problem, grid, options = _prepare(X, Y, l1_ratio, eps, "deprecated", alphas, precompute, Xy,
                                       positive, True, params, multitask=False)
     coefs, gaps, n_iters = solve_targets(problem, grid, options, n_jobs=n_jobs)
@@ -208,7 +217,7 @@ def multi_target_path(X: Any, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: float
 
 
 def solver_options(l1_ratio, positive, tol, max_iter, *, selection="cyclic", random_state=None,
-                   do_screening=True):
+                   do_screening=True, dfmax=None, pmax=None):
     """The C++ path's options (its keyword arguments but float32_output, which the problem's
     dtype decides); validated by the callers."""
     return {
@@ -216,6 +225,7 @@ def solver_options(l1_ratio, positive, tol, max_iter, *, selection="cyclic", ran
         "max_iter": int(max_iter), "screening": bool(do_screening),
         "random_order": selection == "random",
         "seed": _seed(random_state) if selection == "random" else 0,
+        "dfmax": -1 if dfmax is None else int(dfmax), "pmax": -1 if pmax is None else int(pmax),
     }
 
 
@@ -257,7 +267,23 @@ def solve(problem, alphas, options, coef_init=None, *, verbose=False, progress=N
     _check_certificates(alphas, gaps, yy)
     if not converged.all():
         _warn_not_converged(alphas, gaps, converged, options["tol"] * yy, problem.dtype)
+    if coefs.shape[-1] < len(alphas):
+        _warn_stopped(alphas, coefs, options)
     return coefs.astype(problem.dtype, copy=False), gaps, n_iters
+
+
+def _warn_stopped(alphas, coefs, options):
+    """Where and why dfmax or pmax stopped the path (coefs: the alphas solved)."""
+    done = coefs.shape[-1]
+    df = int(np.count_nonzero(np.any(coefs[:, :, -1] != 0, axis=0))) if done else 0
+    if 0 <= options["dfmax"] < df:
+        why = (f"{df} features are non-zero at alpha={alphas[done - 1]:.4g}, more than "
+               f"dfmax={options['dfmax']}")
+    else:
+        why = (f"more than pmax={options['pmax']} features would have been non-zero along the "
+               f"path at alpha={alphas[done]:.4g}")
+    warn(f"The path stopped after {done} of {len(alphas)} alphas: {why}; the alphas solved "
+         "are returned.", UserWarning)
 
 
 def _check_certificates(alphas, gaps, yy):
@@ -295,7 +321,7 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, positive, ch
     selection = params.get("selection", "cyclic")
     alphas = _resolve_alphas_argument(alphas, n_alphas)
     check_parameters(tol=tol, max_iter=max_iter, l1_ratio=l1_ratio, eps=eps, alphas=alphas,
-                     selection=selection)
+                     selection=selection, dfmax=params.get("dfmax"), pmax=params.get("pmax"))
     if isinstance(X, GramStats):
         if y is not None:
             raise ValueError("With GramStats as X, y must be None (the statistics carry it).")
@@ -312,7 +338,8 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, positive, ch
         grid = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
     options = solver_options(l1_ratio, positive, tol, max_iter, selection=selection,
                              random_state=params.get("random_state"),
-                             do_screening=params.get("do_screening", True))
+                             do_screening=params.get("do_screening", True),
+                             dfmax=params.get("dfmax"), pmax=params.get("pmax"))
     return problem, grid, options
 
 

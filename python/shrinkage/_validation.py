@@ -138,6 +138,10 @@ def _finite_nonnegative(value):
     return _real(value) and np.isfinite(value) and value >= 0
 
 
+def _count(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
+
+
 def _alphas(value):
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return value >= 1
@@ -162,6 +166,8 @@ PARAMETERS = {
                  and int(v) >= 1, "an int in the range [1, inf)"),
     "selection": (lambda v: isinstance(v, str) and v in ("cyclic", "random"),
                   "a str among {'cyclic', 'random'}"),
+    "dfmax": (lambda v: v is None or _count(v), "an int in the range [0, inf) or None"),
+    "pmax": (lambda v: v is None or _count(v), "an int in the range [0, inf) or None"),
 }
 
 

@@ -1,0 +1,204 @@
+"""shrinkage.path against R's glmnet (Debian's r-cran-glmnet, run by Rscript on the same data):
+coefficients and intercepts per alpha for the lasso and the elastic net with and without an
+intercept, observation weights, dfmax, pmax and relax=TRUE, on tall, wide, correlated and
+sparse data. shrinkage runs at a relative gap of 1e-13 and glmnet at thresh=1e-24: its
+threshold bounds each coordinate's change of the objective, so 1e-14 still leaves ~1e-7 in its
+KKT residual (and 1e-6 in its coefficients) on ill-conditioned wide data, where 1e-24 leaves
+~1e-12 in a few seconds. Skipped only where Rscript or the glmnet package is absent (.ci/run
+installs both)."""
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import shrinkage
+from shrinkage.datasets import make_correlated_regression
+
+
+def _glmnet_available():
+    if shutil.which("Rscript") is None:
+        return False
+    return subprocess.run(["Rscript", "-e", "library(glmnet)"], capture_output=True).returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _glmnet_available(), reason="Rscript with glmnet absent")
+
+TIGHT = {"tol": 1e-13, "max_iter": 100_000}
+
+R_SCRIPT = r"""
+suppressMessages(library(glmnet))
+d <- commandArgs(trailingOnly = TRUE)[1]
+X <- as.matrix(read.table(file.path(d, "X.txt")))
+y <- scan(file.path(d, "y.txt"), quiet = TRUE)
+w <- scan(file.path(d, "w.txt"), quiet = TRUE)
+o <- read.table(file.path(d, "options.txt"), header = TRUE)
+args <- list(X, y, weights = w, alpha = o$l1_ratio, standardize = FALSE,
+             intercept = as.logical(o$intercept), thresh = 1e-24, maxit = 1e8)
+if (file.exists(file.path(d, "lambda.txt")))
+  args$lambda <- scan(file.path(d, "lambda.txt"), quiet = TRUE)
+if (o$dfmax >= 0) args$dfmax <- o$dfmax
+if (o$pmax >= 0) args$pmax <- o$pmax
+if (as.logical(o$relax)) args$relax <- TRUE
+fit <- suppressWarnings(do.call(glmnet, args))
+save <- function(m, name) {  # row by row, every digit
+  m <- as.matrix(m)
+  write(sprintf("%.17g", t(m)), file.path(d, name), ncolumns = max(ncol(m), 1))
+}
+save(fit$beta, "beta.txt")
+write(sprintf("%.17g", fit$a0), file.path(d, "a0.txt"), ncolumns = 1)
+write(sprintf("%.17g", fit$dev.ratio), file.path(d, "dev.txt"), ncolumns = 1)
+write(sprintf("%.17g", fit$lambda), file.path(d, "lambda_out.txt"), ncolumns = 1)
+if (as.logical(o$relax)) {
+  save(fit$relaxed$beta, "rbeta.txt")
+  write(sprintf("%.17g", fit$relaxed$a0), file.path(d, "ra0.txt"), ncolumns = 1)
+}
+"""
+
+
+def run_glmnet(tmp_path, X, y, w, lambdas, *, l1_ratio=1.0, intercept=True, dfmax=-1, pmax=-1,
+               relax=False):
+    X = X.toarray() if sp.issparse(X) else X
+    np.savetxt(tmp_path / "X.txt", X, fmt="%.17g")
+    for name, values in (("y", y), ("w", w), ("lambda", lambdas)):
+        if values is not None:  # no lambda: glmnet's own sequence
+            np.savetxt(tmp_path / f"{name}.txt", values, fmt="%.17g")
+    (tmp_path / "options.txt").write_text(
+        "l1_ratio intercept dfmax pmax relax\n"
+        f"{l1_ratio} {str(intercept).upper()} {dfmax} {pmax} {str(relax).upper()}\n")
+    script = tmp_path / "fit.R"
+    script.write_text(R_SCRIPT)
+    subprocess.run(["Rscript", str(script), str(tmp_path)], check=True, capture_output=True,
+                   timeout=300)
+    out = {"beta": np.loadtxt(tmp_path / "beta.txt", ndmin=2),
+           "a0": np.loadtxt(tmp_path / "a0.txt", ndmin=1),
+           "dev": np.loadtxt(tmp_path / "dev.txt", ndmin=1),
+           "lambda": np.loadtxt(tmp_path / "lambda_out.txt", ndmin=1)}
+    if relax:
+        out["rbeta"] = np.loadtxt(tmp_path / "rbeta.txt", ndmin=2)
+        out["ra0"] = np.loadtxt(tmp_path / "ra0.txt", ndmin=1)
+    return out
+
+
+def rel_diff(a, b):
+    return np.abs(np.asarray(a) - b).max() / max(np.abs(b).max(), 1e-300)
+
+
+def unit_scale(y, w, intercept):
+    """y scaled to unit weighted standard deviation (about its mean with an intercept, about 0
+    without): glmnet standardises y internally for the Gaussian family, which changes its
+    elastic-net solution at a given lambda; on such y (its documented advice for comparisons)
+    lambda means what it means here."""
+    centre = np.average(y, weights=w) if intercept else 0.0
+    return y / np.sqrt(np.average((y - centre) ** 2, weights=w))
+
+
+def kkt_violation(X, y, w, beta, a0, alpha, l1_ratio):
+    """The largest violation of the optimality conditions of the weighted elastic net, relative
+    to alpha: |g_j - l1 sign(beta_j)| on the support, (|g_j| - l1)_+ off it, with
+    g = X^T W r / sum(w) - l2 beta."""
+    Xd = X.toarray() if sp.issparse(X) else X
+    r = y - Xd @ beta - a0
+    g = Xd.T @ (w * r) / w.sum() - alpha * (1 - l1_ratio) * beta
+    l1 = alpha * l1_ratio
+    v = np.where(beta != 0, np.abs(g - l1 * np.sign(beta)), np.maximum(np.abs(g) - l1, 0.0))
+    return v.max() / alpha
+
+
+def assert_agrees_where_glmnet_converged(X, y, w, ours_beta, ours_a0, ref_beta, ref_a0, alphas,
+                                         l1_ratio):
+    """Per alpha: shrinkage's point satisfies the optimality conditions to rounding; where
+    glmnet's does too (to 1e-9 of alpha) the two agree to 1e-6 relative. glmnet's coordinate
+    descent stops on the change of its objective, so an unconverged point is no reference."""
+    compared = 0
+    scale = max(np.abs(ref_beta).max(), np.abs(ref_a0).max())
+    for k, alpha in enumerate(alphas):
+        assert kkt_violation(X, y, w, ours_beta[:, k], ours_a0[k], alpha, l1_ratio) < 1e-9
+        if kkt_violation(X, y, w, ref_beta[:, k], ref_a0[k], alpha, l1_ratio) < 1e-9:
+            compared += 1
+            assert np.abs(ours_beta[:, k] - ref_beta[:, k]).max() <= 1e-6 * scale, k
+            assert abs(ours_a0[k] - ref_a0[k]) <= 1e-6 * scale, k
+    assert compared >= len(alphas) // 2  # a comparison, not a formality
+
+
+def dataset(kind, rng):
+    if kind == "tall":
+        X, _ = make_correlated_regression(120, 15, rho=0.3, random_state=1)
+    elif kind == "wide":
+        X, _ = make_correlated_regression(40, 90, rho=0.3, random_state=2)
+    elif kind == "correlated":
+        X, _ = make_correlated_regression(100, 25, rho=0.9, random_state=3)
+    else:  # sparse, with an offset so that centring matters
+        X = sp.random(150, 30, density=0.2, random_state=4, format="csc") * 3
+    Xd = X.toarray() if sp.issparse(X) else X
+    beta = np.zeros(Xd.shape[1])
+    beta[:6] = [2.0, -1.5, 1.0, 0.8, -0.5, 0.3]
+    y = Xd @ beta + 4.0 + 0.5 * rng.standard_normal(Xd.shape[0])
+    return X, y
+
+
+@pytest.mark.parametrize("kind", ["tall", "wide", "correlated", "sparse"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("intercept", [True, False])
+def test_path_matches_glmnet(tmp_path, rng, kind, l1_ratio, weighted, intercept):
+    X, y = dataset(kind, rng)
+    n = X.shape[0]
+    w = rng.uniform(0.2, 3.0, n) if weighted else np.ones(n)
+    y = unit_scale(y, w, intercept)
+    grid = shrinkage.path(X, y, l1_ratio=l1_ratio, sample_weight=w, fit_intercept=intercept,
+                          alphas=30, eps=1e-2).alphas
+    ours = shrinkage.path(X, y, l1_ratio=l1_ratio, sample_weight=w, fit_intercept=intercept,
+                          alphas=grid, **TIGHT)
+    ref = run_glmnet(tmp_path, X, y, w, grid, l1_ratio=l1_ratio, intercept=intercept)
+    assert ref["beta"].shape == ours.coefs.shape
+    assert_agrees_where_glmnet_converged(X, y, w, ours.coefs, ours.intercepts, ref["beta"],
+                                         ref["a0"], grid, l1_ratio)
+    assert np.abs(ours.dev_ratio - ref["dev"]).max() < 1e-6
+
+
+@pytest.mark.parametrize("kind", ["tall", "wide"])
+def test_dfmax_and_pmax_stop_where_glmnet_stops(tmp_path, rng, kind):
+    X, y = dataset(kind, rng)
+    w = np.ones(X.shape[0])
+    y = unit_scale(y, w, True)
+    p = X.shape[1]
+    # glmnet checks dfmax only on its own lambda sequence, and its dfmax also sets
+    # pmax = min(2 dfmax + 20, p); pmax it checks on any sequence.
+    # glmnet's own sequence (which dfmax does not change), run in full by shrinkage:
+    own = run_glmnet(tmp_path, X, y, w, None)["lambda"]
+    cases = [(None, {"dfmax": 3}, {"dfmax": 3, "pmax": min(2 * 3 + 20, p)}),
+             (shrinkage.path(X, y, alphas=40, eps=1e-3).alphas[1:], {"pmax": 4}, {"pmax": 4})]
+    for grid, glmnet_limits, our_limits in cases:
+        ref = run_glmnet(tmp_path, X, y, w, grid, dfmax=glmnet_limits.get("dfmax", -1),
+                         pmax=glmnet_limits.get("pmax", -1))
+        with pytest.warns(UserWarning, match="The path stopped after"):
+            ours = shrinkage.path(X, y, alphas=own if grid is None else grid, **our_limits,
+                                  **TIGHT)
+        assert ours.coefs.shape == ref["beta"].shape, our_limits
+        assert_agrees_where_glmnet_converged(X, y, w, ours.coefs, ours.intercepts, ref["beta"],
+                                             ref["a0"], ours.alphas, 1.0)
+
+
+@pytest.mark.parametrize("kind", ["tall", "correlated", "wide"])
+def test_relaxed_lasso_matches_glmnet(tmp_path, rng, kind):
+    X, y = dataset(kind, rng)
+    w = rng.uniform(0.5, 2.0, X.shape[0])
+    # Below alpha_max: at alpha_max itself glmnet keeps a coefficient of rounding size, whose
+    # relaxed refit is a whole least-squares fit.
+    grid = shrinkage.path(X, y, sample_weight=w, alphas=21, eps=1e-2).alphas[1:]
+    ours = shrinkage.path(X, y, sample_weight=w, alphas=grid, relax=True, **TIGHT)
+    ref = run_glmnet(tmp_path, X, y, w, grid, relax=True)
+    # glmnet refits each support with its own coordinate descent at thresh 1e-14; the
+    # relaxed fit is unique where the support is smaller than n (here, every support).
+    assert (ours.df < X.shape[0] - 1).all()
+    assert rel_diff(ours.relaxed_coefs, ref["rbeta"]) < 1e-6
+    assert rel_diff(ours.relaxed_intercepts, ref["ra0"]) < 1e-6
+    # gamma blends the two fits linearly, as glmnet's predict(..., gamma=).
+    intercept, coef = ours.coef(grid[5], gamma=0.25)
+    expected = 0.25 * ours.coefs[:, 5] + 0.75 * ours.relaxed_coefs[:, 5]
+    np.testing.assert_allclose(coef, expected, rtol=1e-12, atol=1e-14)
+    expected = 0.25 * ours.intercepts[5] + 0.75 * ours.relaxed_intercepts[5]
+    assert intercept == pytest.approx(expected, rel=1e-12)
