@@ -202,3 +202,46 @@ def test_relaxed_lasso_matches_glmnet(tmp_path, rng, kind):
     np.testing.assert_allclose(coef, expected, rtol=1e-12, atol=1e-14)
     expected = 0.25 * ours.intercepts[5] + 0.75 * ours.relaxed_intercepts[5]
     assert intercept == pytest.approx(expected, rel=1e-12)
+
+
+CV_SCRIPT = r"""
+suppressMessages(library(glmnet))
+d <- commandArgs(trailingOnly = TRUE)[1]
+X <- as.matrix(read.table(file.path(d, "X.txt")))
+y <- scan(file.path(d, "y.txt"), quiet = TRUE)
+lam <- scan(file.path(d, "lambda.txt"), quiet = TRUE)
+foldid <- scan(file.path(d, "foldid.txt"), quiet = TRUE)
+fit <- cv.glmnet(X, y, lambda = lam, foldid = foldid, standardize = FALSE, thresh = 1e-24,
+                 maxit = 1e8)
+write(sprintf("%.17g", c(fit$lambda.min, fit$lambda.1se)), file.path(d, "chosen.txt"))
+write(sprintf("%.17g", fit$cvm), file.path(d, "cvm.txt"), ncolumns = 1)
+"""
+
+
+@pytest.mark.parametrize("kind", ["tall", "correlated"])
+def test_one_standard_error_rule_matches_cv_glmnet(tmp_path, rng, kind):
+    from sklearn.model_selection import KFold
+
+    X, y = dataset(kind, rng)
+    n = X.shape[0]
+    folds = 4
+    grid = shrinkage.path(X, y, alphas=40, eps=1e-3).alphas[1:]
+    foldid = np.empty(n, dtype=int)
+    for f, (_, test) in enumerate(KFold(folds).split(X)):
+        foldid[test] = f + 1
+    np.savetxt(tmp_path / "X.txt", X, fmt="%.17g")
+    for name, values in (("y", y), ("lambda", grid), ("foldid", foldid)):
+        np.savetxt(tmp_path / f"{name}.txt", values, fmt="%.17g")
+    (tmp_path / "cv.R").write_text(CV_SCRIPT)
+    subprocess.run(["Rscript", str(tmp_path / "cv.R"), str(tmp_path)], check=True,
+                   capture_output=True, timeout=300)
+    alpha_min, alpha_1se = np.loadtxt(tmp_path / "chosen.txt")
+    cvm = np.loadtxt(tmp_path / "cvm.txt")
+    ours = shrinkage.LassoCV(alphas=grid, cv=KFold(folds), **TIGHT).fit(X, y)
+    np.testing.assert_allclose(ours.mse_path_.mean(axis=1), cvm, rtol=1e-6)
+    assert ours.alpha_min_ == pytest.approx(alpha_min, rel=1e-12)
+    assert ours.alpha_1se_ == pytest.approx(alpha_1se, rel=1e-12)
+    assert ours.alpha_1se_ > ours.alpha_min_ and ours.alpha_ == ours.alpha_min_
+    sparse = shrinkage.LassoCV(alphas=grid, cv=KFold(folds), alpha_rule="1se", **TIGHT).fit(X, y)
+    assert sparse.alpha_ == sparse.alpha_1se_
+    assert np.count_nonzero(sparse.coef_) <= np.count_nonzero(ours.coef_)

@@ -66,10 +66,18 @@ class ElasticNetCV(LinearPredictor):
     positive : bool, default=False
     random_state : int, RandomState or None, default=None
     selection : {"cyclic", "random"}, default="cyclic"
+    alpha_rule : {"min", "1se"}, default="min"
+        Which alpha the refit uses: the smallest mean validation error (scikit-learn's rule,
+        glmnet's ``lambda.min``) or the largest alpha within one standard error of it
+        (glmnet's ``lambda.1se``: a sparser model as good within the noise of the folds).
 
     Attributes
     ----------
     alpha_ : float
+        The alpha of the refit: ``alpha_min_`` or ``alpha_1se_`` (``alpha_rule``).
+    alpha_min_, alpha_1se_ : float
+        glmnet's ``lambda.min`` and ``lambda.1se`` (on the chosen l1_ratio's curve; the
+        standard error is the folds' standard deviation over sqrt(n_folds)).
     l1_ratio_ : float
         (``ElasticNetCV`` only.)
     coef_, intercept_, dual_gap_, n_iter_
@@ -99,7 +107,8 @@ class ElasticNetCV(LinearPredictor):
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True, verbose=0,
-                 n_jobs=None, positive=False, random_state=None, selection="cyclic"):
+                 n_jobs=None, positive=False, random_state=None, selection="cyclic",
+                 alpha_rule="min"):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -114,6 +123,7 @@ class ElasticNetCV(LinearPredictor):
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
+        self.alpha_rule = alpha_rule
 
     def fit(self, X: Any, y: Any, sample_weight: ArrayLike | None = None,
             **params: Any) -> ElasticNetCV:
@@ -152,6 +162,8 @@ class ElasticNetCV(LinearPredictor):
         return cv_router(self)
 
     def _checked_l1_ratios(self):
+        if self.alpha_rule not in ("min", "1se"):
+            raise ValueError(f"alpha_rule must be 'min' or '1se', got {self.alpha_rule!r}.")
         if not isinstance(self.alphas, numbers.Integral):  # scikit-learn's messages
             for index, alpha in enumerate(np.atleast_1d(np.asarray(self.alphas, dtype=object))):
                 check_scalar(alpha, f"alphas[{index}]", numbers.Real, min_val=0.0,
@@ -216,10 +228,19 @@ class ElasticNetCV(LinearPredictor):
         i_best = int(np.flatnonzero(tied.any(axis=1))[0])
         k_best = int(np.flatnonzero(tied[i_best])[0])
 
+        # glmnet's one-standard-error rule on the chosen l1_ratio's curve: the largest alpha
+        # whose mean error is within one standard error (over folds) of the smallest.
+        spread = (mse[i_best].std(axis=0, ddof=1) / np.sqrt(n_folds) if n_folds > 1
+                  else np.zeros(mse.shape[2]))
+        k_1se = int(np.flatnonzero(mean_mse[i_best] <= mean_mse[i_best, k_best]
+                                   + spread[k_best])[0])
+        self.alpha_min_ = np.float64(grids[i_best][k_best])
+        self.alpha_1se_ = np.float64(grids[i_best][k_1se])
+        self.alpha_ = self.alpha_1se_ if self.alpha_rule == "1se" else self.alpha_min_
+
         l1_ratio = l1_ratios[i_best]
         if not isinstance(self, LassoCV):
             self.l1_ratio_ = l1_ratio
-        self.alpha_ = np.float64(grids[i_best][k_best])
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
         self.train_mse_path_ = np.squeeze(np.moveaxis(train_mse, 2, 1))
         self.n_nonzero_path_ = np.squeeze(nonzeros)
@@ -280,11 +301,11 @@ class LassoCV(ElasticNetCV):
 
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto",
                  max_iter=1000, tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
-                 positive=False, random_state=None, selection="cyclic"):
+                 positive=False, random_state=None, selection="cyclic", alpha_rule="min"):
         super().__init__(l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
                          precompute=precompute, max_iter=max_iter, tol=tol, cv=cv,
                          copy_X=copy_X, verbose=verbose, n_jobs=n_jobs, positive=positive,
-                         random_state=random_state, selection=selection)
+                         random_state=random_state, selection=selection, alpha_rule=alpha_rule)
 
 
 def _rows_mse(X, y, w, rows, coefs, intercepts):
