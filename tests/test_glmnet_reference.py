@@ -241,7 +241,8 @@ def test_one_standard_error_rule_matches_cv_glmnet(tmp_path, rng, kind):
     np.testing.assert_allclose(ours.mse_path_.mean(axis=1), cvm, rtol=1e-6)
     assert ours.alpha_min_ == pytest.approx(alpha_min, rel=1e-12)
     assert ours.alpha_1se_ == pytest.approx(alpha_1se, rel=1e-12)
-    assert ours.alpha_1se_ > ours.alpha_min_ and ours.alpha_ == ours.alpha_min_
+    assert ours.alpha_1se_ > ours.alpha_min_
+    assert ours.alpha_ == ours.alpha_min_
     sparse = shrinkage.LassoCV(alphas=grid, cv=KFold(folds), alpha_rule="1se", **TIGHT).fit(X, y)
     assert sparse.alpha_ == sparse.alpha_1se_
     assert np.count_nonzero(sparse.coef_) <= np.count_nonzero(ours.coef_)
