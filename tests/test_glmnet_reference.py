@@ -28,11 +28,15 @@ pytestmark = pytest.mark.skipif(not _glmnet_available(), reason="Rscript with gl
 
 TIGHT = {"tol": 1e-13, "max_iter": 100_000}
 
-R_SCRIPT = r"""
+# The scripts' common start: the data, from the directory given as their argument.
+R_READ = r"""
 suppressMessages(library(glmnet))
 d <- commandArgs(trailingOnly = TRUE)[1]
 X <- as.matrix(read.table(file.path(d, "X.txt")))
 y <- scan(file.path(d, "y.txt"), quiet = TRUE)
+"""
+
+R_SCRIPT = R_READ + r"""
 w <- scan(file.path(d, "w.txt"), quiet = TRUE)
 o <- read.table(file.path(d, "options.txt"), header = TRUE)
 args <- list(X, y, weights = w, alpha = o$l1_ratio, standardize = FALSE,
@@ -204,11 +208,7 @@ def test_relaxed_lasso_matches_glmnet(tmp_path, rng, kind):
     assert intercept == pytest.approx(expected, rel=1e-12)
 
 
-CV_SCRIPT = r"""
-suppressMessages(library(glmnet))
-d <- commandArgs(trailingOnly = TRUE)[1]
-X <- as.matrix(read.table(file.path(d, "X.txt")))
-y <- scan(file.path(d, "y.txt"), quiet = TRUE)
+CV_SCRIPT = R_READ + r"""
 lam <- scan(file.path(d, "lambda.txt"), quiet = TRUE)
 foldid <- scan(file.path(d, "foldid.txt"), quiet = TRUE)
 fit <- cv.glmnet(X, y, lambda = lam, foldid = foldid, standardize = FALSE, thresh = 1e-24,

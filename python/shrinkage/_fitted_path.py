@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from . import _path, _problem
+from ._ridge import minimum_norm_solve
 from ._validation import check_parameters
 from .statistics import GramStats
 from .statistics._gramstats import check_sample_weight
@@ -265,7 +266,7 @@ class Path:
             if support.size == 0:
                 continue
             at = position[support]
-            relaxed[support, k] = _least_squares(gram[np.ix_(at, at)], xy[at])
+            relaxed[support, k] = minimum_norm_solve(gram[np.ix_(at, at)], 0.0, xy[at, None])[:, 0]
         intercepts = y_mean - relaxed[union].T @ x_mean
         return relaxed.astype(self.coefs.dtype, copy=False), intercepts
 
@@ -288,10 +289,4 @@ class Path:
         return (np.asarray(gram)[np.ix_(features, features)], np.asarray(xy)[features],
                 x_mean, y_mean)
 
-
-def _least_squares(gram, xy):
-    """gram^{-1} xy, or the minimum-norm solution where gram is singular (wide supports)."""
-    lam, V = np.linalg.eigh(gram)
-    kept = lam > max(lam.max(initial=0.0), 0.0) * gram.shape[0] * np.finfo(float).eps
-    return V[:, kept] @ ((V[:, kept].T @ xy) / lam[kept])
 

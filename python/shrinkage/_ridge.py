@@ -351,7 +351,7 @@ class _ShiftedSolver:
         if failed >= 0 and self.least_squares:
             warn(f"{self.name} + alpha I is singular at alpha={alpha:g} (rank-deficient X): "
                  "Using least-squares solution instead (the minimum-norm one).", UserWarning)
-            return _minimum_norm_solve(self.matrix, alpha, rhs)
+            return minimum_norm_solve(self.matrix, alpha, rhs)
         if failed >= 0:
             raise np.linalg.LinAlgError(
                 f"{self.name} + alpha I is not positive definite at alpha={alpha:g}: the pivot "
@@ -363,7 +363,7 @@ class _ShiftedSolver:
         return out
 
 
-def _minimum_norm_solve(matrix, alpha, rhs):
+def minimum_norm_solve(matrix, alpha, rhs):
     """pinv(matrix + alpha I) rhs for a symmetric positive semi-definite matrix: eigenvalues
     below the rounding of the largest count as zero."""
     lam, V = np.linalg.eigh(matrix)
