@@ -9,7 +9,7 @@ tracks shrinkage's own time and peak memory across commits.
 import numpy as np
 
 import shrinkage
-from shrinkage.datasets import benchmark_problem
+from shrinkage.datasets import benchmark_problem, sparse_benchmark_problem
 
 PROBLEMS = ["T1", "T2", "T3", "W1", "W2"]
 
@@ -49,6 +49,22 @@ class EnetPath:
 
     def time_enet_path(self, problem, dtype):
         shrinkage.enet_path(self.X, self.y, l1_ratio=0.5)
+
+
+class SparsePath:
+    """100-alpha Lasso path (eps=1e-2) on sparse text-like data (CSC, no intercept)."""
+
+    params = [["S1", "S2"]]
+    param_names = ["problem"]
+    timeout = 1200
+    number = 1
+    repeat = 1
+
+    def setup(self, problem):
+        self.X, self.y = sparse_benchmark_problem(problem)
+
+    def time_lasso_path(self, problem):
+        shrinkage.lasso_path(self.X, self.y, eps=1e-2)
 
 
 class GramFloor:

@@ -12,6 +12,7 @@ more) and, beside it, the first call, a cold start; glmnet is one call timed ins
     python benchmarks/compare.py                 # all five problems
     python benchmarks/compare.py T1 W2 --repeat 5
     python benchmarks/compare.py --cv T2 W1      # LassoCV(cv=5) and RidgeCV instead of paths
+    python benchmarks/compare.py S1 S2           # sparse text-like data (100 alphas, eps 1e-2)
 
 With ``--cv``: LassoCV with 5 KFold folds and 100 alphas, and RidgeCV on 20 alphas by
 leave-one-out and by the same 5 folds, each beside scikit-learn's estimator with the same alphas,
@@ -33,7 +34,12 @@ import warnings
 import numpy as np
 
 import shrinkage
-from shrinkage.datasets import PROBLEMS, benchmark_problem
+from shrinkage.datasets import (
+    PROBLEMS,
+    SPARSE_PROBLEMS,
+    benchmark_problem,
+    sparse_benchmark_problem,
+)
 
 # scikit-learn without a Gram is hopeless on T2/T3 (520-690 s on T2).
 SKLEARN_NO_GRAM = {"T1", "W1", "W2"}
@@ -167,6 +173,52 @@ def compare(name, repeat, tol):
     sys.stdout.flush()
 
 
+def compare_sparse(name, tol, slow):
+    """Sparse high-dimensional data: one call each (no centring, no intercept), eps=1e-2 as
+    text models are fitted; scikit-learn only with --slow."""
+    X, y = sparse_benchmark_problem(name)
+    n, p = X.shape
+    top = shrinkage.lasso_path(X, y, alphas=2, tol=1.0)[0][0]
+    alphas = np.geomspace(top, top * 1e-2, 100)
+    rows = []
+
+    def run(label, fn):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t, _, coefs = best_time(fn, 1)
+        rows.append((label, t, relative_gaps(X, y, alphas, coefs)))
+
+    run("shrinkage", lambda: shrinkage.lasso_path(X, y, alphas=alphas, tol=tol)[1])
+    try:
+        from celer import celer_path
+        run("celer (prune)", lambda: celer_path(X, y, "lasso", alphas=alphas, tol=tol,
+                                                prune=True)[1])
+    except ImportError:
+        pass
+    try:
+        from skglm import Lasso as SkglmLasso
+
+        def skglm_path():
+            model = SkglmLasso(alpha=alphas[0], fit_intercept=False, warm_start=True, tol=tol)
+            coefs = np.empty((p, alphas.size))
+            for k, alpha in enumerate(alphas):
+                model.alpha = alpha
+                coefs[:, k] = model.fit(X, y).coef_
+            return coefs
+        run("skglm (warm-started Lasso)", skglm_path)
+    except ImportError:
+        pass
+    if slow:
+        from sklearn.linear_model import lasso_path as sk_lasso_path
+        run("scikit-learn", lambda: sk_lasso_path(X, y, alphas=alphas, tol=tol)[1])
+    print(f"\n{name}: n={n}, p={p}, nnz={X.nnz}, 100 alphas, eps=1e-2, tol={tol:g}; seconds "
+          "of one call")
+    print(f"  {'solver':34s} {'seconds':>9s} {'max gap/P(0)':>13s} {'vs shrinkage':>13s}")
+    for label, t, gap in rows:
+        print(f"  {label:34s} {t:9.2f} {gap:13.1e} {t / rows[0][1]:12.1f}x")
+    sys.stdout.flush()
+
+
 def compare_cv(name, repeat, tol, slow):
     from sklearn import linear_model as sk
     from sklearn.model_selection import KFold
@@ -217,7 +269,7 @@ def main():
     parser.add_argument("--tol", type=float, default=1e-4)
     parser.add_argument("--cv", action="store_true", help="cross-validated estimators")
     parser.add_argument("--slow", action="store_true", help="with --cv: scikit-learn's "
-                        "LassoCV on wide problems too")
+                        "LassoCV on wide problems too; on S1/S2: scikit-learn's path")
     args = parser.parse_args()
     try:
         from threadpoolctl import threadpool_info
@@ -228,7 +280,9 @@ def main():
         pass
     print("OPENBLAS_CORETYPE:", os.environ.get("OPENBLAS_CORETYPE"))
     for name in args.problems:
-        if args.cv:
+        if name in SPARSE_PROBLEMS:
+            compare_sparse(name, args.tol, args.slow)
+        elif args.cv:
             compare_cv(name, args.repeat, args.tol, args.slow)
         else:
             compare(name, args.repeat, args.tol)

@@ -18,6 +18,12 @@ PROBLEMS = {
     "W2": (100, 5_000),
 }
 
+# Sparse, text-like problems (n, p, density): no centring, no intercept (docs/design.md §6).
+SPARSE_PROBLEMS = {
+    "S1": (20_000, 50_000, 1e-3),
+    "S2": (5_000, 200_000, 5e-4),
+}
+
 
 def friedman_coefficients(n_features):
     j = np.arange(1, n_features + 1)
@@ -69,3 +75,22 @@ def benchmark_problem(name, *, random_state=0, dtype=np.float64, order="C"):
         raise ValueError(f"unknown problem {name!r}; choose from {sorted(PROBLEMS)}") from None
     return make_correlated_regression(n, p, rho=0.5, random_state=random_state, dtype=dtype,
                                       order=order)
+
+
+def sparse_benchmark_problem(name, *, random_state=0):
+    """A sparse benchmark problem ("S1", "S2"): CSC X with standard normal entries at the
+    problem's density, y = X beta + noise with 50 non-zero coefficients (noise sd 0.1)."""
+    import scipy.sparse as sp
+
+    try:
+        n, p, density = SPARSE_PROBLEMS[name]
+    except KeyError:
+        raise ValueError(f"unknown problem {name!r}; choose from {sorted(SPARSE_PROBLEMS)}"
+                         ) from None
+    rng = np.random.default_rng(random_state)
+    X = sp.random(n, p, density=density, format="csc", random_state=random_state,
+                  data_rvs=rng.standard_normal)
+    beta = np.zeros(p)
+    beta[rng.choice(p, 50, replace=False)] = rng.standard_normal(50)
+    y = X @ beta + 0.1 * rng.standard_normal(n)
+    return X, y
