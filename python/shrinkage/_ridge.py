@@ -369,6 +369,6 @@ def minimum_norm_solve(matrix, alpha, rhs):
     lam, V = np.linalg.eigh(matrix)
     lam = lam + alpha
     inverse = np.zeros_like(lam)
-    kept = lam > max(lam.max(initial=0.0), 0.0) * matrix.shape[0] * np.finfo(float).eps
+    kept = lam > lam.max(initial=0.0) * matrix.shape[0] * np.finfo(float).eps
     inverse[kept] = 1.0 / lam[kept]
     return V @ (inverse[:, None] * (V.T @ np.asarray(rhs, dtype=np.float64)))

@@ -17,7 +17,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_scalar
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .. import _path, _problem
@@ -25,7 +24,12 @@ from .._threads import thread_map
 from .._validation import check_parameters
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
 from ..statistics._gramstats import check_sample_weight
-from ._linear import LinearPredictor, estimator_precompute, refuse_statistics
+from ._linear import (
+    LinearPredictor,
+    checked_alpha_entries,
+    estimator_precompute,
+    refuse_statistics,
+)
 from ._routing import cv_router, split_params
 
 
@@ -165,9 +169,7 @@ class ElasticNetCV(LinearPredictor):
         if self.alpha_rule not in ("min", "1se"):
             raise ValueError(f"alpha_rule must be 'min' or '1se', got {self.alpha_rule!r}.")
         if not isinstance(self.alphas, numbers.Integral):  # scikit-learn's messages
-            for index, alpha in enumerate(np.atleast_1d(np.asarray(self.alphas, dtype=object))):
-                check_scalar(alpha, f"alphas[{index}]", numbers.Real, min_val=0.0,
-                             include_boundaries="left")
+            checked_alpha_entries(self.alphas, "left")
         check_parameters(type(self).__name__, tol=self.tol, max_iter=self.max_iter, eps=self.eps,
                          alphas=self.alphas, selection=self.selection)
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))

@@ -6,12 +6,14 @@ or a lazily centred design), never in a centred copy of X. Needs scikit-learn (o
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils import check_scalar
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _path, _problem
@@ -69,6 +71,22 @@ def fit_problem(estimator, X, y, sample_weight, precompute, check_input=True):
     return _problem.from_data(X, y, sample_weight=sample_weight,
                               fit_intercept=estimator.fit_intercept, precompute=precompute,
                               check_input=False, check_gram=check_input)
+
+
+def checked_alpha_entries(alphas, include_boundaries):
+    """A CV estimator's given alphas as float64, each checked with scikit-learn's messages
+    (real, finite, >= 0 or > 0 by ``include_boundaries``)."""
+    values = np.atleast_1d(np.asarray(alphas, dtype=object))
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"alphas must be a number or a non-empty 1-D array-like, got "
+                         f"{alphas!r}.")
+    names = ["alphas"] if values.size == 1 else [f"alphas[{i}]" for i in range(values.size)]
+    for name, value in zip(names, values, strict=True):
+        check_scalar(value, name, numbers.Real, min_val=0.0,
+                     include_boundaries=include_boundaries)
+        if not np.isfinite(value):
+            raise ValueError(f"{name} == {value}, must be finite.")
+    return values.astype(np.float64)
 
 
 def refuse_statistics(estimator, X):

@@ -11,7 +11,6 @@ and alpha.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,6 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.metrics import get_scorer, r2_score
 from sklearn.model_selection import GridSearchCV, check_cv
-from sklearn.utils import check_scalar
 from sklearn.utils.validation import validate_data
 
 from .. import _statistics as statistics
@@ -37,7 +35,7 @@ from .._ridge import (
 from ..statistics import GramStats
 from ..statistics._folds import split_statistics
 from ..statistics._gramstats import check_sample_weight
-from ._linear import LinearPredictor, refuse_statistics
+from ._linear import LinearPredictor, checked_alpha_entries, refuse_statistics
 from ._routing import cv_router, split_params
 
 
@@ -204,17 +202,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
     def _checked_alphas(self):
         """scikit-learn's checks and messages: real, finite, > 0 for leave-one-out (which
         scikit-learn does not define at alpha = 0), >= 0 on folds."""
-        boundaries = "neither" if self.cv is None else "left"
-        values = np.atleast_1d(np.asarray(self.alphas, dtype=object))
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"alphas must be a number or a non-empty 1-D array-like, got "
-                             f"{self.alphas!r}.")
-        names = ["alphas"] if values.size == 1 else [f"alphas[{i}]" for i in range(values.size)]
-        for name, value in zip(names, values, strict=True):
-            check_scalar(value, name, numbers.Real, min_val=0.0, include_boundaries=boundaries)
-            if not np.isfinite(value):
-                raise ValueError(f"{name} == {value}, must be finite.")
-        return values.astype(np.float64)
+        return checked_alpha_entries(self.alphas, "neither" if self.cv is None else "left")
 
     def _fit_folds(self, X, y, sample_weight, alphas, split):
         if self.scoring is not None:
@@ -247,9 +235,10 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
             whole = RidgeSystem.from_stats(total, self.fit_intercept, X.dtype)
             for f, (fold, (_, test)) in enumerate(zip(folds, splits, strict=True)):
                 fit = RidgeSystem.from_stats(fold.train(), self.fit_intercept, X.dtype)
+                X_test = X[test]
                 for k, alpha in enumerate(alphas):
                     coef = fit.solve(alpha, slice(None))
-                    prediction = np.asarray(X[test] @ coef.T) + fit.intercepts(coef)
+                    prediction = np.asarray(X_test @ coef.T) + fit.intercepts(coef)
                     scores[f, k] = r2_score(y[test], prediction.reshape(y[test].shape),
                                             sample_weight=None if w is None else w[test])
         mean = scores.mean(axis=0)
@@ -309,13 +298,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         if self.store_cv_results:
             shape = (n, alphas.size) if y.ndim == 1 else (n, n_targets, alphas.size)
             self.cv_results_ = self.cv_results_.reshape(shape).astype(X.dtype, copy=False)
-        intercept = loo.y_mean - best_coef @ loo.x_mean
-        coef = best_coef.astype(X.dtype, copy=False)
-        if y.ndim == 2:  # y of shape (n, 1): coef_ (p,) beside intercept_ (1,), as scikit-learn
-            self.coef_ = coef[0] if coef.shape[0] == 1 else coef
-            self.intercept_ = intercept.astype(X.dtype)
-        else:
-            self.coef_, self.intercept_ = coef[0], intercept.astype(X.dtype)[0]
+        self._set_coef(best_coef, loo)
         return self
 
 
@@ -342,6 +325,7 @@ class _LeaveOneOut:
         self.root = np.sqrt(weights)
         Y = y.reshape(n, -1).astype(np.float64)
         self.kernel = n <= p
+        self.dtype, self.targets_2d = X.dtype, y.ndim == 2  # what _set_coef reads
         if self.kernel:  # Z Z^T = Q diag(lam) Q^T: only the means are needed, not X^T X
             self.x_mean, self.y_mean = weighted_means(X, Y, weights, fit_intercept)
             self.Yc = (Y - self.y_mean) * self.root[:, None]
@@ -367,6 +351,10 @@ class _LeaveOneOut:
             self.proj = self.V.T @ self.xy  # U^T y_c
         self.lam = np.maximum(lam, 0.0)
         self.intercept_leverage = weights / weights.sum() if fit_intercept else np.zeros(n)
+
+    def intercepts(self, coef):
+        """ybar - xbar^T w for coefficients coef (n_targets, p): zero without an intercept."""
+        return self.y_mean - coef @ self.x_mean
 
     def errors(self, alphas):
         """LOO errors, shape (n_alphas, n, n_targets), on the sqrt(w) scale."""
