@@ -17,7 +17,8 @@ MODULES = ("test_coordinate_descent.py", "test_sparse_coordinate_descent.py", "t
 
 
 def main(extra):
-    tests = pathlib.Path(sklearn.__file__).parent / "linear_model" / "tests"
+    package = pathlib.Path(sklearn.__file__).parent
+    tests = package / "linear_model" / "tests"
     here = pathlib.Path(__file__).parent
     path = os.pathsep.join([str(here), os.environ.get("PYTHONPATH", "")])
     env = dict(os.environ, PYTHONPATH=path)
@@ -25,7 +26,9 @@ def main(extra):
     for module in MODULES:
         result = subprocess.run(
             [sys.executable, "-m", "pytest", str(tests / module), "-p", "plugin", "-q",
-             "-p", "no:cacheprovider", "--no-header", "-rf", "-o", "addopts=", *extra],
+             "-p", "no:cacheprovider", "--no-header", "-rfE", "-o", "addopts=",
+             # scikit-learn's conftest.py (its fixtures) loads only under the rootdir
+             f"--rootdir={package}", *extra],
             cwd=here, env=env, capture_output=True, text=True)
         lines = result.stdout.strip().splitlines()
         counts = [line for line in lines if line.startswith("shrinkage: ")]
