@@ -173,6 +173,16 @@ void bind_source(py::module_& m) {
       .def_property_readonly("n_features", &GramSource::n_features)
       .def_property_readonly("scale", &GramSource::scale)
       .def_property_readonly("cached_bytes", &GramSource::cached_bytes)
+      .def_property_readonly(
+          "diagonal",
+          [](const GramSource& g) {
+            py::array_t<double> d(g.n_features());
+            for (int j = 0; j < g.n_features(); ++j)
+              d.mutable_data()[j] = g.scale() * g.diagonal()[j];
+            return d;
+          },
+          "The scaled Gram diagonal (the columns' weighted mean squares, about the means when "
+          "centred).")
       .def("gradient", &source_gradient, py::arg("b"), py::arg("w"),
            py::arg("threshold") = py::none(), py::arg("exact") = std::vector<int>());
 }

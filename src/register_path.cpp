@@ -4,6 +4,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include "arrays.hpp"
@@ -19,7 +21,9 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
                        const py::array& alphas, const py::object& coef_init, double l1_ratio,
                        bool positive, double tol, int max_iter, bool screening, bool newton,
                        bool random_order, std::uint64_t seed, bool float32_output,
-                       const py::object& progress, int dfmax, int pmax) {
+                       const py::object& progress, int dfmax, int pmax,
+                       const py::object& l1_weight, const py::object& l2_weight,
+                       const py::object& lower, const py::object& upper) {
   const int p = gram.n_features();
   if (xy.ndim() != 2 || xy.shape(0) != p) throw std::invalid_argument("Xy must be (p, n_tasks)");
   const int n_tasks = checked_int(xy.shape(1), "n_tasks");
@@ -45,6 +49,18 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
   opt.float32_output = float32_output;
   opt.dfmax = dfmax;
   opt.pmax = pmax;
+  // Per-feature terms: float64 arrays of length p, held by the caller for the call.
+  const auto feature_terms = [p](const py::object& v, const char* name) -> const double* {
+    if (v.is_none()) return nullptr;
+    const auto a = v.cast<py::array>();
+    if (a.ndim() != 1 || a.shape(0) != p)
+      throw std::invalid_argument(std::string(name) + " must have n_features entries");
+    return data_of<double>(a, name, true);
+  };
+  opt.features = {feature_terms(l1_weight, "l1_weight"), feature_terms(l2_weight, "l2_weight"),
+                  feature_terms(lower, "lower"), feature_terms(upper, "upper")};
+  if (opt.features.any() && n_tasks > 1)
+    throw std::invalid_argument("per-feature penalty terms take one target");
 
   // Reacquires the GIL to run pending signal handlers (Ctrl-C) and the Python progress hook;
   // an exception there stays set in this thread and stops the path.
@@ -108,11 +124,14 @@ void register_path(py::module_& m) {
         py::arg("tol"), py::arg("max_iter"), py::arg("screening") = true,
         py::arg("newton") = true, py::arg("random_order") = false, py::arg("seed") = 0,
         py::arg("float32_output") = false, py::arg("progress") = py::none(),
-        py::arg("dfmax") = -1, py::arg("pmax") = -1,
+        py::arg("dfmax") = -1, py::arg("pmax") = -1, py::arg("l1_weight") = py::none(),
+        py::arg("l2_weight") = py::none(), py::arg("lower") = py::none(),
+        py::arg("upper") = py::none(),
         "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_done] (float32 "
         "with float32_output), gaps, n_iter, converged) for the n_done alphas solved: all, "
         "unless glmnet's dfmax / pmax (negative: none) stopped the path. Statistics are "
-        "normalised: xy = X^T y / n, yy = sum ||y||^2 / n.");
+        "normalised: xy = X^T y / n, yy = sum ||y||^2 / n. Per feature (float64, length p, "
+        "or None): l1_weight and l2_weight multiply its l1 and l2 terms, lower <= w <= upper.");
 }
 
 }  // namespace shrinkage::bind

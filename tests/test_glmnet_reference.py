@@ -1,7 +1,7 @@
 """shrinkage.path against R's glmnet (Debian's r-cran-glmnet, run by Rscript on the same data):
 coefficients and intercepts per alpha for the lasso and the elastic net with and without an
-intercept, observation weights, dfmax, pmax and relax=TRUE, on tall, wide, correlated and
-sparse data. shrinkage runs at a relative gap of 1e-13 and glmnet at thresh=1e-24: its
+intercept, observation weights, dfmax, pmax, relax=TRUE, penalty.factor (with zeros), exclude,
+lower/upper.limits and standardize=TRUE, on tall, wide, correlated and sparse data. shrinkage runs at a relative gap of 1e-13 and glmnet at thresh=1e-24: its
 threshold bounds each coordinate's change of the objective, so 1e-14 still leaves ~1e-7 in its
 KKT residual (and 1e-6 in its coefficients) on ill-conditioned wide data, where 1e-24 leaves
 ~1e-12 in a few seconds. Skipped only where Rscript or the glmnet package is absent (.ci/run
@@ -39,8 +39,13 @@ y <- scan(file.path(d, "y.txt"), quiet = TRUE)
 R_SCRIPT = R_READ + r"""
 w <- scan(file.path(d, "w.txt"), quiet = TRUE)
 o <- read.table(file.path(d, "options.txt"), header = TRUE)
-args <- list(X, y, weights = w, alpha = o$l1_ratio, standardize = FALSE,
+args <- list(X, y, weights = w, alpha = o$l1_ratio, standardize = as.logical(o$standardize),
              intercept = as.logical(o$intercept), thresh = 1e-24, maxit = 1e8)
+optional <- function(name) file.path(d, paste0(name, ".txt"))
+if (file.exists(optional("pf"))) args$penalty.factor <- scan(optional("pf"), quiet = TRUE)
+if (file.exists(optional("exclude"))) args$exclude <- scan(optional("exclude"), quiet = TRUE)
+if (file.exists(optional("lower"))) args$lower.limits <- scan(optional("lower"), quiet = TRUE)
+if (file.exists(optional("upper"))) args$upper.limits <- scan(optional("upper"), quiet = TRUE)
 if (file.exists(file.path(d, "lambda.txt")))
   args$lambda <- scan(file.path(d, "lambda.txt"), quiet = TRUE)
 if (o$dfmax >= 0) args$dfmax <- o$dfmax
@@ -63,15 +68,23 @@ if (as.logical(o$relax)) {
 
 
 def run_glmnet(tmp_path, X, y, w, lambdas, *, l1_ratio=1.0, intercept=True, dfmax=-1, pmax=-1,
-               relax=False):
+               relax=False, standardize=False, penalty_factor=None, exclude=None, lower=None,
+               upper=None):
     X = X.toarray() if sp.issparse(X) else X
     np.savetxt(tmp_path / "X.txt", X, fmt="%.17g")
-    for name, values in (("y", y), ("w", w), ("lambda", lambdas)):
-        if values is not None:  # no lambda: glmnet's own sequence
-            np.savetxt(tmp_path / f"{name}.txt", values, fmt="%.17g")
+    # exclude: R's indices start at 1; absent files: glmnet's defaults (lambda: its sequence)
+    files = (("y", y), ("w", w), ("lambda", lambdas), ("pf", penalty_factor),
+             ("exclude", None if exclude is None else np.asarray(exclude) + 1),
+             ("lower", lower), ("upper", upper))
+    for name, values in files:
+        path = tmp_path / f"{name}.txt"
+        path.unlink(missing_ok=True)
+        if values is not None:
+            np.savetxt(path, np.atleast_1d(values), fmt="%.17g")
     (tmp_path / "options.txt").write_text(
-        "l1_ratio intercept dfmax pmax relax\n"
-        f"{l1_ratio} {str(intercept).upper()} {dfmax} {pmax} {str(relax).upper()}\n")
+        "l1_ratio intercept dfmax pmax relax standardize\n"
+        f"{l1_ratio} {str(intercept).upper()} {dfmax} {pmax} {str(relax).upper()} "
+        f"{str(standardize).upper()}\n")
     script = tmp_path / "fit.R"
     script.write_text(R_SCRIPT)
     subprocess.run(["Rscript", str(script), str(tmp_path)], check=True, capture_output=True,
@@ -246,3 +259,54 @@ def test_one_standard_error_rule_matches_cv_glmnet(tmp_path, rng, kind):
     sparse = shrinkage.LassoCV(alphas=grid, cv=KFold(folds), alpha_rule="1se", **TIGHT).fit(X, y)
     assert sparse.alpha_ == sparse.alpha_1se_
     assert np.count_nonzero(sparse.coef_) <= np.count_nonzero(ours.coef_)
+
+
+def feature_term_cases(p, rng):
+    """glmnet's per-feature controls, alone and combined: (glmnet's arguments, ours)."""
+    factor = rng.uniform(0.5, 2.0, p)
+    factor[[2, p - 3]] = 0.0  # unpenalised features: in the model from alpha_max on
+    glmnet_cases = [{"penalty_factor": factor}, {"exclude": [0, 3]},
+                    {"lower": -0.5, "upper": 0.5}, {"standardize": True},
+                    {"penalty_factor": factor, "lower": np.full(p, -0.5),
+                     "upper": np.full(p, 0.5)},
+                    {"standardize": True, "penalty_factor": factor, "lower": -0.5,
+                     "upper": 0.5}]
+    for case in glmnet_cases:
+        ours = {"penalty_factor": case.get("penalty_factor"), "exclude": case.get("exclude"),
+                "lower_bounds": case.get("lower"), "upper_bounds": case.get("upper"),
+                "standardize": case.get("standardize", False), "rescale_penalty_factor": True}
+        yield case, ours
+
+
+@pytest.mark.parametrize("kind", ["tall", "wide", "correlated", "sparse"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_feature_terms_match_glmnet(tmp_path, rng, kind, l1_ratio):
+    """penalty.factor (with zeros), exclude, lower/upper.limits and standardize=TRUE, with an
+    intercept and weights: glmnet converges on all of these (its coefficients then agree with
+    ours to ~1e-9), so every alpha is compared, to 1e-6 relative."""
+    X, y = dataset(kind, rng)
+    n, p = X.shape
+    w = rng.uniform(0.5, 2.0, n)
+    y = unit_scale(y, w, True)
+    for theirs, ours_terms in feature_term_cases(p, rng):
+        grid = shrinkage.path(X, y, l1_ratio=l1_ratio, sample_weight=w, alphas=20, eps=1e-2,
+                              **ours_terms).alphas
+        ours = shrinkage.path(X, y, l1_ratio=l1_ratio, sample_weight=w, alphas=grid,
+                              **ours_terms, **TIGHT)
+        ref = run_glmnet(tmp_path, X, y, w, grid, l1_ratio=l1_ratio, **theirs)
+        scale = np.abs(ref["beta"]).max()
+        assert np.abs(ours.coefs - ref["beta"]).max() <= 1e-6 * scale, list(theirs)
+        assert np.abs(ours.intercepts - ref["a0"]).max() <= 1e-6 * scale, list(theirs)
+        assert (ours.gaps <= TIGHT["tol"] * ours.null_deviance / w.sum()).all()
+        lower, upper = ours_terms["lower_bounds"], ours_terms["upper_bounds"]
+        if lower is not None:
+            assert (ours.coefs >= np.broadcast_to(lower, (p,))[:, None]).all()
+            assert (ours.coefs <= np.broadcast_to(upper, (p,))[:, None]).all()
+        if ours_terms["exclude"] is not None:
+            assert (ours.coefs[ours_terms["exclude"]] == 0).all()
+        if ours_terms["penalty_factor"] is not None and lower is None:
+            # the unpenalised features are non-zero from the first alpha, which zeroes the rest
+            # (to rounding: alpha_max comes from the unpenalised fit, one feature at its edge)
+            free = ours_terms["penalty_factor"] == 0
+            assert (ours.coefs[free, 0] != 0).all()
+            assert np.abs(ours.coefs[~free, 0]).max() <= 1e-12 * scale

@@ -22,20 +22,17 @@ class Anderson {
   void record(const BlockPoint& x);
   bool full() const { return static_cast<int>(w_.size()) == kDepth + 1; }
 
-  // Replaces x by the extrapolation if it is feasible (w >= 0 when `positive`) and
-  // objective(x) decreases; returns whether it did.
-  template <class Objective>
-  bool extrapolate(BlockPoint& x, bool positive, Objective&& objective) {
+  // Replaces x by the extrapolation if it is feasible (feasible(x): inside the penalty's box)
+  // and objective(x) decreases; returns whether it did.
+  template <class Feasible, class Objective>
+  bool extrapolate(BlockPoint& x, Feasible&& feasible, Objective&& objective) {
     double weights[kDepth];
     if (!full() || !combination(weights)) return false;
     const double before = objective(x);
     saved_w_ = x.w;
     saved_q_ = x.q;
     combine(weights, x);
-    bool feasible = true;
-    if (positive)
-      for (double v : x.w) feasible &= v >= 0;
-    if (!feasible || !(objective(x) < before)) {
+    if (!feasible(x) || !(objective(x) < before)) {
       x.w.swap(saved_w_);
       x.q.swap(saved_q_);
       return false;

@@ -3,9 +3,23 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace shrinkage {
+
+// One feature's penalty terms: l1 a |w| + l2/2 e w^2 with lo <= w <= hi (lo <= 0 <= hi).
+struct Coordinate {
+  double a = 1, e = 1;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  // Unpenalised and unbounded: its gradient is zero at every optimum.
+  bool free() const {
+    const double inf = std::numeric_limits<double>::infinity();
+    return a == 0 && e == 0 && lo == -inf && hi == inf;
+  }
+  bool at_bound(double w) const { return w != 0.0 && (w == lo || w == hi); }
+};
 
 struct BlockView {
   int m;                // |W|
@@ -14,10 +28,18 @@ struct BlockView {
   const int* features;  // W's features, in block order
 };
 
-// w, q and b on W: m x n_tasks, column-major (leading dimension m).
+class FreeFeatures;
+
+// w, q and b on W: m x n_tasks, column-major (leading dimension m); the rows' Coordinates
+// when the penalty's differ between features; with free features (free_features.hpp), each
+// row's place among them (or -1) and the block's Gram diagonal.
 struct BlockPoint {
   int m = 0, n_tasks = 1;
   std::vector<double> w, q, b;
+  std::vector<Coordinate> coords;
+  const FreeFeatures* free_features = nullptr;
+  std::vector<int> free_slot;
+  std::vector<double> diag;
 
   std::size_t at(int i, int t) const { return static_cast<std::size_t>(t) * m + i; }
   bool row_nonzero(int i) const {

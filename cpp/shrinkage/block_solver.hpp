@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "shrinkage/anderson.hpp"
+#include "shrinkage/free_features.hpp"
 #include "shrinkage/block.hpp"
 #include "shrinkage/gap.hpp"
 #include "shrinkage/path_types.hpp"
@@ -28,8 +29,10 @@ class BlockSolver {
     x_.n_tasks = n_tasks;
   }
 
-  // The working set's slices of the whole problem's w, q and b (p x n_tasks, column-major).
-  void load(const BlockView& block, int p, const double* w, const double* q, const double* b) {
+  // The working set's slices of the whole problem's w, q and b (p x n_tasks, column-major),
+  // and the rows' Coordinates and free-feature places where the penalty needs them.
+  void load(const Penalty& pen, const BlockView& block, int p, const double* w, const double* q,
+            const double* b, const FreeFeatures& free_features, const std::vector<int>& free_slot) {
     const int m = block.m, nt = x_.n_tasks;
     x_.m = m;
     const std::size_t mt = static_cast<std::size_t>(m) * nt;
@@ -42,6 +45,17 @@ class BlockSolver {
         x_.w[x_.at(i, t)] = w[from];
         x_.q[x_.at(i, t)] = q[from];
         x_.b[x_.at(i, t)] = b[from];
+      }
+    x_.coords.clear();
+    if (!pen.uniform())
+      for (int i = 0; i < m; ++i) x_.coords.push_back(pen.coordinate(block.features[i]));
+    x_.free_features = free_features.empty() ? nullptr : &free_features;
+    x_.free_slot.clear();
+    x_.diag.clear();
+    if (!free_features.empty())
+      for (int i = 0; i < m; ++i) {
+        x_.free_slot.push_back(free_slot[block.features[i]]);
+        x_.diag.push_back(block.H[static_cast<std::size_t>(i) * block.ld + i]);
       }
     order_.resize(m);
     std::iota(order_.begin(), order_.end(), 0);
@@ -72,13 +86,20 @@ class BlockSolver {
     }
     anderson_.record(x_);
     const auto objective = [&pen](const BlockPoint& x) { return block_objective(pen, x); };
+    const auto in_box = [&pen](const BlockPoint& x) {
+      for (int i = 0; i < x.m; ++i) {
+        const Coordinate k = pen.coordinate(x, i);
+        if (!(x.w[i] >= k.lo && x.w[i] <= k.hi)) return false;
+      }
+      return true;
+    };
     while (epochs < opt_.max_iter) {
       if (opt_.random_order) std::shuffle(order_.begin(), order_.end(), rng_);
-      const EpochResult r = pen.sweep(m, block.H, block.ld, x_.w.data(), x_.q.data(),
+      const EpochResult r = pen.sweep(m, block.H, block.ld, x_, x_.w.data(), x_.q.data(),
                                       order_.data());
       ++epochs;
       anderson_.record(x_);
-      if (epochs % Anderson::kDepth == 0 && anderson_.extrapolate(x_, pen.positive(), objective)) {
+      if (epochs % Anderson::kDepth == 0 && anderson_.extrapolate(x_, in_box, objective)) {
         anderson_.clear();
         anderson_.record(x_);
       }

@@ -1,5 +1,6 @@
 #include "shrinkage/cd_kernels.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <vector>
@@ -36,6 +37,33 @@ EpochResult cd_epoch(int m, const double* H, int ldh, double* __restrict w,
     const double delta = fresh - old;
     if (delta != 0.0) {
       r.support_changed |= sign(fresh) != sign(old);
+      ++r.n_changed;
+      w[k] = fresh;
+      for (int t = 0; t < m; ++t) q[t] -= delta * hk[t];
+    }
+  }
+  return r;
+}
+
+SHRINKAGE_MULTIVERSION
+EpochResult cd_epoch_box(int m, const double* H, int ldh, double* __restrict w,
+                         double* __restrict q, const int* order, double l1, double l2,
+                         const Coordinate* coords) {
+  EpochResult r;
+  const std::size_t ld = static_cast<std::size_t>(ldh);
+  for (int i = 0; i < m; ++i) {
+    const int k = order[i];
+    const Coordinate& c = coords[k];
+    const double* __restrict hk = H + k * ld;
+    const double old = w[k];
+    const double denom = hk[k] + l2 * c.e;
+    const double z = q[k] + hk[k] * old;
+    // A zero column without ridge leaves the coefficient at 0 (inside every box).
+    const double fresh =
+        denom > 0.0 ? std::clamp(soft_threshold(z, l1 * c.a) / denom, c.lo, c.hi) : 0.0;
+    const double delta = fresh - old;
+    if (delta != 0.0) {
+      r.support_changed |= sign(fresh) != sign(old) || c.at_bound(fresh) != c.at_bound(old);
       ++r.n_changed;
       w[k] = fresh;
       for (int t = 0; t < m; ++t) q[t] -= delta * hk[t];

@@ -5,6 +5,8 @@
 // over column k of H; nothing else is touched. Both kernels are multiversioned (dispatch.hpp).
 #pragma once
 
+#include "shrinkage/block.hpp"
+
 namespace shrinkage {
 
 struct EpochResult {
@@ -16,6 +18,10 @@ struct EpochResult {
 // l1, l2: the penalty alpha*rho and alpha*(1-rho); positive clamps at zero.
 EpochResult cd_epoch(int m, const double* H, int ldh, double* w, double* q, const int* order, double l1,
                      double l2, bool positive);
+
+// The same pass with each coordinate's own terms: l1 a_k, l2 e_k and the box [lo_k, hi_k].
+EpochResult cd_epoch_box(int m, const double* H, int ldh, double* w, double* q, const int* order,
+                         double l1, double l2, const Coordinate* coords);
 
 // Block (group-lasso) pass for n_tasks > 1: w, q are m x n_tasks column-major and the row
 // w[k, :] is shrunk by its Euclidean norm (the multi-task l2,1 penalty).

@@ -15,10 +15,12 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 #include <vector>
 
 #include "shrinkage/block_solver.hpp"
+#include "shrinkage/free_features.hpp"
 #include "shrinkage/gap.hpp"
 #include "shrinkage/gradient.hpp"
 #include "shrinkage/gram_source.hpp"
@@ -36,9 +38,14 @@ class PathDriver {
         b_(b, b + static_cast<std::size_t>(p_) * n_tasks), w_(b_.size(), 0.0),
         gradient_(gram, scratch_, b_, n_tasks), working_set_(p_),
         block_(p_, n_tasks, opt_, poller_), diag_(p_), screened_(p_, 0), next_ws_(p_, 0),
-        was_nonzero_(p_, 0), ever_(p_, 0) {
+        was_nonzero_(p_, 0), ever_(p_, 0), is_free_(p_, 0), free_slot_(p_, -1),
+        free_(free_features(Penalty::at(1.0, opt, n_tasks), p_), gram) {
     const double* d = gram_.diagonal();
     for (int j = 0; j < p_; ++j) diag_[j] = gram_.scale() * d[j];
+    for (std::size_t a = 0; a < free_.features().size(); ++a) {
+      is_free_[free_.features()[a]] = 1;
+      free_slot_[free_.features()[a]] = static_cast<int>(a);
+    }
   }
 
   PathResult run(const double* alphas, int n_alphas, const double* coef_init,
@@ -54,7 +61,7 @@ class PathDriver {
     double l1_prev = 0;  // the strong rule's previous l1: alpha_max's for the first alpha
     const Penalty unpenalised = Penalty::at(0.0, opt_, nt_);
     for (int j = 0; j < p_; ++j)
-      l1_prev = std::max(l1_prev, point().gradient_magnitude(unpenalised, j, 0.0));
+      if (!is_free_[j]) l1_prev = std::max(l1_prev, point().gradient_magnitude(unpenalised, j, 0.0));
     for (int k = 0; k < n_alphas; ++k) {
       const Penalty pen = Penalty::at(alphas[k], opt_, nt_);
       Outcome result = solve(pen, l1_prev, k == 0 && coef_init != nullptr);
@@ -92,6 +99,36 @@ class PathDriver {
   PointView point() const {
     return {p_, nt_, w_.data(), gradient_.q(), b_.data(), gradient_.bound()};
   }
+  static std::vector<int> free_features(const Penalty& pen, int p) {
+    std::vector<int> free;
+    for (int j = 0; j < p; ++j)
+      if (pen.coordinate(j).free()) free.push_back(j);
+    return free;
+  }
+
+  // The full gap at the current point. With free features, their projection's shift and the
+  // error bounds it adds (the point it certifies is kept in certified_ for screening).
+  Gap certify(const Penalty& pen) {
+    Shift shift;
+    if (!free_.empty()) gradient_.make_exact(free_.features());
+    certified_ = point();
+    if (!free_.empty()) {
+      free_q_.clear();
+      free_b_.clear();
+      for (int j : free_.features()) {
+        free_q_.push_back(gradient_.q()[j]);
+        free_b_.push_back(b_[j]);
+      }
+      shift = free_.shift(free_q_.data(), free_b_.data());
+      spread_bound_.resize(p_);
+      for (int j = 0; j < p_; ++j)
+        spread_bound_[j] = is_free_[j] ? 0.0
+                                       : gradient_.bound()[j] + std::sqrt(diag_[j] * shift.spread);
+      certified_.bound = spread_bound_.data();
+      certified_.free = is_free_.data();
+    }
+    return full_gap(pen, certified_, c_, shift);
+  }
   // Entries of q that reach l1 are exact, so are the KKT checks and the dual norm's excess
   // over l1 in the gap. Without an l1 term the gap needs all of q.
   static double exact_from(const Penalty& pen) {
@@ -105,7 +142,7 @@ class PathDriver {
       gradient_.make_exact_reaching(exact_from(pen));
     else if (gradient_.bounded())
       gradient_.recompute(w_, working_set_.features(), exact_from(pen));
-    Gap gap = full_gap(pen, point(), c_);
+    Gap gap = certify(pen);
     const double accepted = users_warm_start ? tol_abs : std::min(tol_abs, kSettledGap * c_);
     if (gap.value <= accepted) return {gap.value, 0, true};
 
@@ -118,15 +155,15 @@ class PathDriver {
     double inner_target = tol_abs;
     while (true) {
       const BlockView block = working_set_.pack(gram_, scratch_);
-      block_.load(block, p_, w_.data(), gradient_.q(), b_.data());
+      block_.load(pen, block, p_, w_.data(), gradient_.q(), b_.data(), free_, free_slot_);
       block_.run(pen, block, c_, inner_target, epochs, epochs == 0, entered_);
       block_.store(block, p_, w_.data());
       gradient_.recompute(w_, working_set_.features(), exact_from(pen));
-      gap = full_gap(pen, point(), c_);
+      gap = certify(pen);
       if (gap.value <= tol_abs) return {gap.value, epochs, true};
       if (epochs >= opt_.max_iter) return {gap.value, epochs, false};
       if (screen(pen, gap)) {
-        gap = full_gap(pen, point(), c_);
+        gap = certify(pen);
         if (gap.value <= tol_abs) return {gap.value, epochs, true};
       }
       working_set_.keep_if([&](int j) { return !screened_[j]; });
@@ -151,7 +188,7 @@ class PathDriver {
     costly_.clear();
     for (int j = 0; j < p_; ++j) {
       if (screened_[j]) continue;
-      const bool in_model = x.nonzero(j);
+      const bool in_model = x.nonzero(j) || is_free_[j];
       const double g = in_model ? 0.0 : x.gradient_magnitude(pen, j, 0.0);
       const bool survives = !in_model && g >= threshold;
       next_ws_[j] = in_model || (survives && (working_set_.contains(j) ||
@@ -185,7 +222,7 @@ class PathDriver {
   // non-zero coefficient was (the gradient is then recomputed).
   bool screen(const Penalty& pen, const Gap& gap) {
     if (!opt_.screening) return false;
-    gap_safe_screen(pen, point(), gap, diag_.data(), screened_, zeroed_);
+    gap_safe_screen(pen, certified_, gap, diag_.data(), screened_, zeroed_);
     if (zeroed_.empty()) return false;
     for (int j : zeroed_)
       for (int t = 0; t < nt_; ++t) w_[at(j, t)] = 0.0;
@@ -197,7 +234,7 @@ class PathDriver {
   Outcome round_to_float32(const Penalty& pen, Outcome result) {
     for (double& v : w_) v = static_cast<double>(static_cast<float>(v));
     gradient_.recompute(w_, working_set_.features(), exact_from(pen));
-    result.gap = full_gap(pen, point(), c_).value;
+    result.gap = certify(pen).value;
     result.converged = result.converged && result.gap <= opt_.tol * c_;
     return result;
   }
@@ -238,6 +275,11 @@ class PathDriver {
   std::vector<std::pair<double, int>> costly_;     // survivors that need a new Gram column
   std::vector<std::pair<double, int>> violators_;  // KKT violators outside the working set
   std::vector<int> zeroed_;                         // non-zeros that screening proved zero
+  std::vector<char> is_free_;  // unpenalised, unbounded (free_features.hpp)
+  std::vector<int> free_slot_;  // a free feature's place in free_, else -1
+  FreeFeatures free_;
+  PointView certified_{};  // the point of the last full gap, as certified
+  std::vector<double> spread_bound_, free_q_, free_b_;
 };
 
 }  // namespace shrinkage

@@ -9,6 +9,17 @@
 
 namespace shrinkage {
 
+// Per-feature penalty terms (length p each, owned by the caller; null: 1, 1, -inf, +inf):
+// the feature's l1 term is multiplied by l1_weight, its l2 term by l2_weight, and
+// lower <= w <= upper with lower <= 0 <= upper.
+struct FeatureTerms {
+  const double* l1_weight = nullptr;
+  const double* l2_weight = nullptr;
+  const double* lower = nullptr;
+  const double* upper = nullptr;
+  bool any() const { return l1_weight || l2_weight || lower || upper; }
+};
+
 struct PathOptions {
   double l1_ratio = 1.0;
   bool positive = false;
@@ -26,6 +37,7 @@ struct PathOptions {
   // features ever non-zero along the path (that alpha excluded).
   int dfmax = -1;
   int pmax = -1;
+  FeatureTerms features;
 };
 
 struct PathResult {

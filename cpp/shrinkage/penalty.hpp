@@ -1,16 +1,23 @@
 // The penalties the path solver is written against, one type each, chosen at compile time:
-//   ElasticNet: l1 |w_j| + l2/2 w_j^2 per feature, one target (w_j >= 0 with `positive`);
+//   ElasticNet: l1 a_j |w_j| + l2/2 e_j w_j^2 per feature, lo_j <= w_j <= hi_j, one target;
 //   GroupL21:   l1 ||w_j||_2 + l2/2 ||w_j||^2 per feature row, n_tasks targets (the multi-task
 //               problem of scikit-learn's enet_path with 2-D y).
-// l1 = alpha rho and l2 = alpha (1 - rho). A penalty owns what depends on its form: the
-// coordinate update (the prox, as a sweep over a packed block), the magnitude of a gradient row
-// in the dual norm (which decides KKT violations, the dual point's scaling and screening), the
-// norm of a coefficient row and the conjugate term of the ridge dual. Rows are read through a
-// callable t -> entry, so one-target code has no loop over tasks.
+// l1 = alpha rho and l2 = alpha (1 - rho); a_j, e_j (glmnet's penalty factors, or those times
+// the column scales when standardising) and the bounds are a feature's Coordinate, 1, 1, -inf,
+// +inf unless the path gives them (positive: lo_j = 0). A penalty owns what depends on its
+// form: the coordinate update (the prox, as a sweep over a packed block), the magnitude of a
+// gradient row toward where the coefficient may move (which decides KKT violations and
+// screening), the part of it that must scale the dual point (toward unbounded sides only: a
+// finite bound makes that side's conjugate finite), the conjugate terms of the bounded sides
+// and of the ridge dual. Rows are read through a callable t -> entry, so one-target code has
+// no loop over tasks.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "shrinkage/block.hpp"
 #include "shrinkage/cd_kernels.hpp"
 #include "shrinkage/path_types.hpp"
 
@@ -19,44 +26,90 @@ namespace shrinkage {
 class ElasticNet {
  public:
   static constexpr bool kGrouped = false;
-  ElasticNet(double l1, double l2, bool positive) : l1_(l1), l2_(l2), positive_(positive) {}
+  ElasticNet(double l1, double l2, bool positive, const FeatureTerms& terms = {})
+      : l1_(l1), l2_(l2), positive_(positive), terms_(terms), uniform_(!terms.any()) {
+    plain_.lo = positive ? 0.0 : -kInf;
+  }
   // The penalty of a path's options at one alpha.
   static ElasticNet at(double alpha, const PathOptions& opt, int /*n_tasks*/) {
-    return {alpha * opt.l1_ratio, alpha - alpha * opt.l1_ratio, opt.positive};
+    return {alpha * opt.l1_ratio, alpha - alpha * opt.l1_ratio, opt.positive, opt.features};
   }
 
   double l1() const { return l1_; }
   double l2() const { return l2_; }
   bool positive() const { return positive_; }
   int n_tasks() const { return 1; }
+  // Whether every feature has the same Coordinate (no weights, no bounds but positive).
+  bool uniform() const { return uniform_; }
+  bool has_finite_bounds() const { return terms_.lower != nullptr || terms_.upper != nullptr; }
 
-  // |g| of a gradient row; with w >= 0 only its positive part can violate optimality, so g.
+  Coordinate coordinate(int j) const {
+    if (uniform_) return plain_;
+    Coordinate k = plain_;
+    if (terms_.l1_weight) k.a = terms_.l1_weight[j];
+    if (terms_.l2_weight) k.e = terms_.l2_weight[j];
+    if (terms_.lower) k.lo = positive_ ? 0.0 : terms_.lower[j];
+    if (terms_.upper) k.hi = terms_.upper[j];
+    return k;
+  }
+  // Block row i's Coordinate (the block keeps them only when they differ between features).
+  Coordinate coordinate(const BlockPoint& x, int i) const {
+    return uniform_ ? plain_ : x.coords[i];
+  }
+
+  // How far the gradient g pushes w from zero toward a side it may move to, per unit of its
+  // l1 weight (compared with l1; infinite for an unpenalised coordinate it pushes at all).
   template <class Row>
-  double magnitude(Row&& g) const {
-    return positive_ ? g(0) : std::fabs(g(0));
+  double magnitude(const Coordinate& k, Row&& g) const {
+    const double v = g(0);
+    return per_weight(std::max({k.hi > 0 ? v : 0.0, k.lo < 0 ? -v : 0.0, 0.0}), k.a);
+  }
+  // The part of the magnitude toward unbounded sides: what the dual point must be scaled by.
+  template <class Row>
+  double dual_magnitude(const Coordinate& k, Row&& g) const {
+    const double v = g(0);
+    return per_weight(std::max({k.hi == kInf ? v : 0.0, k.lo == -kInf ? -v : 0.0, 0.0}), k.a);
+  }
+  // The conjugate of a coordinate's l1 term and box at the dual correlation u, bounded sides
+  // only (u_up, u_down: the largest and smallest value u may have).
+  double bound_conjugate(const Coordinate& k, double u_up, double u_down) const {
+    double v = 0;
+    if (k.hi < kInf) v += k.hi * std::max(u_up - l1_ * k.a, 0.0);
+    if (k.lo > -kInf) v -= k.lo * std::max(-u_down - l1_ * k.a, 0.0);
+    return v;
+  }
+  // sup over lo <= w <= hi of u w - l2/2 e w^2: the conjugate in the ridge dual (l1 = 0).
+  double ridge_conjugate(const Coordinate& k, double u) const {
+    const double curvature = l2_ * k.e;
+    if (curvature > 0) {
+      const double w = std::clamp(u / curvature, k.lo, k.hi);
+      return u * w - 0.5 * curvature * w * w;
+    }
+    if (u == 0) return 0.0;
+    return u > 0 ? u * k.hi : u * k.lo;  // +inf toward an unbounded side
   }
   template <class Row>
-  double coef_norm(Row&& w) const {
-    return std::fabs(w(0));
+  double coef_norm(const Coordinate& k, Row&& w) const {
+    return w(0) == 0.0 ? 0.0 : k.a * std::fabs(w(0));
   }
-  // q_j^2 in the ridge dual ||X^T r||^2 / (2 l2); with w >= 0 the conjugate of the penalty only
-  // sees the positive part.
-  double ridge_dual_term(double q) const {
-    const double v = positive_ ? (q > 0.0 ? q : 0.0) : q;
-    return v * v;
-  }
-  // Whether a coefficient row may leave zero toward either sign (false when w >= 0).
-  bool signed_coordinates() const { return l1_ > 0.0 || positive_; }
   // Without an l1 term and without bounds the whole working set is the support.
-  bool is_smooth() const { return l1_ == 0.0 && !positive_; }
+  bool is_smooth() const { return l1_ == 0.0 && !positive_ && !has_finite_bounds(); }
   // One sweep of coordinate updates over a packed block (w, q: m entries).
-  EpochResult sweep(int m, const double* H, int ld, double* w, double* q, const int* order) const {
-    return cd_epoch(m, H, ld, w, q, order, l1_, l2_, positive_);
+  EpochResult sweep(int m, const double* H, int ld, const BlockPoint& x, double* w, double* q,
+                    const int* order) const {
+    if (uniform_) return cd_epoch(m, H, ld, w, q, order, l1_, l2_, positive_);
+    return cd_epoch_box(m, H, ld, w, q, order, l1_, l2_, x.coords.data());
   }
 
  private:
+  static constexpr double kInf = std::numeric_limits<double>::infinity();
+  static double per_weight(double push, double a) { return push == 0.0 ? 0.0 : push / a; }
+
   double l1_, l2_;
   bool positive_;
+  FeatureTerms terms_;
+  bool uniform_;
+  Coordinate plain_;
 };
 
 class GroupL21 {
@@ -71,21 +124,31 @@ class GroupL21 {
   double l2() const { return l2_; }
   bool positive() const { return false; }
   int n_tasks() const { return n_tasks_; }
+  bool uniform() const { return true; }
+  bool has_finite_bounds() const { return false; }
+  Coordinate coordinate(int) const { return {}; }
+  Coordinate coordinate(const BlockPoint&, int) const { return {}; }
 
   template <class Row>
-  double magnitude(Row&& g) const {
+  double magnitude(const Coordinate&, Row&& g) const {
     double s = 0;
     for (int t = 0; t < n_tasks_; ++t) s += g(t) * g(t);
     return std::sqrt(s);
   }
   template <class Row>
-  double coef_norm(Row&& w) const {
-    return magnitude(w);
+  double dual_magnitude(const Coordinate& k, Row&& g) const {
+    return magnitude(k, g);
   }
-  double ridge_dual_term(double q) const { return q * q; }
+  double bound_conjugate(const Coordinate&, double, double) const { return 0.0; }
+  double ridge_conjugate(const Coordinate&, double u) const { return u * u / (2.0 * l2_); }
+  template <class Row>
+  double coef_norm(const Coordinate& k, Row&& w) const {
+    return magnitude(k, w);
+  }
   bool is_smooth() const { return l1_ == 0.0; }
   // w, q: m x n_tasks, column-major.
-  EpochResult sweep(int m, const double* H, int ld, double* w, double* q, const int* order) const {
+  EpochResult sweep(int m, const double* H, int ld, const BlockPoint&, double* w, double* q,
+                    const int* order) const {
     return cd_epoch_group(m, n_tasks_, H, ld, w, q, order, l1_, l2_);
   }
 

@@ -13,6 +13,16 @@ namespace shrinkage {
 namespace {
 inline int sign_of(double v) { return (v > 0) - (v < 0); }
 
+// A coordinate whose penalty is smooth everywhere (no l1 term, no bound): always in S, never
+// stopped by a sign.
+inline bool smooth(const Coordinate& k, double l1) {
+  return !(l1 * k.a > 0) && std::isinf(k.lo) && std::isinf(k.hi);
+}
+// Whether the penalty has a kink at zero: a step crossing zero stops there.
+inline bool kink_at_zero(const Coordinate& k, double l1) {
+  return l1 * k.a > 0 || k.lo == 0 || k.hi == 0;
+}
+
 // Rounds of the active-set iteration in one step: each costs one solve on the cached factor;
 // near saturation (support ~ n) a step needs dozens of them, and a step cut short leaves CD
 // epochs that cost more.
@@ -41,8 +51,10 @@ double SupportNewton::cost(const BlockView& block, const BlockPoint& x, int s) c
 void SupportNewton::add_entering(const ElasticNet& pen, const BlockPoint& x, std::size_t count) {
   candidates_.clear();
   for (int i = 0; i < x.m; ++i) {
-    const double g = pen.magnitude([&](int) { return x.q[i]; });
-    if (x.w[i] == 0.0 && g > pen.l1()) candidates_.emplace_back(g - pen.l1(), i);
+    const Coordinate k = pen.coordinate(x, i);
+    if (x.w[i] != 0.0 || smooth(k, pen.l1())) continue;
+    const double g = pen.magnitude(k, [&](int) { return x.q[i]; });
+    if (g > pen.l1()) candidates_.emplace_back(g - pen.l1(), i);
   }
   if (candidates_.size() > count) {
     std::nth_element(candidates_.begin(), candidates_.begin() + count, candidates_.end(),
@@ -67,14 +79,17 @@ NewtonOutcome SupportNewton::step(const ElasticNet& pen, const BlockView& block,
   const double l1 = pen.l1(), l2 = pen.l2();
   auto& S = support_;
   S.clear();
-  // With an l1 term or w >= 0 the signs are fixed and a step stops where one would change.
-  const bool signed_support = pen.signed_coordinates();
+  // Where the penalty has a kink at zero the signs are fixed and a step stops where one would
+  // change; a step also stops at a bound, and a coefficient at its bound stays there.
+  coords_.resize(m);
   sign_.resize(m);
   for (int i = 0; i < m; ++i) {
+    coords_[i] = pen.coordinate(x, i);
     sign_[i] = sign_of(x.w[i]);
-    if (x.w[i] != 0.0 || !signed_support) S.push_back(i);
+    if (smooth(coords_[i], l1) || (x.w[i] != 0.0 && !coords_[i].at_bound(x.w[i])))
+      S.push_back(i);
   }
-  if (signed_support && entering > 0) add_entering(pen, x, entering);
+  if (entering > 0) add_entering(pen, x, entering);
   const double before = block_objective(pen, x);
   saved_w_ = x.w;
   saved_q_ = x.q;
@@ -86,35 +101,42 @@ NewtonOutcome SupportNewton::step(const ElasticNet& pen, const BlockView& block,
     const int s = static_cast<int>(S.size());
     int kept = 0;
     for (int a = 0; a < s; ++a)
-      if (!signed_support || x.w[S[a]] != 0.0 || sign_of(step_[a]) == sign_[S[a]])
+      if (smooth(coords_[S[a]], l1) || x.w[S[a]] != 0.0 || sign_of(step_[a]) == sign_[S[a]])
         S[kept++] = S[a];
     if (kept < s) {  // entering coordinates that cannot enter: solve without them
       S.resize(kept);
       continue;
     }
-    double length = 1.0;
+    double length = 1.0, blocked_at = 0.0;
     int blocking = -1;
-    if (signed_support)
-      for (int a = 0; a < s; ++a) {
-        const double wi = x.w[S[a]];
-        if (wi != 0.0 && sign_of(wi + step_[a]) != sign_[S[a]] && -wi / step_[a] < length) {
-          length = -wi / step_[a];
-          blocking = a;
-        }
+    const auto block_at = [&](int a, double target) {
+      const double t = (target - x.w[S[a]]) / step_[a];
+      if (t < length) {
+        length = t;
+        blocking = a;
+        blocked_at = target;
       }
+    };
+    for (int a = 0; a < s; ++a) {
+      const Coordinate& k = coords_[S[a]];
+      const double wi = x.w[S[a]], next = wi + step_[a];
+      if (kink_at_zero(k, l1) && wi != 0.0 && sign_of(next) != sign_[S[a]]) block_at(a, 0.0);
+      if (next > k.hi) block_at(a, k.hi);
+      if (next < k.lo) block_at(a, k.lo);
+    }
     // Between rounds only q_S is needed: the solve gave G_SS d = r - (l2 + ridge) d for its
     // right-hand side r, so q_S moves in O(s); the rest of q follows once, after the rounds.
     for (int a = 0; a < s; ++a) {
       const int i = S[a];
-      const double r = x.q[i] - l2 * x.w[i] - l1 * sign_[i];
-      x.w[i] += (a == blocking) ? -x.w[i] : length * step_[a];
-      x.q[i] -= length * (r - (l2 + factor_ridge_) * step_[a]);
+      const Coordinate& k = coords_[i];
+      const double r = x.q[i] - l2 * k.e * x.w[i] - l1 * k.a * sign_[i];
+      x.w[i] = (a == blocking) ? blocked_at : x.w[i] + length * step_[a];
+      x.q[i] -= length * (r - (l2 * k.e + factor_ridge_) * step_[a]);
     }
     if (blocking < 0) {
       outcome = NewtonOutcome::Full;
       break;
     }
-    x.w[S[blocking]] = 0.0;
     S.erase(S.begin() + blocking);
     outcome = NewtonOutcome::Partial;
   }
@@ -173,7 +195,7 @@ bool SupportNewton::solve_on_support(const ElasticNet& pen, const BlockView& blo
       double* column = factor_.data() + r * fld;
       for (int a = std::max(r, kept); a < s; ++a) column[a] = hr[S[a]];
     }
-    for (int a = kept; a < s; ++a) factor_[a * fld + a] += l2 + factor_ridge_;
+    for (int a = kept; a < s; ++a) factor_[a * fld + a] += l2 * coords_[S[a]].e + factor_ridge_;
     ok = cholesky_append(kept, s - kept, factor_.data(), factor_ld_, 1e-12);
   }
   if (!ok && !factor_from_scratch(block, l2)) return false;
@@ -183,7 +205,10 @@ bool SupportNewton::solve_on_support(const ElasticNet& pen, const BlockView& blo
     factor_slot_[factor_features_[a]] = a;
   }
   step_.resize(s);
-  for (int a = 0; a < s; ++a) step_[a] = x.q[S[a]] - l2 * x.w[S[a]] - l1 * sign_[S[a]];
+  for (int a = 0; a < s; ++a) {
+    const Coordinate& k = coords_[S[a]];
+    step_[a] = x.q[S[a]] - l2 * k.e * x.w[S[a]] - l1 * k.a * sign_[S[a]];
+  }
   cholesky_solve(s, factor_.data(), factor_ld_, step_.data());
   return true;
 }
@@ -212,7 +237,7 @@ bool SupportNewton::factor_from_scratch(const BlockView& block, double l2) {
     for (int a = 0; a < s; ++a) {
       const double* ha = block.H + S[a] * ld;
       for (int r = a; r < s; ++r) factor_[a * fld + r] = ha[S[r]];
-      factor_[a * fld + a] += l2 + ridge;
+      factor_[a * fld + a] += l2 * coords_[S[a]].e + ridge;
     }
     factor_ridge_ = ridge;
     if (cholesky_factor(s, factor_.data(), factor_ld_) < 0) return true;

@@ -1,8 +1,9 @@
 // Newton steps on the support of the working set's solution, which finish a stable support
 // exactly (and, between alphas, predict the next solution) where CD converges slowly.
 //
-// SupportNewton (one target): with the signs fixed, the optimality conditions on the support S
-// are linear, (G_SS + l2 I) d = q_S - l2 w_S - l1 sign_S. Its Cholesky factor is kept between
+// SupportNewton (one target): with the signs fixed and the coefficients at a bound held there,
+// the optimality conditions on the support S are linear,
+// (G_SS + l2 E_S) d = q_S - l2 E_S w_S - l1 A_S sign_S (A, E: the features' l1 and l2 weights). Its Cholesky factor is kept between
 // steps and alphas and follows S (rank-one deletions, block appends), so a step usually costs
 // a few triangular solves. GroupNewton (several targets): the l2,1 conditions are smooth on
 // the rows with w_j != 0 and their Jacobian is factorised afresh at each step.
@@ -53,6 +54,7 @@ class SupportNewton {
   // The support S (block positions), the sign each coordinate is solved with (block-indexed)
   // and the step d on S.
   std::vector<int> support_, sign_;
+  std::vector<Coordinate> coords_;  // the block rows' Coordinates, for the current step
   std::vector<double> step_;
   // The Cholesky factor of G_SS + (l2 + ridge) I (leading dimension factor_ld_) for the
   // features factor_features_, in that order (factor_slot_: feature -> its row, or -1), made

@@ -21,7 +21,7 @@ TEST_CASE("elastic-net prox: soft threshold over G_jj + l2, sign and positivity"
                         Case{0.5, 1, 0.5, false, 0.0}, Case{-3, 1, 0.5, true, 0.0},
                         Case{3, 0, 0, false, 1.5}}) {
     double w = 0, q = k.b;  // q = b - G w at w = 0
-    const EpochResult r = ElasticNet(k.l1, k.l2, k.positive).sweep(1, H, 1, &w, &q, order);
+    const EpochResult r = ElasticNet(k.l1, k.l2, k.positive).sweep(1, H, 1, {}, &w, &q, order);
     CHECK(w == doctest::Approx(k.w));
     CHECK(q == doctest::Approx(k.b - 2.0 * k.w));  // the gradient follows the update
     CHECK(r.support_changed == (k.w != 0.0));
@@ -32,23 +32,55 @@ TEST_CASE("l2,1 prox shrinks the whole row by its norm") {
   const double H[1] = {2.0};
   const int order[1] = {0};
   double w[2] = {0, 0}, q[2] = {3, 4};  // z = (3, 4), ||z|| = 5
-  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, w, q, order);
+  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, {}, w, q, order);
   CHECK(w[0] == doctest::Approx(0.4 * 3));  // (1 - l1 / ||z||) / G_jj = 0.4
   CHECK(w[1] == doctest::Approx(0.4 * 4));
   double small[2] = {0, 0}, qs[2] = {0.6, 0.8};  // ||z|| = 1 <= l1: the row stays zero
-  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, small, qs, order);
+  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, {}, small, qs, order);
   CHECK(small[0] == 0.0);
   CHECK(small[1] == 0.0);
 }
 
-TEST_CASE("magnitudes: |g|, g with w >= 0, the row norm for l2,1") {
+TEST_CASE("magnitudes: |g|, g's positive part with w >= 0, the row norm for l2,1") {
   const auto minus_two = [](int) { return -2.0; };
-  CHECK(ElasticNet(1, 0, false).magnitude(minus_two) == 2.0);
-  CHECK(ElasticNet(1, 0, true).magnitude(minus_two) == -2.0);
+  const ElasticNet plain(1, 0, false), positive(1, 0, true);
+  CHECK(plain.magnitude(plain.coordinate(0), minus_two) == 2.0);
+  CHECK(positive.magnitude(positive.coordinate(0), minus_two) == 0.0);
   const double row[3] = {1, 2, 2};
-  CHECK(GroupL21(1, 0, 3).magnitude([&](int t) { return row[t]; }) == doctest::Approx(3.0));
-  CHECK(ElasticNet(1, 0, true).ridge_dual_term(-3.0) == 0.0);
-  CHECK(ElasticNet(1, 0, false).ridge_dual_term(-3.0) == 9.0);
+  CHECK(GroupL21(1, 0, 3).magnitude({}, [&](int t) { return row[t]; }) == doctest::Approx(3.0));
+  CHECK(ElasticNet(1, 0.5, true).ridge_conjugate(positive.coordinate(0), -3.0) == 0.0);
+  CHECK(ElasticNet(1, 0.5, false).ridge_conjugate(plain.coordinate(0), -3.0) == 9.0);
+}
+
+TEST_CASE("per-feature terms: weighted prox, box, magnitudes and conjugates") {
+  const double l1w[2] = {2.0, 0.0}, l2w[2] = {0.5, 0.0}, lower[2] = {-0.25, -INFINITY},
+               upper[2] = {0.0, INFINITY};
+  const ElasticNet pen(1.0, 1.0, false, FeatureTerms{l1w, l2w, lower, upper});
+  const Coordinate k0 = pen.coordinate(0), k1 = pen.coordinate(1);
+  CHECK(k1.free());
+  CHECK_FALSE(k0.free());
+  // Feature 0: l1 2, l2 0.5, -0.25 <= w <= 0. z = -3 over G + 0.5 = 2.5: -0.4, clamped to -0.25.
+  const double H[1] = {2.0};
+  const int order[1] = {0};
+  BlockPoint x;
+  x.coords = {k0};
+  double w = 0, q = -3;
+  pen.sweep(1, H, 1, x, &w, &q, order);
+  CHECK(w == -0.25);
+  CHECK(q == doctest::Approx(-3 + 2 * 0.25));
+  // It may only move down: a positive gradient does not push it; a negative one per unit l1 weight.
+  CHECK(pen.magnitude(k0, [](int) { return 3.0; }) == 0.0);
+  CHECK(pen.magnitude(k0, [](int) { return -3.0; }) == 1.5);
+  // Both of its sides are bounded, so nothing scales the dual point; the lower side's conjugate
+  // is 0.25 (|u| - l1 a) beyond l1 a = 2.
+  CHECK(pen.dual_magnitude(k0, [](int) { return -3.0; }) == 0.0);
+  CHECK(pen.bound_conjugate(k0, -3.0, -3.0) == doctest::Approx(0.25));
+  CHECK(pen.bound_conjugate(k0, 1.0, 1.0) == 0.0);
+  // The free feature: any push is infinite per unit of its zero weight; sup of u w is +inf.
+  CHECK(pen.magnitude(k1, [](int) { return 1e-300; }) == INFINITY);
+  CHECK(pen.ridge_conjugate(k1, 0.0) == 0.0);
+  CHECK(ElasticNet(0.0, 1.0, false, FeatureTerms{l1w, l2w, lower, upper}).ridge_conjugate(
+            k0, -1.0) == doctest::Approx(-1.0 * -0.25 - 0.5 * 0.5 * 0.0625));
 }
 
 TEST_CASE("duality gap of a one-feature lasso, by hand") {

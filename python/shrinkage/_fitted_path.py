@@ -26,7 +26,10 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
          eps: float = 1e-3, fit_intercept: bool = True, sample_weight: ArrayLike | None = None,
          positive: bool = False, precompute: bool | str | ArrayLike = "auto", tol: float = 1e-4,
          max_iter: int = 1000, dfmax: int | None = None, pmax: int | None = None,
-         relax: bool = False) -> Path:
+         relax: bool = False, penalty_factor: ArrayLike | None = None,
+         exclude: ArrayLike | None = None, lower_bounds: ArrayLike | float | None = None,
+         upper_bounds: ArrayLike | float | None = None, standardize: bool = False,
+         rescale_penalty_factor: bool = False) -> Path:
     """Fit an elastic-net path and return it as a :class:`Path` (glmnet's ``glmnet()``).
 
     Minimises, for each alpha, ``1/(2 sum(w)) sum_i w_i (y_i - b - x_i^T beta)^2
@@ -61,6 +64,24 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
         Also fit the relaxed lasso: at each alpha, the unpenalised least-squares fit on that
         alpha's support (the minimum-norm one where the support's Gram is singular), blended
         by ``gamma`` in :meth:`Path.coef` and :meth:`Path.predict`.
+    penalty_factor : array-like of shape (n_features,), default=None (all 1)
+        glmnet's ``penalty.factor``: feature j's penalty is multiplied by ``v_j >= 0``; 0 leaves
+        it unpenalised (in the model from alpha_max on, which is computed over the penalised
+        features after the unpenalised ones are fitted), ``inf`` excludes it. Used as given;
+        ``rescale_penalty_factor=True`` rescales them to sum to n_features as glmnet does (an
+        excluded feature counting 1), for results that match glmnet's number for number.
+    exclude : array-like of int or bool mask, default=None
+        Features held at zero (glmnet's ``exclude``).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), default=None
+        glmnet's ``lower.limits`` / ``upper.limits``: ``lower_j <= beta_j <= upper_j``; each
+        interval contains 0 (``positive=True`` is ``lower_bounds=0``). A feature with factor
+        0 takes both bounds or none.
+    standardize : bool, default=False
+        glmnet's ``standardize=TRUE``: the penalty applies to the coefficients of the columns
+        scaled to unit weighted variance (about the means with an intercept, as glmnet),
+        computed in the statistics (X is never scaled); the coefficients are returned on the
+        original scale, and a constant column stays at 0.
+    rescale_penalty_factor : bool, default=False
 
     Examples
     --------
@@ -95,11 +116,14 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
                              "enet_path (multi-task) or multi_target_path.")
         problem = _problem.from_data(X, y, sample_weight=sample_weight,
                                      fit_intercept=fit_intercept, precompute=precompute)
-    if isinstance(alphas, (int, np.integer)):
-        grid = problem.alpha_grid(l1_ratio, eps, int(alphas), positive, multitask=False)
-    else:
-        grid = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
     options = _path.solver_options(l1_ratio, positive, tol, max_iter, dfmax=dfmax, pmax=pmax)
+    terms = {"penalty_factor": penalty_factor, "exclude": exclude, "lower_bounds": lower_bounds,
+             "upper_bounds": upper_bounds, "standardize": standardize,
+             "rescale_penalty_factor": rescale_penalty_factor}
+    grid = _path.with_feature_terms(problem, options, terms, alphas, eps)
+    if relax and "l1_weight" in options:
+        raise ValueError("relax=True refits each support by unconstrained least squares: it "
+                         "is not defined here with penalty factors, bounds or standardize.")
     coefs, gaps, n_iters = _path.solve(problem, grid, options)
     return Path(problem, (X, y, sample_weight), fit_intercept, grid[:coefs.shape[-1]],
                 coefs[0], gaps, n_iters, options, relax)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _core, _problem
+from . import _core, _feature_terms, _problem
 from ._exceptions import convergence_warning, warn
 from ._threads import thread_map
 from ._validation import check_parameters, real_array
@@ -17,7 +17,7 @@ from .statistics import GramStats
 # scikit-learn's accepted **params and glmnet's path limits; any other key raises, as there.
 _PARAMS = frozenset(
     {"tol", "max_iter", "random_state", "selection", "sample_weight", "X_offset", "X_scale",
-     "do_screening", "dfmax", "pmax"}
+     "do_screening", "dfmax", "pmax", *_feature_terms.KEYWORDS}
 )
 
 
@@ -332,15 +332,31 @@ def _prepare(X, y, l1_ratio, eps, n_alphas, alphas, precompute, Xy, positive, ch
         problem = _problem.from_data(X, y, precompute=precompute, Xy=Xy, check_input=check_input)
     if multitask and problem.targets_2d and positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim == 2).")
-    if isinstance(alphas, (int, np.integer)):
-        grid = problem.alpha_grid(l1_ratio, eps, alphas, positive, multitask)
-    else:
-        grid = np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
     options = solver_options(l1_ratio, positive, tol, max_iter, selection=selection,
                              random_state=params.get("random_state"),
                              do_screening=params.get("do_screening", True),
                              dfmax=params.get("dfmax"), pmax=params.get("pmax"))
+    terms = {k: params[k] for k in _feature_terms.KEYWORDS if k in params}
+    if multitask and problem.targets_2d and terms:
+        raise ValueError("penalty_factor, exclude, bounds and standardize are per feature of "
+                         "one target: the multi-task path takes none (multi_target_path, one "
+                         "problem per target, takes them all).")
+    grid = with_feature_terms(problem, options, terms, alphas, eps, multitask)
     return problem, grid, options
+
+
+def with_feature_terms(problem, options, terms, alphas, eps, multitask=False):
+    """Adds glmnet's per-feature controls (``terms``: keyword arguments of
+    _feature_terms.feature_terms) to the solver's ``options`` and returns the alpha grid: the
+    given alphas, decreasing, or an int's geometric grid from alpha_max (that of the
+    per-feature problem when there is one)."""
+    l1_ratio, positive = options["l1_ratio"], options["positive"]
+    options.update(_feature_terms.feature_terms(problem, positive=positive, **terms))
+    if not isinstance(alphas, (int, np.integer)):
+        return np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
+    top = (_feature_terms.alpha_max(problem, l1_ratio, options)
+           if "l1_weight" in options and l1_ratio > 0 else None)
+    return problem.alpha_grid(l1_ratio, eps, int(alphas), positive, multitask, alpha_max=top)
 
 
 def _initial_coefs(problem, coef_init):

@@ -63,23 +63,25 @@ class Problem:
         d.xy, d.yy, d.y_mean = self.xy[:, targets], self.yy[targets], self.y_mean[targets]
         return d
 
-    def alpha_grid(self, l1_ratio, eps, n_alphas, positive, multitask):
+    def alpha_grid(self, l1_ratio, eps, n_alphas, positive, multitask, alpha_max=None):
         """scikit-learn's grid: geomspace(alpha_max, eps * alpha_max, n_alphas). alpha_max
         zeroes every coefficient: of the multi-task problem (row norms of X^T Y), or of every
-        target's own problem (the largest |X^T y| entry) for independent targets."""
+        target's own problem (the largest |X^T y| entry) for independent targets; or as
+        given (per-feature terms compute their own)."""
         if l1_ratio == 0:
             raise ValueError(
                 "Automatic alpha grid generation is not supported for l1_ratio=0. "
                 "Please supply a grid by providing your estimator with the appropriate "
                 "`alphas=` argument."
             )
-        if positive:
-            top = max(0.0, float(np.max(self.xy)))
-        elif multitask:
-            top = float(np.max(np.sqrt(np.einsum("ij,ij->i", self.xy, self.xy))))
-        else:
-            top = float(np.max(np.abs(self.xy)))
-        alpha_max = top / (self.weight_sum * l1_ratio)
+        if alpha_max is None:
+            if positive:
+                top = max(0.0, float(np.max(self.xy)))
+            elif multitask:
+                top = float(np.max(np.sqrt(np.einsum("ij,ij->i", self.xy, self.xy))))
+            else:
+                top = float(np.max(np.abs(self.xy)))
+            alpha_max = top / (self.weight_sum * l1_ratio)
         if alpha_max <= TINY_ALPHA:
             return np.full(n_alphas, TINY_ALPHA)
         return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
