@@ -153,15 +153,14 @@ double block_gap(const Penalty& pen, const BlockPoint& x, double c) {
 template <class Penalty>
 double block_objective(const Penalty& pen, const BlockPoint& x) {
   double smooth = 0, l1norm = 0, l2sq = 0;
-  for (int i = 0; i < x.m; ++i) {
-    const Coordinate k = pen.coordinate(x, i);
-    for (int t = 0; t < x.n_tasks; ++t) {
+  for (int t = 0; t < x.n_tasks; ++t)
+    for (int i = 0; i < x.m; ++i) {
       const std::size_t a = x.at(i, t);
       smooth -= 0.5 * x.w[a] * (x.b[a] + x.q[a]);
-      l2sq += k.e * x.w[a] * x.w[a];
+      l2sq += pen.coordinate(x, i).e * x.w[a] * x.w[a];
     }
-    l1norm += pen.coef_norm(k, [&](int t) { return x.w[x.at(i, t)]; });
-  }
+  for (int i = 0; i < x.m; ++i)
+    l1norm += pen.coef_norm(pen.coordinate(x, i), [&](int t) { return x.w[x.at(i, t)]; });
   return smooth + pen.l1() * l1norm + 0.5 * pen.l2() * l2sq;
 }
 

@@ -138,6 +138,9 @@ def enet_path(X: Any, y: ArrayLike | None, *, l1_ratio: float = 0.5, eps: float 
         ``dfmax`` non-zero features, ``pmax`` before the first alpha at which more than
         ``pmax`` features have ever been non-zero; the alphas solved are returned, with a
         UserWarning that says where and why the path stopped.
+        glmnet's per-feature controls (single target; see :func:`shrinkage.path`):
+        ``penalty_factor``, ``exclude``, ``lower_bounds``, ``upper_bounds``, ``standardize``,
+        ``rescale_penalty_factor``.
 
     Returns
     -------

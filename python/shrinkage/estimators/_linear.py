@@ -145,6 +145,14 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
     random_state : int, RandomState or None, default=None
         Seeds the coordinate order when ``selection="random"``.
     selection : {"cyclic", "random"}, default="cyclic"
+    penalty_factor : array-like of shape (n_features,), default=None
+        glmnet's per-feature penalty factors (0: unpenalised, inf: excluded), used as given
+        (see :func:`shrinkage.path`).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), default=None
+        Box constraints ``lower_j <= coef_j <= upper_j``, each interval containing 0.
+    standardize : bool, default=False
+        Penalise the coefficients of the columns scaled to unit (weighted) variance, as
+        glmnet's default; ``coef_`` stays on the original scale.
 
     Attributes
     ----------
@@ -169,7 +177,8 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
-                 random_state=None, selection="cyclic"):
+                 random_state=None, selection="cyclic", penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -181,6 +190,10 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.standardize = standardize
 
     def fit(self, X: Any, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
             check_input: bool = True) -> ElasticNet:
@@ -200,7 +213,9 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
                 coef_init = None
         options = _path.solver_options(self.l1_ratio, self.positive, self.tol, self.max_iter,
                                        selection=self.selection, random_state=self.random_state)
-        coefs, gaps, n_iters = _path.solve_targets(problem, np.array([float(self.alpha)]), options,
+        alphas = _path.with_feature_terms(problem, options, self._feature_terms(),
+                                          np.array([float(self.alpha)]), eps=None)
+        coefs, gaps, n_iters = _path.solve_targets(problem, alphas, options,
                                                    coef_init=coef_init, n_jobs=-1)
         self._set_coef(coefs[:, :, 0], problem)
         if n_targets == 1:  # y of shape (n, 1) too, as scikit-learn: a scalar gap
@@ -210,6 +225,12 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
             self.dual_gap_ = gaps[:, 0].astype(problem.dtype)
             self.n_iter_ = [it[0] for it in n_iters]
         return self
+
+    def _feature_terms(self):
+        """The per-feature controls given, as _feature_terms.feature_terms takes them."""
+        terms = {"penalty_factor": self.penalty_factor, "lower_bounds": self.lower_bounds,
+                 "upper_bounds": self.upper_bounds, "standardize": bool(self.standardize)}
+        return {k: v for k, v in terms.items() if v is not None and v is not False}
 
     @property
     def sparse_coef_(self):
@@ -223,7 +244,8 @@ class Lasso(ElasticNet):
     Same parameters, defaults and attributes as :class:`sklearn.linear_model.Lasso`, and as
     :class:`ElasticNet` without ``l1_ratio``: ``alpha``, ``fit_intercept``, ``precompute``,
     ``copy_X``, ``max_iter``, ``tol``, ``warm_start``, ``positive``, ``random_state``,
-    ``selection``; attributes ``coef_``, ``intercept_``, ``dual_gap_``, ``n_iter_``,
+    ``selection``, and glmnet's ``penalty_factor``, ``lower_bounds``, ``upper_bounds``,
+    ``standardize``; attributes ``coef_``, ``intercept_``, ``dual_gap_``, ``n_iter_``,
     ``sparse_coef_``, ``n_features_in_``.
 
     Examples
@@ -236,8 +258,11 @@ class Lasso(ElasticNet):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, positive=False, random_state=None,
-                 selection="cyclic"):
+                 selection="cyclic", penalty_factor=None, lower_bounds=None, upper_bounds=None,
+                 standardize=False):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
                          warm_start=warm_start, positive=positive, random_state=random_state,
-                         selection=selection)
+                         selection=selection, penalty_factor=penalty_factor,
+                         lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                         standardize=standardize)
