@@ -86,17 +86,11 @@ class BlockSolver {
     }
     anderson_.record(x_);
     const auto objective = [&pen](const BlockPoint& x) { return block_objective(pen, x); };
-    const auto in_box = [&pen](const BlockPoint& x) {
-      for (int i = 0; i < x.m; ++i) {
-        const Coordinate k = pen.coordinate(x, i);
-        if (!(x.w[i] >= k.lo && x.w[i] <= k.hi)) return false;
-      }
-      return true;
-    };
+    const auto in_box = [&pen](const BlockPoint& x) { return pen.in_box(x); };
     while (epochs < opt_.max_iter) {
       if (opt_.random_order) std::shuffle(order_.begin(), order_.end(), rng_);
-      const EpochResult r = pen.sweep(m, block.H, block.ld, x_, x_.w.data(), x_.q.data(),
-                                      order_.data());
+      const EpochResult r = pen.sweep(m, block.H, block.ld, x_.w.data(), x_.q.data(),
+                                      order_.data(), x_.coords.data());
       ++epochs;
       anderson_.record(x_);
       if (epochs % Anderson::kDepth == 0 && anderson_.extrapolate(x_, in_box, objective)) {

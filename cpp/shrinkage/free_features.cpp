@@ -36,7 +36,6 @@ Shift FreeFeatures::shift(const double* q_free, const double* b_free) const {
     s.spread += delta_[a] * q_free[a];
   }
   s.spread = std::max(s.spread, 0.0);
-  s.r2 = -s.spread;
   return s;
 }
 

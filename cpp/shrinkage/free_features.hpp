@@ -13,10 +13,10 @@
 
 namespace shrinkage {
 
-// How the projection changes the gap's terms: w^T b by wb, ||r||^2 / n by r2 = -spread, with
+// How the projection changes the gap's terms: w^T b by wb, ||r||^2 / n by -spread, with
 // spread = delta^T q_F >= 0 (the bound of the other correlations' move is sqrt(G_jj spread)).
 struct Shift {
-  double wb = 0, r2 = 0, spread = 0;
+  double wb = 0, spread = 0;
   bool valid = true;  // false: some free feature is missing, so no feasible dual point
 };
 

@@ -36,10 +36,10 @@ inline double duality_gap(const GapTerms& g, double c, double l1, double l2, con
   const double yr = c - g.wb - shift.wb;  // y^T r / n at the shifted point
   if (l1 > 0) {
     const double s = dual_scale(g.dual_norm, l1);
-    const double dual = -0.5 * s * s * (r2 + shift.r2 + l2 * g.l2sq) + s * yr - g.bound_conjugate;
+    const double dual = -0.5 * s * s * (r2 - shift.spread + l2 * g.l2sq) + s * yr - g.bound_conjugate;
     return 0.5 * r2 + penalty - dual;
   }
-  if (l2 > 0) return r2 + 0.5 * shift.r2 + penalty - yr + g.ridge_conjugate;
+  if (l2 > 0) return r2 - 0.5 * shift.spread + penalty - yr + g.ridge_conjugate;
   return g.qsq;
 }
 

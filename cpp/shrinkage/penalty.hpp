@@ -37,7 +37,6 @@ class ElasticNet {
 
   double l1() const { return l1_; }
   double l2() const { return l2_; }
-  bool positive() const { return positive_; }
   int n_tasks() const { return 1; }
   // Whether every feature has the same Coordinate (no weights, no bounds but positive).
   bool uniform() const { return uniform_; }
@@ -94,11 +93,21 @@ class ElasticNet {
   }
   // Without an l1 term and without bounds the whole working set is the support.
   bool is_smooth() const { return l1_ == 0.0 && !positive_ && !has_finite_bounds(); }
-  // One sweep of coordinate updates over a packed block (w, q: m entries).
-  EpochResult sweep(int m, const double* H, int ld, const BlockPoint& x, double* w, double* q,
-                    const int* order) const {
+  // Whether a block's coefficients lie in their boxes (an extrapolated point must).
+  bool in_box(const BlockPoint& x) const {
+    if (uniform_ && !positive_) return true;
+    for (int i = 0; i < x.m; ++i) {
+      const Coordinate k = coordinate(x, i);
+      if (!(x.w[i] >= k.lo && x.w[i] <= k.hi)) return false;
+    }
+    return true;
+  }
+  // One sweep of coordinate updates over a packed block (w, q: m entries; coords: the rows'
+  // Coordinates, needed unless uniform).
+  EpochResult sweep(int m, const double* H, int ld, double* w, double* q, const int* order,
+                    const Coordinate* coords = nullptr) const {
     if (uniform_) return cd_epoch(m, H, ld, w, q, order, l1_, l2_, positive_);
-    return cd_epoch_box(m, H, ld, w, q, order, l1_, l2_, x.coords.data());
+    return cd_epoch_box(m, H, ld, w, q, order, l1_, l2_, coords);
   }
 
  private:
@@ -122,7 +131,6 @@ class GroupL21 {
 
   double l1() const { return l1_; }
   double l2() const { return l2_; }
-  bool positive() const { return false; }
   int n_tasks() const { return n_tasks_; }
   bool uniform() const { return true; }
   bool has_finite_bounds() const { return false; }
@@ -146,9 +154,10 @@ class GroupL21 {
     return magnitude(k, w);
   }
   bool is_smooth() const { return l1_ == 0.0; }
+  bool in_box(const BlockPoint&) const { return true; }
   // w, q: m x n_tasks, column-major.
-  EpochResult sweep(int m, const double* H, int ld, const BlockPoint&, double* w, double* q,
-                    const int* order) const {
+  EpochResult sweep(int m, const double* H, int ld, double* w, double* q, const int* order,
+                    const Coordinate* = nullptr) const {
     return cd_epoch_group(m, n_tasks_, H, ld, w, q, order, l1_, l2_);
   }
 

@@ -21,7 +21,7 @@ TEST_CASE("elastic-net prox: soft threshold over G_jj + l2, sign and positivity"
                         Case{0.5, 1, 0.5, false, 0.0}, Case{-3, 1, 0.5, true, 0.0},
                         Case{3, 0, 0, false, 1.5}}) {
     double w = 0, q = k.b;  // q = b - G w at w = 0
-    const EpochResult r = ElasticNet(k.l1, k.l2, k.positive).sweep(1, H, 1, {}, &w, &q, order);
+    const EpochResult r = ElasticNet(k.l1, k.l2, k.positive).sweep(1, H, 1, &w, &q, order);
     CHECK(w == doctest::Approx(k.w));
     CHECK(q == doctest::Approx(k.b - 2.0 * k.w));  // the gradient follows the update
     CHECK(r.support_changed == (k.w != 0.0));
@@ -32,11 +32,11 @@ TEST_CASE("l2,1 prox shrinks the whole row by its norm") {
   const double H[1] = {2.0};
   const int order[1] = {0};
   double w[2] = {0, 0}, q[2] = {3, 4};  // z = (3, 4), ||z|| = 5
-  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, {}, w, q, order);
+  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, w, q, order);
   CHECK(w[0] == doctest::Approx(0.4 * 3));  // (1 - l1 / ||z||) / G_jj = 0.4
   CHECK(w[1] == doctest::Approx(0.4 * 4));
   double small[2] = {0, 0}, qs[2] = {0.6, 0.8};  // ||z|| = 1 <= l1: the row stays zero
-  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, {}, small, qs, order);
+  GroupL21(1.0, 0.0, 2).sweep(1, H, 1, small, qs, order);
   CHECK(small[0] == 0.0);
   CHECK(small[1] == 0.0);
 }
@@ -62,10 +62,8 @@ TEST_CASE("per-feature terms: weighted prox, box, magnitudes and conjugates") {
   // Feature 0: l1 2, l2 0.5, -0.25 <= w <= 0. z = -3 over G + 0.5 = 2.5: -0.4, clamped to -0.25.
   const double H[1] = {2.0};
   const int order[1] = {0};
-  BlockPoint x;
-  x.coords = {k0};
   double w = 0, q = -3;
-  pen.sweep(1, H, 1, x, &w, &q, order);
+  pen.sweep(1, H, 1, &w, &q, order, &k0);
   CHECK(w == -0.25);
   CHECK(q == doctest::Approx(-3 + 2 * 0.25));
   // It may only move down: a positive gradient does not push it; a negative one per unit l1 weight.

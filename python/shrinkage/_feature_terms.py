@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _core
 from ._validation import InvalidParameterError
 
 # The keyword arguments of the path functions and estimators that this module reads.
@@ -75,8 +76,6 @@ def alpha_max(problem, l1_ratio, options):
 
 
 def _target_alpha_max(problem, t, l1_ratio, terms):
-    from . import _core
-
     b = np.asfortranarray(problem.xy[:, [t]] / problem.weight_sum)
     q = b[:, 0]
     unpenalised = (terms["l1_weight"] == 0) & (terms["upper"] - terms["lower"] > 0)
@@ -123,8 +122,9 @@ def _feature_indices(exclude, p):
 def _bound(value, p, name, upper):
     if value is None:
         return np.full(p, np.inf if upper else -np.inf)
-    bound = np.broadcast_to(np.asarray(value, dtype=np.float64), (p,)).copy() \
-        if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
+    bound = np.asarray(value, dtype=np.float64)
+    if bound.ndim == 0:
+        bound = np.full(p, float(bound))
     if bound.shape != (p,):
         raise ValueError(f"{name} has shape {bound.shape}, expected a scalar or ({p},).")
     if np.isnan(bound).any():

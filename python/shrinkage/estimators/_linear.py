@@ -213,7 +213,9 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
                 coef_init = None
         options = _path.solver_options(self.l1_ratio, self.positive, self.tol, self.max_iter,
                                        selection=self.selection, random_state=self.random_state)
-        alphas = _path.with_feature_terms(problem, options, self._feature_terms(),
+        terms = {"penalty_factor": self.penalty_factor, "lower_bounds": self.lower_bounds,
+                 "upper_bounds": self.upper_bounds, "standardize": bool(self.standardize)}
+        alphas = _path.with_feature_terms(problem, options, terms,
                                           np.array([float(self.alpha)]), eps=None)
         coefs, gaps, n_iters = _path.solve_targets(problem, alphas, options,
                                                    coef_init=coef_init, n_jobs=-1)
@@ -225,12 +227,6 @@ class ElasticNet(MultiOutputMixin, LinearPredictor):
             self.dual_gap_ = gaps[:, 0].astype(problem.dtype)
             self.n_iter_ = [it[0] for it in n_iters]
         return self
-
-    def _feature_terms(self):
-        """The per-feature controls given, as _feature_terms.feature_terms takes them."""
-        terms = {"penalty_factor": self.penalty_factor, "lower_bounds": self.lower_bounds,
-                 "upper_bounds": self.upper_bounds, "standardize": bool(self.standardize)}
-        return {k: v for k, v in terms.items() if v is not None and v is not False}
 
     @property
     def sparse_coef_(self):
