@@ -224,8 +224,14 @@ def test_relaxed_lasso_matches_glmnet(tmp_path, rng, kind):
 CV_SCRIPT = R_READ + r"""
 lam <- scan(file.path(d, "lambda.txt"), quiet = TRUE)
 foldid <- scan(file.path(d, "foldid.txt"), quiet = TRUE)
-fit <- cv.glmnet(X, y, lambda = lam, foldid = foldid, standardize = FALSE, thresh = 1e-24,
-                 maxit = 1e8)
+args <- list(X, y, lambda = lam, foldid = foldid, standardize = FALSE, thresh = 1e-24,
+             maxit = 1e8)
+optional <- function(name) file.path(d, paste0(name, ".txt"))
+if (file.exists(optional("pf"))) args$penalty.factor <- scan(optional("pf"), quiet = TRUE)
+if (file.exists(optional("upper"))) args$upper.limits <- scan(optional("upper"), quiet = TRUE)
+if (file.exists(optional("lower"))) args$lower.limits <- scan(optional("lower"), quiet = TRUE)
+if (file.exists(optional("standardize"))) args$standardize <- TRUE
+fit <- do.call(cv.glmnet, args)
 write(sprintf("%.17g", c(fit$lambda.min, fit$lambda.1se)), file.path(d, "chosen.txt"))
 write(sprintf("%.17g", fit$cvm), file.path(d, "cvm.txt"), ncolumns = 1)
 """
@@ -310,3 +316,40 @@ def test_feature_terms_match_glmnet(tmp_path, rng, kind, l1_ratio):
             free = ours_terms["penalty_factor"] == 0
             assert (ours.coefs[free, 0] != 0).all()
             assert np.abs(ours.coefs[~free, 0]).max() <= 1e-12 * scale
+
+
+@pytest.mark.parametrize("kind", ["tall", "correlated"])
+def test_cv_with_feature_terms_matches_cv_glmnet(tmp_path, rng, kind):
+    """cv.glmnet with penalty.factor (a zero among them), limits and standardize=TRUE on the
+    same folds: the mean fold errors and both chosen lambdas (standardising each fold by its
+    own columns' scales, as cv.glmnet does)."""
+    from sklearn.model_selection import KFold
+
+    X, y = dataset(kind, rng)
+    n, p = X.shape
+    y = unit_scale(y, np.ones(n), True)
+    factor = rng.uniform(0.5, 2.0, p)
+    factor[1] = 0.0
+    factor *= p / factor.sum()  # glmnet's scale, so the same lambdas mean the same problem
+    controls = {"penalty_factor": factor, "lower_bounds": -0.6, "upper_bounds": 0.6,
+                "standardize": True}
+    grid = shrinkage.path(X, y, alphas=30, eps=1e-2, **controls).alphas[1:]
+    foldid = np.empty(n, dtype=int)
+    for f, (_, test) in enumerate(KFold(4).split(X)):
+        foldid[test] = f + 1
+    np.savetxt(tmp_path / "X.txt", X, fmt="%.17g")
+    files = {"y": y, "lambda": grid, "foldid": foldid, "pf": factor, "lower": np.full(p, -0.6),
+             "upper": np.full(p, 0.6), "standardize": [1]}
+    for name, values in files.items():
+        np.savetxt(tmp_path / f"{name}.txt", values, fmt="%.17g")
+    (tmp_path / "cv.R").write_text(CV_SCRIPT)
+    subprocess.run(["Rscript", str(tmp_path / "cv.R"), str(tmp_path)], check=True,
+                   capture_output=True, timeout=300)
+    alpha_min, alpha_1se = np.loadtxt(tmp_path / "chosen.txt")
+    cvm = np.loadtxt(tmp_path / "cvm.txt")
+    ours = shrinkage.LassoCV(alphas=grid, cv=KFold(4), **controls, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(ours.mse_path_.mean(axis=1), cvm, rtol=1e-6)
+    assert ours.alpha_min_ == pytest.approx(alpha_min, rel=1e-12)
+    assert ours.alpha_1se_ == pytest.approx(alpha_1se, rel=1e-12)
+    assert (np.abs(ours.coef_) <= 0.6).all()
+    assert ours.coef_[1] != 0  # unpenalised

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from .. import _path, _problem
+from .. import _feature_terms, _path, _problem
 from .._threads import thread_map
 from .._validation import check_parameters
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
@@ -74,6 +74,10 @@ class ElasticNetCV(LinearPredictor):
         Which alpha the refit uses: the smallest mean validation error (scikit-learn's rule,
         glmnet's ``lambda.min``) or the largest alpha within one standard error of it
         (glmnet's ``lambda.1se``: a sparser model as good within the noise of the folds).
+    penalty_factor, lower_bounds, upper_bounds, standardize : default None, None, None, False
+        glmnet's per-feature controls, as in :class:`ElasticNet` (``standardize`` uses each
+        fold's own column scales, as ``cv.glmnet``; the grid's alpha_max is that of the
+        whole data under the controls).
 
     Attributes
     ----------
@@ -112,7 +116,8 @@ class ElasticNetCV(LinearPredictor):
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True, verbose=0,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
-                 alpha_rule="min"):
+                 alpha_rule="min", penalty_factor=None, lower_bounds=None, upper_bounds=None,
+                 standardize=False):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -128,6 +133,10 @@ class ElasticNetCV(LinearPredictor):
         self.random_state = random_state
         self.selection = selection
         self.alpha_rule = alpha_rule
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.standardize = standardize
 
     def fit(self, X: Any, y: Any, sample_weight: ArrayLike | None = None,
             **params: Any) -> ElasticNetCV:
@@ -206,7 +215,7 @@ class ElasticNetCV(LinearPredictor):
             i, j = task
             fold, train, test = fold_problem(j)
             start = time.perf_counter()
-            coefs, gaps, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i]),
+            coefs, gaps, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i], fold),
                                          progress=lambda _done: stop.is_set())
             if self.verbose:  # one line per path, as scikit-learn's verbose CV prints
                 print(f"[{type(self).__name__}] fold {j + 1}/{n_folds}, l1_ratio "
@@ -250,7 +259,8 @@ class ElasticNetCV(LinearPredictor):
         explicit = not isinstance(self.alphas, numbers.Integral)
         self.alphas_ = np.asarray(grids)[0] if len(l1_ratios) == 1 or explicit else np.asarray(
             grids)
-        coefs, gaps, n_iters = _path.solve(whole, np.array([self.alpha_]), self._options(l1_ratio))
+        coefs, gaps, n_iters = _path.solve(whole, np.array([self.alpha_]),
+                                           self._options(l1_ratio, whole))
         self._set_coef(coefs[:, :, 0], whole)
         self.dual_gap_ = gaps[0].astype(whole.dtype)
         self.n_iter_ = n_iters[0]
@@ -269,14 +279,24 @@ class ElasticNetCV(LinearPredictor):
                                   check_input=False)
 
     def _grid(self, problem, l1_ratio):
-        if isinstance(self.alphas, numbers.Integral):
-            return problem.alpha_grid(l1_ratio, self.eps, self.alphas, self.positive,
-                                      multitask=False)
-        return np.sort(np.asarray(self.alphas, dtype=np.float64))[::-1].copy()
+        return _path.with_feature_terms(problem, self._plain_options(l1_ratio),
+                                        self._feature_terms(), self.alphas, self.eps)
 
-    def _options(self, l1_ratio):
+    def _options(self, l1_ratio, problem):
+        """The solver's options on one problem (standardising reads its own columns' scales,
+        as cv.glmnet standardises each fold)."""
+        options = self._plain_options(l1_ratio)
+        options.update(_feature_terms.feature_terms(problem, positive=self.positive,
+                                                    **self._feature_terms()))
+        return options
+
+    def _plain_options(self, l1_ratio):
         return _path.solver_options(l1_ratio, self.positive, self.tol, self.max_iter,
                                     selection=self.selection, random_state=self.random_state)
+
+    def _feature_terms(self):
+        return {"penalty_factor": self.penalty_factor, "lower_bounds": self.lower_bounds,
+                "upper_bounds": self.upper_bounds, "standardize": bool(self.standardize)}
 
     @property
     def sparse_coef_(self):
@@ -289,7 +309,8 @@ class LassoCV(ElasticNetCV):
     Same parameters, defaults, attributes and selection as :class:`sklearn.linear_model.LassoCV`,
     and as :class:`ElasticNetCV` without ``l1_ratio`` (nor ``l1_ratio_``): ``eps``,
     ``alphas``, ``fit_intercept``, ``precompute``, ``max_iter``, ``tol``, ``copy_X``, ``cv``,
-    ``verbose``, ``n_jobs``, ``positive``, ``random_state``, ``selection``.
+    ``verbose``, ``n_jobs``, ``positive``, ``random_state``, ``selection``, ``alpha_rule``,
+    ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``standardize``.
 
     Examples
     --------
@@ -303,11 +324,14 @@ class LassoCV(ElasticNetCV):
 
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto",
                  max_iter=1000, tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
-                 positive=False, random_state=None, selection="cyclic", alpha_rule="min"):
+                 positive=False, random_state=None, selection="cyclic", alpha_rule="min",
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None, standardize=False):
         super().__init__(l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
                          precompute=precompute, max_iter=max_iter, tol=tol, cv=cv,
                          copy_X=copy_X, verbose=verbose, n_jobs=n_jobs, positive=positive,
-                         random_state=random_state, selection=selection, alpha_rule=alpha_rule)
+                         random_state=random_state, selection=selection, alpha_rule=alpha_rule,
+                         penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+                         upper_bounds=upper_bounds, standardize=standardize)
 
 
 def _rows_mse(X, y, w, rows, coefs, intercepts):
