@@ -17,8 +17,12 @@ class Gradient {
  public:
   static constexpr double kAllExact = -std::numeric_limits<double>::infinity();
 
-  Gradient(GramSource& gram, SourceScratch& scratch, const std::vector<double>& b, int n_tasks)
-      : gram_(gram), scratch_(scratch), b_(b), n_tasks_(n_tasks), q_(b),
+  // threshold_weights (length p, or null): each feature's l1 weight, which scales the
+  // threshold at which its entry decides anything.
+  Gradient(GramSource& gram, SourceScratch& scratch, const std::vector<double>& b, int n_tasks,
+           const double* threshold_weights = nullptr)
+      : gram_(gram), scratch_(scratch), b_(b), n_tasks_(n_tasks), weights_(threshold_weights),
+        q_(b),
         bound_(static_cast<std::size_t>(gram.n_features()), 0.0) {}
 
   const double* q() const { return q_.data(); }
@@ -53,7 +57,7 @@ class Gradient {
   // Makes exact the entries whose bound reaches `threshold`.
   void make_exact_reaching(double threshold) {
     if (!bounded_) return;
-    bound_reaches(threshold, q_.data(), bound_.data(), gram_.n_features(), pending_);
+    bound_reaches(threshold, q_.data(), bound_.data(), gram_.n_features(), pending_, weights_);
     gram_.make_exact(b_.data(), pending_, q_.data(), bound_.data(), scratch_);
   }
 
@@ -71,6 +75,7 @@ class Gradient {
   SourceScratch& scratch_;
   const std::vector<double>& b_;
   const int n_tasks_;
+  const double* weights_;
   std::vector<double> q_, bound_;
   bool bounded_ = false;
   std::vector<int> support_;  // w's non-zero features, for the source's products

@@ -68,12 +68,14 @@ class GramSource {
   double scale_;
 };
 
-// The entries of a bounded gradient that are not exact and whose bound reaches `threshold`.
+// The entries of a bounded gradient that are not exact and whose bound reaches `threshold`
+// (times weights[j], each feature's l1 weight, when given).
 inline void bound_reaches(double threshold, const double* q, const double* err, int p,
-                          std::vector<int>& out) {
+                          std::vector<int>& out, const double* weights = nullptr) {
   out.clear();
   for (int j = 0; j < p; ++j)
-    if (err[j] > 0.0 && std::fabs(q[j]) + err[j] >= threshold) out.push_back(j);
+    if (err[j] > 0.0 && std::fabs(q[j]) + err[j] >= (weights ? threshold * weights[j] : threshold))
+      out.push_back(j);
 }
 
 // Sources that hold or compute whole columns of the Gram (in double).
