@@ -13,6 +13,12 @@ more) and, beside it, the first call, a cold start; glmnet is one call timed ins
     python benchmarks/compare.py T1 W2 --repeat 5
     python benchmarks/compare.py --cv T2 W1      # LassoCV(cv=5) and RidgeCV instead of paths
     python benchmarks/compare.py S1 S2           # sparse text-like data (100 alphas, eps 1e-2)
+    python benchmarks/compare.py --controls T1 T3 W1   # glmnet's per-feature controls
+
+With ``--controls``: penalty factors drawn in [0.5, 2] (three of them 0: unpenalised) and
+bounds [-0.5, 0.5], shrinkage beside its own plain path and beside glmnet with the same
+penalty.factor and limits; accuracy as the largest suboptimality over the path,
+(P(w) - P(w*)) / P(0), against a shrinkage path at tol=1e-12 (certified by its gap).
 
 With ``--cv``: LassoCV with 5 KFold folds and 100 alphas, and RidgeCV on 20 alphas by
 leave-one-out and by the same 5 folds, each beside scikit-learn's estimator with the same alphas,
@@ -81,20 +87,28 @@ def best_time(fn, repeat, min_seconds=0.5):
     return min(times), times[0], out
 
 
-def run_glmnet(X, y, alphas, mode, thresh=1e-7):
-    """glmnet on the same grid (lambda = alpha with standardize=FALSE, intercept=FALSE)."""
+def run_glmnet(X, y, alphas, mode, thresh=1e-7, factor=None, lower=None, upper=None):
+    """glmnet on the same grid (lambda = alpha with standardize=FALSE, intercept=FALSE), with
+    penalty.factor and lower/upper.limits when given (arrays of length p)."""
+    p = X.shape[1]
+    controls = {"penalty.factor": factor, "lower.limits": lower, "upper.limits": upper}
     with tempfile.TemporaryDirectory() as tmp:
         np.asfortranarray(X, dtype=np.float64).ravel(order="F").tofile(f"{tmp}/X.bin")
         y.astype(np.float64).tofile(f"{tmp}/y.bin")
         alphas.tofile(f"{tmp}/alphas.bin")
+        given = ""
+        for i, (arg, values) in enumerate(controls.items()):
+            if values is not None:
+                np.asarray(values, dtype=np.float64).tofile(f"{tmp}/c{i}.bin")
+                given += f', {arg} = readBin("{tmp}/c{i}.bin", "double", {p})'
         script = f"""
 suppressMessages(library(glmnet))
-n <- {X.shape[0]}; p <- {X.shape[1]}; K <- {len(alphas)}
+n <- {X.shape[0]}; p <- {p}; K <- {len(alphas)}
 X <- matrix(readBin("{tmp}/X.bin", "double", n * p), n, p)
 y <- readBin("{tmp}/y.bin", "double", n)
 lam <- readBin("{tmp}/alphas.bin", "double", K)
 t <- system.time(fit <- glmnet(X, y, lambda = lam, standardize = FALSE, intercept = FALSE,
-                               type.gaussian = "{mode}", thresh = {thresh}))[["elapsed"]]
+                               type.gaussian = "{mode}", thresh = {thresh}{given}))[["elapsed"]]
 B <- as.matrix(fit$beta)
 writeBin(as.double(B), "{tmp}/coef.bin")
 cat(t, ncol(B), "\\n")
@@ -170,6 +184,55 @@ def compare(name, repeat, tol):
         gap_s = "" if gap is None else f"{gap:.1e}"
         print(f"  {label:34s} {t:9.4f} {first:9.4f} {gap_s:>13s} {t / ours_time:12.1f}x "
               f"{first / ours_first:5.1f}x")
+    sys.stdout.flush()
+
+
+def compare_controls(name, repeat, tol):
+    X, y = benchmark_problem(name, order="F")
+    n, p = X.shape
+    rng = np.random.default_rng(0)
+    factor = rng.uniform(0.5, 2.0, p)
+    factor[rng.choice(p, 3, replace=False)] = 0.0
+    factor *= p / factor.sum()  # glmnet's scale, so that its rescaling changes nothing
+    controls = {"penalty_factor": factor, "lower_bounds": -0.5, "upper_bounds": 0.5}
+    top = shrinkage.lasso_path(X, y, alphas=1, **controls)[0][0]  # alpha_max
+    alphas = np.geomspace(top, top * 1e-3, 100)
+    reps = 1 if n * p >= 10**7 else repeat
+    exact = shrinkage.lasso_path(X, y, alphas=alphas, tol=1e-12, max_iter=100_000,
+                                 **controls)[1]
+
+    def objective(coefs):  # (K,) for coefficients (p, K) on the grid
+        r = y[:, None] - X @ coefs
+        return 0.5 * (r * r).sum(axis=0) / n + alphas * (factor @ np.abs(coefs))
+
+    best = objective(exact)
+    null = 0.5 * (y @ y) / n
+
+    def suboptimality(coefs):
+        return float(np.max(objective(coefs) - best)) / null
+
+    rows = []
+    t, first, (_, coefs, _) = best_time(
+        lambda: shrinkage.lasso_path(X, y, alphas=np.geomspace(alphas[0], alphas[-1], 100),
+                                     tol=tol), reps)
+    rows.append(("shrinkage, no controls", t, first, None))
+    t, first, (_, coefs, _) = best_time(
+        lambda: shrinkage.lasso_path(X, y, alphas=alphas, tol=tol, **controls), reps)
+    rows.append(("shrinkage, factors + bounds", t, first, suboptimality(coefs)))
+    if glmnet_available():
+        for mode in ("covariance", "naive"):
+            t, a, coefs = run_glmnet(X, y, alphas, mode, factor=factor, lower=np.full(p, -0.5),
+                                     upper=np.full(p, 0.5))
+            if len(a) == len(alphas):
+                rows.append((f"glmnet {mode}, factors + bounds", t, t, suboptimality(coefs)))
+    print(f"\n{name} with controls: n={n}, p={p}, 100 alphas from the controlled alpha_max, "
+          f"tol={tol:g}; seconds: best of {reps}+ calls and the first (glmnet: one, in R)")
+    print(f"  {'solver':34s} {'seconds':>9s} {'first':>9s} {'max subopt/P(0)':>16s} "
+          f"{'vs shrinkage':>13s}")
+    ours_time = rows[1][1]
+    for label, t, first, gap in rows:
+        gap_s = "" if gap is None else f"{gap:.1e}"
+        print(f"  {label:34s} {t:9.4f} {first:9.4f} {gap_s:>16s} {t / ours_time:12.1f}x")
     sys.stdout.flush()
 
 
@@ -268,6 +331,8 @@ def main():
                         help="best of N consecutive calls (problems under 1e7 entries)")
     parser.add_argument("--tol", type=float, default=1e-4)
     parser.add_argument("--cv", action="store_true", help="cross-validated estimators")
+    parser.add_argument("--controls", action="store_true",
+                        help="penalty factors and bounds, beside glmnet with the same")
     parser.add_argument("--slow", action="store_true", help="with --cv: scikit-learn's "
                         "LassoCV on wide problems too; on S1/S2: scikit-learn's path")
     args = parser.parse_args()
@@ -284,6 +349,8 @@ def main():
             compare_sparse(name, args.tol, args.slow)
         elif args.cv:
             compare_cv(name, args.repeat, args.tol, args.slow)
+        elif args.controls:
+            compare_controls(name, args.repeat, args.tol)
         else:
             compare(name, args.repeat, args.tol)
 
