@@ -162,7 +162,8 @@ py::tuple source_gradient(GramSource& gram, const py::array& b, const py::array&
     gram.gradient(bd, wd, 1, support, q.mutable_data(), scratch);
   } else {
     std::vector<int> reaching;
-    bound_reaches(threshold.cast<double>(), q.data(), bound.data(), p, reaching);
+    const double t = threshold.cast<double>();
+    bound_reaches([t](int) { return t; }, q.data(), bound.data(), p, reaching);
     gram.make_exact(bd, reaching, q.mutable_data(), bound.mutable_data(), scratch);
   }
   return py::make_tuple(q, bound);

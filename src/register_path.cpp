@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <type_traits>
 
 #include "arrays.hpp"
@@ -49,7 +50,7 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
   opt.float32_output = float32_output;
   opt.dfmax = dfmax;
   opt.pmax = pmax;
-  // Per-feature terms: float64 arrays of length p, held by the caller for the call.
+  // Per-feature terms: float64 arrays of length p (or None), packed once per path.
   const auto feature_terms = [p](const py::object& v, const char* name) -> const double* {
     if (v.is_none()) return nullptr;
     const auto a = v.cast<py::array>();
@@ -57,10 +58,26 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
       throw std::invalid_argument(std::string(name) + " must have n_features entries");
     return data_of<double>(a, name, true);
   };
-  opt.features = {feature_terms(l1_weight, "l1_weight"), feature_terms(l2_weight, "l2_weight"),
-                  feature_terms(lower, "lower"), feature_terms(upper, "upper")};
-  if (opt.features.any() && n_tasks > 1)
-    throw std::invalid_argument("per-feature penalty terms take one target");
+  const double* a1 = feature_terms(l1_weight, "l1_weight");
+  const double* a2 = feature_terms(l2_weight, "l2_weight");
+  const double* lo = feature_terms(lower, "lower");
+  const double* hi = feature_terms(upper, "upper");
+  std::vector<Coordinate> coordinates;
+  if (a1 || a2 || lo || hi) {
+    if (n_tasks > 1) throw std::invalid_argument("per-feature penalty terms take one target");
+    coordinates.resize(p);
+    for (int j = 0; j < p; ++j) {
+      Coordinate& k = coordinates[j];
+      if (a1) k.a = a1[j];
+      if (a2) k.e = a2[j];
+      if (lo) k.lo = lo[j];
+      if (positive) k.lo = 0.0;
+      if (hi) k.hi = hi[j];
+      if (!(k.lo <= 0.0 && k.hi >= 0.0 && k.a >= 0.0 && k.e >= 0.0))
+        throw std::invalid_argument("feature terms need weights >= 0 and lower <= 0 <= upper");
+    }
+    opt.features = {coordinates.data(), lo != nullptr || hi != nullptr};
+  }
 
   // Reacquires the GIL to run pending signal handlers (Ctrl-C) and the Python progress hook;
   // an exception there stays set in this thread and stops the path.

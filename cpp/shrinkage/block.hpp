@@ -3,30 +3,11 @@
 #pragma once
 
 #include <cstddef>
-#include <limits>
 #include <vector>
 
+#include "shrinkage/path_types.hpp"
+
 namespace shrinkage {
-
-// One feature's penalty terms: l1 a |w| + l2/2 e w^2 with lo <= w <= hi (lo <= 0 <= hi).
-struct Coordinate {
-  double a = 1, e = 1;
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  // Unpenalised and unbounded: its gradient is zero at every optimum.
-  bool free() const {
-    const double inf = std::numeric_limits<double>::infinity();
-    return a == 0 && e == 0 && lo == -inf && hi == inf;
-  }
-  bool at_bound(double w) const { return w != 0.0 && (w == lo || w == hi); }
-};
-
-struct BlockView {
-  int m;                // |W|
-  const double* H;      // m x m, column-major, leading dimension ld
-  int ld;
-  const int* features;  // W's features, in block order
-};
 
 class FreeFeatures;
 

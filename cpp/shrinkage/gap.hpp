@@ -109,7 +109,7 @@ struct PointView {
   // side it may move to (its value where q_j is exact).
   template <class Penalty>
   double gradient_magnitude(const Penalty& pen, int j, double l2) const {
-    const Coordinate k = pen.coordinate(j);
+    const Coordinate& k = pen.coordinate(j);
     const double m = pen.magnitude(k, [&](int t) { return q[at(j, t)] - l2 * k.e * w[at(j, t)]; });
     return bound[j] == 0 ? m : m + bound[j] / k.a;
   }
@@ -179,7 +179,7 @@ void gap_safe_screen(const Penalty& pen, const PointView& x, const Gap& gap, con
   const double radius = std::sqrt(2.0 * gap.value) / l1;
   for (int j = 0; j < x.p; ++j) {
     if (screened[j]) continue;
-    const Coordinate k = pen.coordinate(j);
+    const Coordinate& k = pen.coordinate(j);
     if (!(k.a > 0)) continue;
     const double u = x.gradient_magnitude(pen, j, l2) / scale;
     if (1.0 - u > radius * std::sqrt(diag[j] + l2 * k.e) / k.a) {

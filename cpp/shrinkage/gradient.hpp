@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "shrinkage/gram_source.hpp"
+#include "shrinkage/path_types.hpp"
 
 namespace shrinkage {
 
@@ -17,11 +18,11 @@ class Gradient {
  public:
   static constexpr double kAllExact = -std::numeric_limits<double>::infinity();
 
-  // threshold_weights (length p, or null): each feature's l1 weight, which scales the
-  // threshold at which its entry decides anything.
+  // coordinates (length p, or null): the features' penalty terms, whose l1 weight scales the
+  // threshold at which an entry decides anything.
   Gradient(GramSource& gram, SourceScratch& scratch, const std::vector<double>& b, int n_tasks,
-           const double* threshold_weights = nullptr)
-      : gram_(gram), scratch_(scratch), b_(b), n_tasks_(n_tasks), weights_(threshold_weights),
+           const Coordinate* coordinates = nullptr)
+      : gram_(gram), scratch_(scratch), b_(b), n_tasks_(n_tasks), coordinates_(coordinates),
         q_(b),
         bound_(static_cast<std::size_t>(gram.n_features()), 0.0) {}
 
@@ -57,7 +58,13 @@ class Gradient {
   // Makes exact the entries whose bound reaches `threshold`.
   void make_exact_reaching(double threshold) {
     if (!bounded_) return;
-    bound_reaches(threshold, q_.data(), bound_.data(), gram_.n_features(), pending_, weights_);
+    const Coordinate* k = coordinates_;
+    if (k != nullptr)
+      bound_reaches([&](int j) { return threshold * k[j].a; }, q_.data(), bound_.data(),
+                    gram_.n_features(), pending_);
+    else
+      bound_reaches([&](int) { return threshold; }, q_.data(), bound_.data(), gram_.n_features(),
+                    pending_);
     gram_.make_exact(b_.data(), pending_, q_.data(), bound_.data(), scratch_);
   }
 
@@ -75,7 +82,7 @@ class Gradient {
   SourceScratch& scratch_;
   const std::vector<double>& b_;
   const int n_tasks_;
-  const double* weights_;
+  const Coordinate* coordinates_;
   std::vector<double> q_, bound_;
   bool bounded_ = false;
   std::vector<int> support_;  // w's non-zero features, for the source's products

@@ -68,14 +68,14 @@ class GramSource {
   double scale_;
 };
 
-// The entries of a bounded gradient that are not exact and whose bound reaches `threshold`
-// (times weights[j], each feature's l1 weight, when given).
-inline void bound_reaches(double threshold, const double* q, const double* err, int p,
-                          std::vector<int>& out, const double* weights = nullptr) {
+// The entries of a bounded gradient that are not exact and whose bound reaches its feature's
+// threshold(j).
+template <class Threshold>
+void bound_reaches(Threshold&& threshold, const double* q, const double* err, int p,
+                   std::vector<int>& out) {
   out.clear();
   for (int j = 0; j < p; ++j)
-    if (err[j] > 0.0 && std::fabs(q[j]) + err[j] >= (weights ? threshold * weights[j] : threshold))
-      out.push_back(j);
+    if (err[j] > 0.0 && std::fabs(q[j]) + err[j] >= threshold(j)) out.push_back(j);
 }
 
 // Sources that hold or compute whole columns of the Gram (in double).

@@ -36,7 +36,7 @@ class PathDriver {
              const Checkpoint& checkpoint)
       : gram_(gram), p_(gram.n_features()), nt_(n_tasks), c_(c), opt_(opt), poller_(checkpoint),
         b_(b, b + static_cast<std::size_t>(p_) * n_tasks), w_(b_.size(), 0.0),
-        gradient_(gram, scratch_, b_, n_tasks, opt.features.l1_weight), working_set_(p_),
+        gradient_(gram, scratch_, b_, n_tasks, opt.features.coordinates), working_set_(p_),
         block_(p_, n_tasks, opt_, poller_), diag_(p_), screened_(p_, 0), next_ws_(p_, 0),
         was_nonzero_(p_, 0), ever_(p_, 0), is_free_(p_, 0), free_slot_(p_, -1),
         free_(free_features(Penalty::at(1.0, opt, n_tasks), p_), gram) {

@@ -5,19 +5,38 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <vector>
 
 namespace shrinkage {
 
-// Per-feature penalty terms (length p each, owned by the caller; null: 1, 1, -inf, +inf):
-// the feature's l1 term is multiplied by l1_weight, its l2 term by l2_weight, and
-// lower <= w <= upper with lower <= 0 <= upper.
+// One feature's penalty terms: l1 a |w| + l2/2 e w^2 with lo <= w <= hi (lo <= 0 <= hi).
+struct Coordinate {
+  double a = 1, e = 1;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  // Unpenalised and unbounded: its gradient is zero at every optimum.
+  bool free() const {
+    const double inf = std::numeric_limits<double>::infinity();
+    return a == 0 && e == 0 && lo == -inf && hi == inf;
+  }
+  bool at_bound(double w) const { return w != 0.0 && (w == lo || w == hi); }
+};
+
+struct BlockView {
+  int m;                // |W|
+  const double* H;      // m x m, column-major, leading dimension ld
+  int ld;
+  const int* features;  // W's features, in block order
+};
+
+// Per-feature penalty terms: one Coordinate per feature (length p, owned by the caller; null:
+// every feature 1, 1, -inf, +inf, with lo = 0 under `positive`), and whether any bound is
+// finite (beyond positive's 0).
 struct FeatureTerms {
-  const double* l1_weight = nullptr;
-  const double* l2_weight = nullptr;
-  const double* lower = nullptr;
-  const double* upper = nullptr;
-  bool any() const { return l1_weight || l2_weight || lower || upper; }
+  const Coordinate* coordinates = nullptr;
+  bool finite_bounds = false;
+  bool any() const { return coordinates != nullptr; }
 };
 
 struct PathOptions {

@@ -40,19 +40,11 @@ class ElasticNet {
   int n_tasks() const { return 1; }
   // Whether every feature has the same Coordinate (no weights, no bounds but positive).
   bool uniform() const { return uniform_; }
-  bool has_finite_bounds() const { return terms_.lower != nullptr || terms_.upper != nullptr; }
+  bool has_finite_bounds() const { return terms_.finite_bounds; }
 
-  Coordinate coordinate(int j) const {
-    if (uniform_) return plain_;
-    Coordinate k = plain_;
-    if (terms_.l1_weight) k.a = terms_.l1_weight[j];
-    if (terms_.l2_weight) k.e = terms_.l2_weight[j];
-    if (terms_.lower) k.lo = positive_ ? 0.0 : terms_.lower[j];
-    if (terms_.upper) k.hi = terms_.upper[j];
-    return k;
-  }
+  const Coordinate& coordinate(int j) const { return uniform_ ? plain_ : terms_.coordinates[j]; }
   // Block row i's Coordinate (the block keeps them only when they differ between features).
-  Coordinate coordinate(const BlockPoint& x, int i) const {
+  const Coordinate& coordinate(const BlockPoint& x, int i) const {
     return uniform_ ? plain_ : x.coords[i];
   }
 
@@ -97,7 +89,7 @@ class ElasticNet {
   bool in_box(const BlockPoint& x) const {
     if (uniform_ && !positive_) return true;
     for (int i = 0; i < x.m; ++i) {
-      const Coordinate k = coordinate(x, i);
+      const Coordinate& k = coordinate(x, i);
       if (!(x.w[i] >= k.lo && x.w[i] <= k.hi)) return false;
     }
     return true;

@@ -51,7 +51,7 @@ double SupportNewton::cost(const BlockView& block, const BlockPoint& x, int s) c
 void SupportNewton::add_entering(const ElasticNet& pen, const BlockPoint& x, std::size_t count) {
   candidates_.clear();
   for (int i = 0; i < x.m; ++i) {
-    const Coordinate k = pen.coordinate(x, i);
+    const Coordinate& k = pen.coordinate(x, i);
     if (x.w[i] != 0.0 || smooth(k, pen.l1())) continue;
     const double g = pen.magnitude(k, [&](int) { return x.q[i]; });
     if (g > pen.l1()) candidates_.emplace_back(g - pen.l1(), i);

@@ -53,9 +53,9 @@ TEST_CASE("magnitudes: |g|, g's positive part with w >= 0, the row norm for l2,1
 }
 
 TEST_CASE("per-feature terms: weighted prox, box, magnitudes and conjugates") {
-  const double l1w[2] = {2.0, 0.0}, l2w[2] = {0.5, 0.0}, lower[2] = {-0.25, -INFINITY},
-               upper[2] = {0.0, INFINITY};
-  const ElasticNet pen(1.0, 1.0, false, FeatureTerms{l1w, l2w, lower, upper});
+  const Coordinate coords[2] = {{2.0, 0.5, -0.25, 0.0}, {0.0, 0.0, -INFINITY, INFINITY}};
+  const FeatureTerms terms{coords, true};
+  const ElasticNet pen(1.0, 1.0, false, terms);
   const Coordinate k0 = pen.coordinate(0), k1 = pen.coordinate(1);
   CHECK(k1.free());
   CHECK_FALSE(k0.free());
@@ -77,7 +77,7 @@ TEST_CASE("per-feature terms: weighted prox, box, magnitudes and conjugates") {
   // The free feature: any push is infinite per unit of its zero weight; sup of u w is +inf.
   CHECK(pen.magnitude(k1, [](int) { return 1e-300; }) == INFINITY);
   CHECK(pen.ridge_conjugate(k1, 0.0) == 0.0);
-  CHECK(ElasticNet(0.0, 1.0, false, FeatureTerms{l1w, l2w, lower, upper}).ridge_conjugate(
+  CHECK(ElasticNet(0.0, 1.0, false, terms).ridge_conjugate(
             k0, -1.0) == doctest::Approx(-1.0 * -0.25 - 0.5 * 0.5 * 0.0625));
 }
 
