@@ -276,7 +276,12 @@ def feature_term_cases(p, rng):
                     {"penalty_factor": factor, "lower": np.full(p, -0.5),
                      "upper": np.full(p, 0.5)},
                     {"standardize": True, "penalty_factor": factor, "lower": -0.5,
-                     "upper": 0.5}]
+                     "upper": 0.5},
+                    # unpenalised features bounded on one side: >= 0 everywhere, then with
+                    # one capped above only and the rest bounded below
+                    {"penalty_factor": factor, "lower": np.zeros(p)},
+                    {"penalty_factor": factor, "lower": np.full(p, -0.4),
+                     "upper": np.where(np.arange(p) == p - 3, 0.3, np.inf)}]
     for case in glmnet_cases:
         ours = {"penalty_factor": case.get("penalty_factor"), "exclude": case.get("exclude"),
                 "lower_bounds": case.get("lower"), "upper_bounds": case.get("upper"),
@@ -287,8 +292,8 @@ def feature_term_cases(p, rng):
 @pytest.mark.parametrize("kind", ["tall", "wide", "correlated", "sparse"])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
 def test_feature_terms_match_glmnet(tmp_path, rng, kind, l1_ratio):
-    """penalty.factor (with zeros), exclude, lower/upper.limits and standardize=TRUE, with an
-    intercept and weights: glmnet converges on all of these (its coefficients then agree with
+    """penalty.factor (with zeros, also bounded on one side), exclude, lower/upper.limits and
+    standardize=TRUE, with an intercept and weights: glmnet converges on all of these (its coefficients then agree with
     ours to ~1e-9), so every alpha is compared, to 1e-6 relative."""
     X, y = dataset(kind, rng)
     n, p = X.shape
@@ -307,6 +312,7 @@ def test_feature_terms_match_glmnet(tmp_path, rng, kind, l1_ratio):
         lower, upper = ours_terms["lower_bounds"], ours_terms["upper_bounds"]
         if lower is not None:
             assert (ours.coefs >= np.broadcast_to(lower, (p,))[:, None]).all()
+        if upper is not None:
             assert (ours.coefs <= np.broadcast_to(upper, (p,))[:, None]).all()
         if ours_terms["exclude"] is not None:
             assert (ours.coefs[ours_terms["exclude"]] == 0).all()

@@ -70,10 +70,14 @@ Gap gap_of(const Penalty& pen, int count, const Rows& rows, double c, const Shif
                                                   pen.ridge_conjugate(k, qi - beta));
     }
     g.l1norm += pen.coef_norm(k, [&](int t) { return rows.w(i, t); });
-    if (!rows.free(i))
-      g.dual_norm = std::max(g.dual_norm, pen.dual_magnitude(k, [&](int t) {
-        return rows.q(i, t) - l2 * k.e * rows.w(i, t);
-      }) + (beta == 0 ? 0.0 : beta / k.a));
+    if (!rows.free(i)) {  // the largest over q's error interval (its ends, by convexity)
+      const auto at = [&](double shift) {
+        return pen.dual_magnitude(k, [&](int t) {
+          return rows.q(i, t) + shift - l2 * k.e * rows.w(i, t);
+        });
+      };
+      g.dual_norm = std::max(g.dual_norm, beta == 0 ? at(0.0) : std::max(at(beta), at(-beta)));
+    }
   }
   if (l1 > 0 && pen.has_finite_bounds()) {
     const double s = dual_scale(g.dual_norm, l1);
@@ -88,15 +92,17 @@ Gap gap_of(const Penalty& pen, int count, const Rows& rows, double c, const Shif
 }
 
 // The whole problem's point: w, q and b are p x n_tasks, column-major; q_j is exact to within
-// bound[j] (0 where exact), so magnitudes computed from it are upper bounds. free: the free
-// features' flags, or null.
+// bound[j] (0 where exact), so magnitudes computed from it are upper bounds. With unpenalised
+// features (free_features.hpp): their projection after its shift, and each feature's place
+// among them (or -1).
 struct PointView {
   int p, n_tasks;
   const double* w;
   const double* q;
   const double* b;
   const double* bound;
-  const char* free = nullptr;
+  const FreeFeatures* free_features = nullptr;
+  const int* free_slot = nullptr;
 
   std::size_t at(int j, int t) const { return static_cast<std::size_t>(t) * p + j; }
   bool nonzero(int j) const {
@@ -104,14 +110,24 @@ struct PointView {
       if (w[at(j, t)] != 0.0) return true;
     return false;
   }
-  bool is_free(int j) const { return free != nullptr && free[j]; }
+  int slot(int j) const { return free_slot != nullptr ? free_slot[j] : -1; }
+  // Projected out of the dual point: its correlation there is zero.
+  bool is_free(int j) const { return slot(j) >= 0 && free_features->projected(slot(j)); }
+  // q at the dual point's shifted residual, for the rows the gap reads (the others' move is
+  // in their bound).
+  double shifted_q(int j, int t) const {
+    return slot(j) >= 0 ? free_features->moved_q(slot(j)) : q[at(j, t)];
+  }
   // An upper bound of how far q_j - l2 e_j w_j pushes w_j (per unit of l1 weight) toward a
   // side it may move to (its value where q_j is exact).
   template <class Penalty>
   double gradient_magnitude(const Penalty& pen, int j, double l2) const {
     const Coordinate& k = pen.coordinate(j);
-    const double m = pen.magnitude(k, [&](int t) { return q[at(j, t)] - l2 * k.e * w[at(j, t)]; });
-    return bound[j] == 0 ? m : m + bound[j] / k.a;
+    const auto at_shift = [&](double shift) {
+      return pen.magnitude(k, [&](int t) { return q[at(j, t)] + shift - l2 * k.e * w[at(j, t)]; });
+    };
+    const double beta = bound[j];
+    return beta == 0 ? at_shift(0.0) : std::max(at_shift(beta), at_shift(-beta));
   }
 };
 
@@ -122,7 +138,7 @@ Gap full_gap(const Penalty& pen, const PointView& x, double c, const Shift& shif
     const PointView& x;
     Coordinate coordinate(int j) const { return pen.coordinate(j); }
     double w(int j, int t) const { return x.w[x.at(j, t)]; }
-    double q(int j, int t) const { return x.q[x.at(j, t)]; }
+    double q(int j, int t) const { return x.shifted_q(j, t); }
     double b(int j, int t) const { return x.b[x.at(j, t)]; }
     double bound(int j) const { return x.bound[j]; }
     bool free(int j) const { return x.is_free(j); }
@@ -139,10 +155,15 @@ double block_gap(const Penalty& pen, const BlockPoint& x, double c) {
     double spread;
     Coordinate coordinate(int i) const { return pen.coordinate(x, i); }
     double w(int i, int t) const { return x.w[x.at(i, t)]; }
-    double q(int i, int t) const { return x.q[x.at(i, t)]; }
+    int slot(int i) const { return x.free_slot.empty() ? -1 : x.free_slot[i]; }
+    double q(int i, int t) const {
+      return slot(i) >= 0 ? x.free_features->moved_q(slot(i)) : x.q[x.at(i, t)];
+    }
     double b(int i, int t) const { return x.b[x.at(i, t)]; }
-    double bound(int i) const { return spread > 0 ? std::sqrt(x.diag[i] * spread) : 0.0; }
-    bool free(int i) const { return !x.free_slot.empty() && x.free_slot[i] >= 0; }
+    double bound(int i) const {
+      return spread > 0 && slot(i) < 0 ? std::sqrt(x.diag[i] * spread) : 0.0;
+    }
+    bool free(int i) const { return slot(i) >= 0 && x.free_features->projected(slot(i)); }
   };
   const Shift shift = x.free_features != nullptr ? x.free_features->shift_of_block(x) : Shift{};
   if (!shift.valid) return std::numeric_limits<double>::infinity();

@@ -39,7 +39,8 @@ class PathDriver {
         gradient_(gram, scratch_, b_, n_tasks, opt.features.coordinates), working_set_(p_),
         block_(p_, n_tasks, opt_, poller_), diag_(p_), screened_(p_, 0), next_ws_(p_, 0),
         was_nonzero_(p_, 0), ever_(p_, 0), is_free_(p_, 0), free_slot_(p_, -1),
-        free_(free_features(Penalty::at(1.0, opt, n_tasks), p_), gram) {
+        free_(free_features(Penalty::at(1.0, opt, n_tasks), p_),
+              free_coordinates(Penalty::at(1.0, opt, n_tasks), p_), gram) {
     const double* d = gram_.diagonal();
     for (int j = 0; j < p_; ++j) diag_[j] = gram_.scale() * d[j];
     for (std::size_t a = 0; a < free_.features().size(); ++a) {
@@ -105,6 +106,11 @@ class PathDriver {
       if (pen.coordinate(j).free()) free.push_back(j);
     return free;
   }
+  static std::vector<Coordinate> free_coordinates(const Penalty& pen, int p) {
+    std::vector<Coordinate> coordinates;
+    for (int j : free_features(pen, p)) coordinates.push_back(pen.coordinate(j));
+    return coordinates;
+  }
 
   // The full gap at the current point. With free features, their projection's shift and the
   // error bounds it adds (the point it certifies is kept in certified_ for screening).
@@ -113,19 +119,22 @@ class PathDriver {
     if (!free_.empty()) gradient_.make_exact(free_.features());
     certified_ = point();
     if (!free_.empty()) {
+      free_w_.clear();
       free_q_.clear();
       free_b_.clear();
       for (int j : free_.features()) {
+        free_w_.push_back(w_[j]);
         free_q_.push_back(gradient_.q()[j]);
         free_b_.push_back(b_[j]);
       }
-      shift = free_.shift(free_q_.data(), free_b_.data());
+      shift = free_.shift(free_w_.data(), free_q_.data(), free_b_.data());
       spread_bound_.resize(p_);
       for (int j = 0; j < p_; ++j)
         spread_bound_[j] = is_free_[j] ? 0.0
                                        : gradient_.bound()[j] + std::sqrt(diag_[j] * shift.spread);
       certified_.bound = spread_bound_.data();
-      certified_.free = is_free_.data();
+      certified_.free_features = &free_;
+      certified_.free_slot = free_slot_.data();
     }
     return full_gap(pen, certified_, c_, shift);
   }
@@ -275,11 +284,11 @@ class PathDriver {
   std::vector<std::pair<double, int>> costly_;     // survivors that need a new Gram column
   std::vector<std::pair<double, int>> violators_;  // KKT violators outside the working set
   std::vector<int> zeroed_;                         // non-zeros that screening proved zero
-  std::vector<char> is_free_;  // unpenalised, unbounded (free_features.hpp)
+  std::vector<char> is_free_;  // unpenalised with an unbounded side (free_features.hpp)
   std::vector<int> free_slot_;  // a free feature's place in free_, else -1
   FreeFeatures free_;
   PointView certified_{};  // the point of the last full gap, as certified
-  std::vector<double> spread_bound_, free_q_, free_b_;
+  std::vector<double> spread_bound_, free_w_, free_q_, free_b_;
 };
 
 }  // namespace shrinkage

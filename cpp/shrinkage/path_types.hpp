@@ -15,10 +15,10 @@ struct Coordinate {
   double a = 1, e = 1;
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
-  // Unpenalised and unbounded: its gradient is zero at every optimum.
+  // Unpenalised with an unbounded side: projected out of the dual point (free_features.hpp).
   bool free() const {
     const double inf = std::numeric_limits<double>::infinity();
-    return a == 0 && e == 0 && lo == -inf && hi == inf;
+    return a == 0 && e == 0 && (lo == -inf || hi == inf);
   }
   bool at_bound(double w) const { return w != 0.0 && (w == lo || w == hi); }
 };

@@ -7,6 +7,7 @@
 
 #include "problems.hpp"
 #include "shrinkage/enet_path.hpp"
+#include "shrinkage/free_features.hpp"
 #include "shrinkage/full_gram.hpp"
 #include "shrinkage/gap.hpp"
 #include "shrinkage/penalty.hpp"
@@ -152,4 +153,29 @@ TEST_CASE("gap-safe screening removes only features that are zero at the optimum
   }
   CHECK(n_screened > 0);
   CHECK(zeroed.empty());  // w has the optimum's support, so nothing non-zero is screened
+}
+
+TEST_CASE("unpenalised features: projected out of the dual point unless they rest on a bound") {
+  const double G[4] = {2.0, 1.0, 1.0, 2.0};
+  FullGram gram(G, 2, 1.0);
+  const double inf = INFINITY;
+  // Feature 0 unpenalised and unbounded; feature 1 unpenalised with w_1 >= 0.
+  const FreeFeatures free({0, 1}, {{0, 0, -inf, inf}, {0, 0, 0.0, inf}}, gram);
+  const double w[2] = {0.3, 0.0}, b[2] = {1.0, 0.5};
+  // q_1 < 0 pushes feature 1 against its bound: only feature 0 moves, by 0.5 / 2; feature 1's
+  // correlation moves by G_10 delta to -1.25 and still pushes against the bound.
+  const double resting[2] = {0.5, -1.0};
+  const Shift a = free.shift(w, resting, b);
+  CHECK(free.projected(0));
+  CHECK_FALSE(free.projected(1));
+  CHECK(free.moved_q(1) == doctest::Approx(-1.25));
+  CHECK(a.spread == doctest::Approx(0.25 * 0.5));
+  CHECK(a.wb == doctest::Approx(0.25 * 1.0));
+  // Here the move would push feature 1 off its bound (-0.1 + 0.5 > 0): both are projected,
+  // delta = G^-1 q = (-19/30, 8/30).
+  const double pushed_off[2] = {-1.0, -0.1};
+  const Shift c = free.shift(w, pushed_off, b);
+  CHECK(free.projected(1));
+  CHECK(c.spread == doctest::Approx(19.0 / 30 - 0.8 / 30));
+  CHECK(c.wb == doctest::Approx(-19.0 / 30 + 4.0 / 30));
 }

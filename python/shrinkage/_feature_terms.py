@@ -54,12 +54,6 @@ def feature_terms(problem, *, penalty_factor=None, exclude=None, lower_bounds=No
         excluded |= scale == 0  # a constant column stays at zero, as in glmnet
         l1_weight, l2_weight = factor * scale, factor * scale**2
     lower, upper = np.where(excluded, 0.0, lower), np.where(excluded, 0.0, upper)
-    unpenalised = (factor == 0) & ~excluded
-    one_sided = unpenalised & (np.isfinite(lower) != np.isfinite(upper))
-    if one_sided.any():
-        raise ValueError(
-            f"Feature {int(np.flatnonzero(one_sided)[0])} has penalty factor 0 and a bound on "
-            "one side only: give it both bounds, or none, or a positive factor.")
     return {"l1_weight": np.ascontiguousarray(l1_weight, dtype=np.float64),
             "l2_weight": np.ascontiguousarray(l2_weight, dtype=np.float64),
             "lower": np.ascontiguousarray(lower, dtype=np.float64),

@@ -74,8 +74,8 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
         Features held at zero (glmnet's ``exclude``).
     lower_bounds, upper_bounds : float or array-like of shape (n_features,), default=None
         glmnet's ``lower.limits`` / ``upper.limits``: ``lower_j <= beta_j <= upper_j``; each
-        interval contains 0 (``positive=True`` is ``lower_bounds=0``). A feature with factor
-        0 takes both bounds or none.
+        interval contains 0 (``positive=True`` is ``lower_bounds=0``); unpenalised features
+        may be bounded too, on either side or both.
     standardize : bool, default=False
         glmnet's ``standardize=TRUE``: the penalty applies to the coefficients of the columns
         scaled to unit weighted variance (about the means with an intercept, as glmnet),
