@@ -169,6 +169,22 @@ py::tuple source_gradient(GramSource& gram, const py::array& b, const py::array&
   return py::make_tuple(q, bound);
 }
 
+// The scaled block G[features, features] of a source (the relaxed fits' support Grams), with
+// the GIL released while a lazy source computes its columns.
+py::array_t<double> source_block(GramSource& gram, const std::vector<int>& features) {
+  const int m = static_cast<int>(features.size());
+  for (int j : features)
+    if (j < 0 || j >= gram.n_features())
+      throw std::invalid_argument("features: index out of range");
+  py::array_t<double, py::array::f_style> block({m, m});
+  {
+    py::gil_scoped_release release;
+    SourceScratch scratch;
+    gram.fill_block(features.data(), m, 0, block.mutable_data(), std::max(m, 1), scratch);
+  }
+  return block;
+}
+
 void bind_source(py::module_& m) {
   py::class_<GramSource>(m, "GramSource")
       .def_property_readonly("n_features", &GramSource::n_features)
@@ -185,7 +201,9 @@ void bind_source(py::module_& m) {
           "The scaled Gram diagonal (the columns' weighted mean squares, about the means when "
           "centred).")
       .def("gradient", &source_gradient, py::arg("b"), py::arg("w"),
-           py::arg("threshold") = py::none(), py::arg("exact") = std::vector<int>());
+           py::arg("threshold") = py::none(), py::arg("exact") = std::vector<int>())
+      .def("block", &source_block, py::arg("features"),
+           "The scaled Gram block G[features, features].");
 }
 
 }  // namespace

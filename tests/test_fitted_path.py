@@ -126,6 +126,40 @@ def test_relaxed_fit_is_least_squares_on_each_support(problem):
         fit.coef(0.1, gamma=1.5)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_relaxed_fit_with_bounds_is_least_squares_within_them(problem, sparse, fit_intercept):
+    """With bounds (and positive), each relaxed fit is the weighted least-squares fit on its
+    support within them (the intercept free): scipy's BVLS on the rows themselves."""
+    from scipy.optimize import lsq_linear
+
+    X, y, w = problem
+    p = X.shape[1]
+    root = np.sqrt(w)
+    data = sp.csc_array(X) if sparse else X
+    binding = 0
+    for bounds in ({"lower_bounds": -0.5, "upper_bounds": 0.8}, {"positive": True}):
+        fit = shrinkage.path(data, y, sample_weight=w, alphas=12, relax=True,
+                             fit_intercept=fit_intercept, **bounds, **TIGHT)
+        lower = np.full(p, bounds.get("lower_bounds", 0.0))
+        upper = np.full(p, bounds.get("upper_bounds", np.inf))
+        for k in range(1, 12):
+            support = np.flatnonzero(fit.coefs[:, k])
+            ones = np.ones((150, int(fit_intercept)))
+            A = np.column_stack([ones, X[:, support]]) * root[:, None]
+            free = np.full(int(fit_intercept), np.inf)
+            reference = lsq_linear(A, y * root, bounds=(np.r_[-free, lower[support]],
+                                                        np.r_[free, upper[support]]),
+                                   method="bvls", tol=1e-14).x
+            relaxed = fit.relaxed_coefs[support, k]
+            np.testing.assert_allclose(relaxed, reference[int(fit_intercept):], rtol=1e-8,
+                                       atol=1e-10)
+            intercept = reference[0] if fit_intercept else 0.0
+            assert fit.relaxed_intercepts[k] == pytest.approx(intercept, rel=1e-8, abs=1e-10)
+            binding += int(np.isin(relaxed, [lower[support], upper[support]]).any())
+    assert binding  # some support's fit rests on a bound
+
+
 def test_relaxed_fit_on_a_support_wider_than_the_data_is_minimum_norm():
     X, y = make_correlated_regression(20, 60, random_state=6)
     fit = shrinkage.path(X, y, alphas=40, eps=1e-4, relax=True)

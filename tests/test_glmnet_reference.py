@@ -221,6 +221,33 @@ def test_relaxed_lasso_matches_glmnet(tmp_path, rng, kind):
     assert intercept == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parametrize("kind", ["tall", "correlated", "wide"])
+def test_relaxed_lasso_with_feature_terms_matches_glmnet(tmp_path, rng, kind):
+    """relax=TRUE with penalty.factor (zeros among them), standardize=TRUE and limits: glmnet
+    refits each support at lambda 0 with its limits, so the relaxed fit is the least-squares
+    one within the bounds (the bounds bind on some supports here)."""
+    X, y = dataset(kind, rng)
+    n, p = X.shape
+    w = rng.uniform(0.5, 2.0, n)
+    y = unit_scale(y, w, True)
+    factor = rng.uniform(0.5, 2.0, p)
+    factor[[2, p - 3]] = 0.0
+    controls = {"penalty_factor": factor, "lower_bounds": -0.4, "upper_bounds": 0.6,
+                "standardize": True, "rescale_penalty_factor": True}
+    # down to supports well below n (glmnet leaves supports above n - 3 unrelaxed)
+    grid = shrinkage.path(X, y, sample_weight=w, alphas=21, eps=5e-2, **controls).alphas[1:]
+    ours = shrinkage.path(X, y, sample_weight=w, alphas=grid, relax=True, **controls, **TIGHT)
+    ref = run_glmnet(tmp_path, X, y, w, grid, relax=True, penalty_factor=factor,
+                     lower=np.full(p, -0.4), upper=np.full(p, 0.6), standardize=True)
+    assert (ours.df < n - 1).all()
+    relaxed = ours.relaxed_coefs
+    assert (relaxed >= -0.4).all() and (relaxed <= 0.6).all()
+    assert ((relaxed == -0.4) | (relaxed == 0.6)).any()  # a bound binds: not a plain refit
+    assert rel_diff(ours.coefs, ref["beta"]) < 1e-6
+    assert rel_diff(relaxed, ref["rbeta"]) < 1e-6
+    assert rel_diff(ours.relaxed_intercepts, ref["ra0"]) < 1e-6
+
+
 CV_SCRIPT = R_READ + r"""
 lam <- scan(file.path(d, "lambda.txt"), quiet = TRUE)
 foldid <- scan(file.path(d, "foldid.txt"), quiet = TRUE)

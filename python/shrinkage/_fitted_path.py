@@ -16,10 +16,9 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from . import _path, _problem
-from ._ridge import minimum_norm_solve
+from ._relaxed import relaxed_fits
 from ._validation import check_parameters
 from .statistics import GramStats
-from .statistics._gramstats import check_sample_weight
 
 
 def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: Any = 100,
@@ -62,8 +61,9 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
         (with a warning; the alphas solved are kept).
     relax : bool, default=False
         Also fit the relaxed lasso: at each alpha, the unpenalised least-squares fit on that
-        alpha's support (the minimum-norm one where the support's Gram is singular), blended
-        by ``gamma`` in :meth:`Path.coef` and :meth:`Path.predict`.
+        alpha's support (the minimum-norm one where the support's Gram is singular; within
+        the bounds when there are any, as glmnet's refit with its limits), blended by
+        ``gamma`` in :meth:`Path.coef` and :meth:`Path.predict`.
     penalty_factor : array-like of shape (n_features,), default=None (all 1)
         glmnet's ``penalty.factor``: feature j's penalty is multiplied by ``v_j >= 0``; 0 leaves
         it unpenalised (in the model from alpha_max on, which is computed over the penalised
@@ -121,12 +121,8 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
              "upper_bounds": upper_bounds, "standardize": standardize,
              "rescale_penalty_factor": rescale_penalty_factor}
     grid = _path.with_feature_terms(problem, options, terms, alphas, eps)
-    if relax and "l1_weight" in options:
-        raise ValueError("relax=True refits each support by unconstrained least squares: it "
-                         "is not defined here with penalty factors, bounds or standardize.")
     coefs, gaps, n_iters = _path.solve(problem, grid, options)
-    return Path(problem, (X, y, sample_weight), fit_intercept, grid[:coefs.shape[-1]],
-                coefs[0], gaps, n_iters, options, relax)
+    return Path(problem, grid[:coefs.shape[-1]], coefs[0], gaps, n_iters, options, relax)
 
 
 class Path:
@@ -151,14 +147,11 @@ class Path:
     null_deviance : float
         ``sum_i w_i (y_i - ybar)^2`` (glmnet's ``nulldev``).
     relaxed_coefs, relaxed_intercepts : ndarray, with ``relax=True``
-        The unpenalised least-squares fit on each alpha's support.
+        The unpenalised least-squares fit on each alpha's support (within the bounds).
     """
 
-    def __init__(self, problem, data, fit_intercept, alphas, coefs, gaps, n_iter, options,
-                 relax):
-        # data: (X, y, sample_weight) as given, for the relaxed fits' support statistics
-        self._problem, self._options, self._fit_intercept = problem, options, fit_intercept
-        self._X, self._y, self._sample_weight = data
+    def __init__(self, problem, alphas, coefs, gaps, n_iter, options, relax):
+        self._problem, self._options = problem, options
         self.alphas = alphas
         self.coefs = coefs
         self.intercepts = self._intercepts(coefs)
@@ -278,39 +271,6 @@ class Path:
         return coefs.astype(self.coefs.dtype, copy=False), self._intercepts(coefs)
 
     def _relaxed(self, coefs):
-        """The unpenalised weighted least-squares fit on each column's support, from the
-        centred statistics of the union of the supports (one Gram of those columns)."""
-        union = np.flatnonzero(np.any(coefs != 0, axis=1))
-        gram, xy, x_mean, y_mean = self._support_statistics(union)
-        position = np.full(coefs.shape[0], -1)
-        position[union] = np.arange(union.size)
-        relaxed = np.zeros(coefs.shape)
-        for k in range(coefs.shape[1]):
-            support = np.flatnonzero(coefs[:, k])
-            if support.size == 0:
-                continue
-            at = position[support]
-            relaxed[support, k] = minimum_norm_solve(gram[np.ix_(at, at)], 0.0, xy[at, None])[:, 0]
-        intercepts = y_mean - relaxed[union].T @ x_mean
+        relaxed, intercepts = relaxed_fits(self._problem, np.asarray(coefs, np.float64),
+                                           self._options)
         return relaxed.astype(self.coefs.dtype, copy=False), intercepts
-
-    def _support_statistics(self, features):
-        """(Gram, X^T y, x_mean, y_mean) of the weighted, centred (with an intercept) problem
-        restricted to ``features``."""
-        if isinstance(self._X, GramStats):
-            stats = self._X
-        else:
-            X = self._X
-            X = X.tocsc()[:, features] if sp.issparse(X) else np.asarray(X)[:, features]
-            y = self._y
-            stats = GramStats.from_arrays(X, y, check_sample_weight(self._sample_weight,
-                                                                    X.shape[0]))
-            features = np.arange(features.size)
-        gram, xy, _ = (stats.gram, stats.xy, stats.yy) if self._fit_intercept else \
-            stats.uncentred()
-        x_mean = stats.x_mean[features] if self._fit_intercept else np.zeros(features.size)
-        y_mean = float(stats.y_mean) if self._fit_intercept else 0.0
-        return (np.asarray(gram)[np.ix_(features, features)], np.asarray(xy)[features],
-                x_mean, y_mean)
-
-
