@@ -132,5 +132,3 @@ def test_controls_refused_where_undefined(data):
     X, y = data
     with pytest.raises(ValueError, match="multi-task path takes none"):
         shrinkage.enet_path(X, np.c_[y, y], alphas=5, standardize=True)
-    with pytest.raises(ValueError, match="relax=True"):
-        shrinkage.path(X, y, alphas=5, relax=True, upper_bounds=1.0)
