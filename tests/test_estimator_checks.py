@@ -9,6 +9,7 @@ import shrinkage
 
 ESTIMATORS = [
     shrinkage.Lasso(), shrinkage.ElasticNet(), shrinkage.Ridge(), shrinkage.LassoCV(),
+    shrinkage.LassoCV(relax=True),
     shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0]), shrinkage.RidgeCV(), shrinkage.RidgeCV(cv=3),
 ]
 

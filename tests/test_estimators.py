@@ -143,6 +143,53 @@ def test_elastic_net_cv_l1_ratio_grid_and_general_splits(rng):
         shrinkage.LassoCV().fit(X, np.column_stack([y, y]))
 
 
+@pytest.mark.parametrize("kind", ["dense", "wide", "sparse"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_relaxed_cv_errors_are_those_of_each_folds_relaxed_path(rng, kind, weighted):
+    """LassoCV(relax=True): each fold's error at (gamma, alpha) is that of shrinkage.path's
+    relaxed blend fitted on the fold's training rows (Path's relaxed fits are least squares,
+    tests/test_fitted_path.py); from the folds' statistics (dense), lazily (wide, sparse)."""
+    X, y = data(rng, n=60 if kind == "wide" else 150, p=90 if kind == "wide" else 20,
+                kind="sparse" if kind == "sparse" else "dense")
+    w = rng.uniform(0.2, 2, X.shape[0]) if weighted else np.ones(X.shape[0])
+    gammas = [0.0, 0.5, 1.0]
+    ours = shrinkage.LassoCV(alphas=15, cv=KFold(3), relax=True, gammas=gammas, n_jobs=2,
+                             **TIGHT).fit(X, y, sample_weight=None if not weighted else w)
+    assert ours.relaxed_mse_path_.shape == (3, 15, 3)
+    np.testing.assert_array_equal(ours.gammas_, gammas)
+    for f, (train, test) in enumerate(KFold(3).split(X)):
+        fold = shrinkage.path(X[train], y[train], sample_weight=w[train], alphas=ours.alphas_,
+                              relax=True, **TIGHT)
+        for g, gamma in enumerate(gammas):
+            intercepts, coefs = fold.coef(gamma=gamma)
+            residual = y[test, None] - (X[test] @ coefs + intercepts)
+            mse = w[test] @ residual**2 / w[test].sum()
+            assert_close(ours.relaxed_mse_path_[g, :, f], mse, rtol=1e-7)
+    # the choice: the smallest mean error, the larger alpha then the larger gamma on ties
+    mean = ours.relaxed_mse_path_.mean(axis=2)
+    g, k = np.unravel_index(np.argmin(mean), mean.shape)
+    assert (ours.alpha_, ours.gamma_) == (ours.alphas_[k], gammas[g])
+    whole = shrinkage.path(X, y, sample_weight=w, alphas=[ours.alpha_], relax=True, **TIGHT)
+    intercept, coef = whole.coef(ours.alpha_, gamma=ours.gamma_)
+    assert_close(ours.coef_, coef, rtol=1e-9)
+    assert ours.intercept_ == pytest.approx(intercept, rel=1e-9)
+
+
+def test_relaxed_elastic_net_cv_and_its_parameters(rng):
+    X, y = data(rng)
+    model = shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0], alphas=10, cv=3, relax=True,
+                                   gammas=[0.3]).fit(X, y)
+    assert model.relaxed_mse_path_.shape == (2, 2, 10, 3)  # gammas 0.3 and 1 (always there)
+    np.testing.assert_array_equal(model.relaxed_mse_path_[:, -1], model.mse_path_)
+    assert model.gamma_ in (0.3, 1.0) and model.gamma_1se_ >= 0.3
+    assert not hasattr(shrinkage.LassoCV(cv=3).fit(X, y), "gamma_")
+    with pytest.raises(ValueError, match="set relax=True"):
+        shrinkage.LassoCV(gammas=[0.5]).fit(X, y)
+    for gammas in ([1.5], [], [[0.5]]):
+        with pytest.raises(ValueError, match="gammas must be"):
+            shrinkage.LassoCV(relax=True, gammas=gammas).fit(X, y)
+
+
 @pytest.mark.parametrize("shape", [(80, 10), (12, 30)])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("fit_intercept", [True, False])

@@ -258,10 +258,45 @@ if (file.exists(optional("pf"))) args$penalty.factor <- scan(optional("pf"), qui
 if (file.exists(optional("upper"))) args$upper.limits <- scan(optional("upper"), quiet = TRUE)
 if (file.exists(optional("lower"))) args$lower.limits <- scan(optional("lower"), quiet = TRUE)
 if (file.exists(optional("standardize"))) args$standardize <- TRUE
+if (file.exists(optional("gamma"))) {
+  args$relax <- TRUE
+  args$gamma <- scan(optional("gamma"), quiet = TRUE)
+}
 fit <- do.call(cv.glmnet, args)
 write(sprintf("%.17g", c(fit$lambda.min, fit$lambda.1se)), file.path(d, "chosen.txt"))
 write(sprintf("%.17g", fit$cvm), file.path(d, "cvm.txt"), ncolumns = 1)
+if (!is.null(fit$relaxed)) {
+  r <- fit$relaxed
+  write(sprintf("%.17g", c(r$lambda.min, r$gamma.min, r$lambda.1se, r$gamma.1se)),
+        file.path(d, "relaxed_chosen.txt"))
+  write(sprintf("%.17g", sapply(r$statlist, function(g) g$cvm)), file.path(d, "relaxed_cvm.txt"),
+        ncolumns = 1)
+}
 """
+
+
+def run_cv_glmnet(tmp_path, X, y, files):
+    """cv.glmnet on X, y and the optional inputs ``files`` (name: values); its outputs."""
+    np.savetxt(tmp_path / "X.txt", X, fmt="%.17g")
+    for name, values in {"y": y, **files}.items():
+        np.savetxt(tmp_path / f"{name}.txt", np.atleast_1d(values), fmt="%.17g")
+    (tmp_path / "cv.R").write_text(CV_SCRIPT)
+    subprocess.run(["Rscript", str(tmp_path / "cv.R"), str(tmp_path)], check=True,
+                   capture_output=True, timeout=300)
+    out = {"chosen": np.loadtxt(tmp_path / "chosen.txt"), "cvm": np.loadtxt(tmp_path / "cvm.txt")}
+    if "gamma" in files:
+        out["relaxed_chosen"] = np.loadtxt(tmp_path / "relaxed_chosen.txt")
+        out["relaxed_cvm"] = np.loadtxt(tmp_path / "relaxed_cvm.txt")
+    return out
+
+
+def fold_ids(n, folds):
+    from sklearn.model_selection import KFold
+
+    foldid = np.empty(n, dtype=int)
+    for f, (_, test) in enumerate(KFold(folds).split(np.empty((n, 1)))):
+        foldid[test] = f + 1
+    return foldid
 
 
 @pytest.mark.parametrize("kind", ["tall", "correlated"])
@@ -272,17 +307,8 @@ def test_one_standard_error_rule_matches_cv_glmnet(tmp_path, rng, kind):
     n = X.shape[0]
     folds = 4
     grid = shrinkage.path(X, y, alphas=40, eps=1e-3).alphas[1:]
-    foldid = np.empty(n, dtype=int)
-    for f, (_, test) in enumerate(KFold(folds).split(X)):
-        foldid[test] = f + 1
-    np.savetxt(tmp_path / "X.txt", X, fmt="%.17g")
-    for name, values in (("y", y), ("lambda", grid), ("foldid", foldid)):
-        np.savetxt(tmp_path / f"{name}.txt", values, fmt="%.17g")
-    (tmp_path / "cv.R").write_text(CV_SCRIPT)
-    subprocess.run(["Rscript", str(tmp_path / "cv.R"), str(tmp_path)], check=True,
-                   capture_output=True, timeout=300)
-    alpha_min, alpha_1se = np.loadtxt(tmp_path / "chosen.txt")
-    cvm = np.loadtxt(tmp_path / "cvm.txt")
+    ref = run_cv_glmnet(tmp_path, X, y, {"lambda": grid, "foldid": fold_ids(n, folds)})
+    (alpha_min, alpha_1se), cvm = ref["chosen"], ref["cvm"]
     ours = shrinkage.LassoCV(alphas=grid, cv=KFold(folds), **TIGHT).fit(X, y)
     np.testing.assert_allclose(ours.mse_path_.mean(axis=1), cvm, rtol=1e-6)
     assert ours.alpha_min_ == pytest.approx(alpha_min, rel=1e-12)
@@ -367,22 +393,55 @@ def test_cv_with_feature_terms_matches_cv_glmnet(tmp_path, rng, kind):
     controls = {"penalty_factor": factor, "lower_bounds": -0.6, "upper_bounds": 0.6,
                 "standardize": True}
     grid = shrinkage.path(X, y, alphas=30, eps=1e-2, **controls).alphas[1:]
-    foldid = np.empty(n, dtype=int)
-    for f, (_, test) in enumerate(KFold(4).split(X)):
-        foldid[test] = f + 1
-    np.savetxt(tmp_path / "X.txt", X, fmt="%.17g")
-    files = {"y": y, "lambda": grid, "foldid": foldid, "pf": factor, "lower": np.full(p, -0.6),
-             "upper": np.full(p, 0.6), "standardize": [1]}
-    for name, values in files.items():
-        np.savetxt(tmp_path / f"{name}.txt", values, fmt="%.17g")
-    (tmp_path / "cv.R").write_text(CV_SCRIPT)
-    subprocess.run(["Rscript", str(tmp_path / "cv.R"), str(tmp_path)], check=True,
-                   capture_output=True, timeout=300)
-    alpha_min, alpha_1se = np.loadtxt(tmp_path / "chosen.txt")
-    cvm = np.loadtxt(tmp_path / "cvm.txt")
+    ref = run_cv_glmnet(tmp_path, X, y, {"lambda": grid, "foldid": fold_ids(n, 4), "pf": factor,
+                                         "lower": np.full(p, -0.6), "upper": np.full(p, 0.6),
+                                         "standardize": 1})
+    (alpha_min, alpha_1se), cvm = ref["chosen"], ref["cvm"]
     ours = shrinkage.LassoCV(alphas=grid, cv=KFold(4), **controls, **TIGHT).fit(X, y)
     np.testing.assert_allclose(ours.mse_path_.mean(axis=1), cvm, rtol=1e-6)
     assert ours.alpha_min_ == pytest.approx(alpha_min, rel=1e-12)
     assert ours.alpha_1se_ == pytest.approx(alpha_1se, rel=1e-12)
     assert (np.abs(ours.coef_) <= 0.6).all()
     assert ours.coef_[1] != 0  # unpenalised
+
+
+@pytest.mark.parametrize("kind", ["tall", "correlated"])
+@pytest.mark.parametrize("bounded", [False, True])
+def test_relaxed_cv_matches_cv_glmnet(tmp_path, rng, kind, bounded):
+    """cv.glmnet(relax=TRUE) on the same folds and lambdas: the mean fold error at every
+    (gamma, lambda), and glmnet's relaxed lambda.min / gamma.min / lambda.1se / gamma.1se;
+    with penalty factors (a zero) and limits too."""
+    from sklearn.model_selection import KFold
+
+    X, y = dataset(kind, rng)
+    n, p = X.shape
+    y = unit_scale(y, np.ones(n), True)
+    gammas = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    controls, files = {}, {}
+    if bounded:
+        factor = rng.uniform(0.5, 2.0, p)
+        factor[1] = 0.0
+        factor *= p / factor.sum()
+        controls = {"penalty_factor": factor, "lower_bounds": -0.6, "upper_bounds": 1.2}
+        files = {"pf": factor, "lower": np.full(p, -0.6), "upper": np.full(p, 1.2)}
+    grid = shrinkage.path(X, y, alphas=30, eps=1e-2, **controls).alphas[1:]
+    ref = run_cv_glmnet(tmp_path, X, y, {"lambda": grid, "foldid": fold_ids(n, 4),
+                                         "gamma": gammas, **files})
+    # glmnet blends at max(gamma, 1e-5) (blend.relaxed's epsilon), so its gamma 0 is ours 1e-5
+    ours = shrinkage.LassoCV(alphas=grid, cv=KFold(4), relax=True, gammas=np.r_[1e-5, gammas[1:]],
+                             **controls, **TIGHT).fit(X, y)
+    assert ours.relaxed_mse_path_.shape == (5, grid.size, 4)
+    np.testing.assert_allclose(ours.relaxed_mse_path_.mean(axis=2).ravel(), ref["relaxed_cvm"],
+                               rtol=1e-6)
+    np.testing.assert_array_equal(ours.relaxed_mse_path_[-1], ours.mse_path_)
+    alpha_min, gamma_min, alpha_1se, gamma_1se = ref["relaxed_chosen"]
+    assert ours.alpha_min_ == pytest.approx(alpha_min, rel=1e-12)
+    assert max(ours.gamma_min_, 1e-5) == max(gamma_min, 1e-5)
+    assert ours.alpha_1se_ == pytest.approx(alpha_1se, rel=1e-12)
+    assert max(ours.gamma_1se_, 1e-5) == max(gamma_1se, 1e-5)
+    assert ours.gamma_min_ < 1  # the relaxed fit wins somewhere: a comparison, not a formality
+    # the refit: the same blend of the penalised and the relaxed fit on all the data
+    whole = shrinkage.path(X, y, alphas=[ours.alpha_], relax=True, **controls, **TIGHT)
+    intercept, coef = whole.coef(ours.alpha_, gamma=ours.gamma_)
+    np.testing.assert_allclose(ours.coef_, coef, rtol=1e-9, atol=1e-12)
+    assert ours.intercept_ == pytest.approx(intercept, rel=1e-9)

@@ -20,6 +20,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .. import _feature_terms, _path, _problem
+from .._relaxed import relaxed_fits
 from .._threads import thread_map
 from .._validation import check_parameters
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
@@ -78,6 +79,17 @@ class ElasticNetCV(LinearPredictor):
         glmnet's per-feature controls, as in :class:`ElasticNet` (``standardize`` uses each
         fold's own column scales, as ``cv.glmnet``; the grid's alpha_max is that of the
         whole data under the controls).
+    relax : bool, default=False
+        Cross-validate the relaxed lasso over (alpha, gamma), as ``cv.glmnet(relax=TRUE)``:
+        each fold's model at (alpha, gamma) is ``gamma * penalised + (1 - gamma) * relaxed``,
+        the relaxed fit being the unpenalised least-squares one on the penalised fit's
+        support (within the bounds; the minimum-norm one where the support outgrows the
+        fold, which glmnet leaves unrelaxed). The smallest mean error is chosen, ties going
+        to the larger alpha, then the larger gamma (glmnet's rule, also for ``1se``), and the
+        refit is blended the same way.
+    gammas : array-like of float in [0, 1], default=None
+        The gammas of ``relax=True``: glmnet's ``(0, 0.25, 0.5, 0.75, 1)`` by default; 1 (the
+        penalised fit) is always among them.
 
     Attributes
     ----------
@@ -88,8 +100,18 @@ class ElasticNetCV(LinearPredictor):
         standard error is the folds' standard deviation over sqrt(n_folds)).
     l1_ratio_ : float
         (``ElasticNetCV`` only.)
+    gamma_, gamma_min_, gamma_1se_ : float
+        (``relax=True`` only.) The refit's gamma, and those chosen with ``alpha_min_`` and
+        ``alpha_1se_`` (glmnet's ``gamma.min`` and ``gamma.1se``); ``alpha_min_`` and
+        ``alpha_1se_`` are then the relaxed choices (glmnet's ``relaxed$lambda.min``).
+    gammas_ : ndarray of shape (n_gammas,)
+        (``relax=True`` only.) Increasing, ending at 1.
+    relaxed_mse_path_ : ndarray of shape (n_gammas, n_alphas, n_folds), or (n_l1_ratio, ...)
+        (``relax=True`` only.) Validation MSE of each fold at each (gamma, alpha); its last
+        gamma (1) is ``mse_path_``.
     coef_, intercept_, dual_gap_, n_iter_
-        Of the refit on all the data at the chosen alpha (and l1_ratio).
+        Of the refit on all the data at the chosen alpha (and l1_ratio, and gamma: the gap and
+        iterations are those of its penalised fit).
     alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
     mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
         Validation mean squared error of each fold.
@@ -117,7 +139,7 @@ class ElasticNetCV(LinearPredictor):
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True, verbose=0,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_rule="min", penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 standardize=False):
+                 standardize=False, relax=False, gammas=None):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -137,6 +159,8 @@ class ElasticNetCV(LinearPredictor):
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
         self.standardize = standardize
+        self.relax = relax
+        self.gammas = gammas
 
     def fit(self, X: Any, y: Any, sample_weight: ArrayLike | None = None,
             **params: Any) -> ElasticNetCV:
@@ -209,13 +233,15 @@ class ElasticNetCV(LinearPredictor):
         ``fold_problem(j)``: (problem, train, test) of fold j, with train/test whatever
         ``errors`` reads."""
         grids = [self._grid(whole, l1) for l1 in l1_ratios]
+        gammas = self._checked_gammas()
         tasks = [(i, j) for i in range(len(l1_ratios)) for j in range(n_folds)]
 
         def run(task, stop):
             i, j = task
             fold, train, test = fold_problem(j)
             start = time.perf_counter()
-            coefs, gaps, _ = _path.solve(fold, grids[i], self._options(l1_ratios[i], fold),
+            options = self._options(l1_ratios[i], fold)
+            coefs, gaps, _ = _path.solve(fold, grids[i], options,
                                          progress=lambda _done: stop.is_set())
             if self.verbose:  # one line per path, as scikit-learn's verbose CV prints
                 print(f"[{type(self).__name__}] fold {j + 1}/{n_folds}, l1_ratio "
@@ -223,48 +249,74 @@ class ElasticNetCV(LinearPredictor):
                       f"{time.perf_counter() - start:.2f} s, largest gap {gaps.max():.2e}",
                       flush=True)
             coefs = coefs[0].astype(np.float64)
-            return (*errors(train, test, coefs, fold.intercepts(coefs.T)),
+            models = _blends(fold, coefs, gammas, options)  # (p, n_gammas * n_alphas)
+            measured = errors(train, test, models, fold.intercepts(models.T))
+            return (*(np.reshape(e, (gammas.size, -1)) for e in measured),
                     np.count_nonzero(coefs, axis=0))
 
         results = thread_map(run, tasks, self.n_jobs)
-        shape = (len(l1_ratios), n_folds, -1)
+        shape = (len(l1_ratios), n_folds, gammas.size, -1)
         mse = np.reshape([r[0] for r in results], shape)
         train_mse = np.reshape([r[1] for r in results], shape)
         floor = np.reshape([r[2] for r in results], shape).mean(axis=1)
-        nonzeros = np.reshape([r[3] for r in results], shape).mean(axis=1)
+        nonzeros = np.reshape([r[3] for r in results], (len(l1_ratios), n_folds, -1)).mean(axis=1)
         # The smallest mean error; errors within rounding of it tie, and ties go to the larger
-        # alpha, then to the earlier l1_ratio.
-        mean_mse = mse.mean(axis=1)
+        # alpha, then to the larger gamma, then to the earlier l1_ratio.
+        mean_mse = mse.mean(axis=1)  # (n_l1_ratio, n_gammas, n_alphas)
         tied = mean_mse <= mean_mse.min() + floor
-        i_best = int(np.flatnonzero(tied.any(axis=1))[0])
-        k_best = int(np.flatnonzero(tied[i_best])[0])
+        i_best = int(np.flatnonzero(tied.any(axis=(1, 2)))[0])
+        g_best, k_best = _first_alpha_last_gamma(tied[i_best])
 
-        # glmnet's one-standard-error rule on the chosen l1_ratio's curve: the largest alpha
-        # whose mean error is within one standard error (over folds) of the smallest.
+        # glmnet's one-standard-error rule on the chosen l1_ratio's errors: the largest alpha
+        # (then gamma) whose mean error is within one standard error (over folds) of the
+        # smallest.
         spread = (mse[i_best].std(axis=0, ddof=1) / np.sqrt(n_folds) if n_folds > 1
-                  else np.zeros(mse.shape[2]))
-        k_1se = int(np.flatnonzero(mean_mse[i_best] <= mean_mse[i_best, k_best]
-                                   + spread[k_best])[0])
+                  else np.zeros(mse.shape[2:]))
+        g_1se, k_1se = _first_alpha_last_gamma(
+            mean_mse[i_best] <= mean_mse[i_best, g_best, k_best] + spread[g_best, k_best])
         self.alpha_min_ = np.float64(grids[i_best][k_best])
         self.alpha_1se_ = np.float64(grids[i_best][k_1se])
         self.alpha_ = self.alpha_1se_ if self.alpha_rule == "1se" else self.alpha_min_
+        gamma = gammas[g_1se] if self.alpha_rule == "1se" else gammas[g_best]
 
         l1_ratio = l1_ratios[i_best]
         if not isinstance(self, LassoCV):
             self.l1_ratio_ = l1_ratio
-        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
-        self.train_mse_path_ = np.squeeze(np.moveaxis(train_mse, 2, 1))
+        self.mse_path_ = np.squeeze(np.moveaxis(mse[:, :, -1], 2, 1))
+        self.train_mse_path_ = np.squeeze(np.moveaxis(train_mse[:, :, -1], 2, 1))
         self.n_nonzero_path_ = np.squeeze(nonzeros)
+        if self.relax:
+            self.gammas_ = gammas
+            self.gamma_min_, self.gamma_1se_ = gammas[g_best], gammas[g_1se]
+            self.gamma_ = gamma
+            relaxed_mse = np.moveaxis(mse, 1, 3)  # (n_l1_ratio, n_gammas, n_alphas, n_folds)
+            self.relaxed_mse_path_ = relaxed_mse[0] if len(l1_ratios) == 1 else relaxed_mse
         # scikit-learn's shapes: one row per l1_ratio for generated grids, given alphas once
         explicit = not isinstance(self.alphas, numbers.Integral)
         self.alphas_ = np.asarray(grids)[0] if len(l1_ratios) == 1 or explicit else np.asarray(
             grids)
-        coefs, gaps, n_iters = _path.solve(whole, np.array([self.alpha_]),
-                                           self._options(l1_ratio, whole))
-        self._set_coef(coefs[:, :, 0], whole)
+        options = self._options(l1_ratio, whole)
+        coefs, gaps, n_iters = _path.solve(whole, np.array([self.alpha_]), options)
+        coef = coefs[:, :, 0]
+        if gamma < 1.0:
+            coef = _blends(whole, coef.T.astype(np.float64), np.array([gamma]), options).T
+        self._set_coef(coef, whole)
         self.dual_gap_ = gaps[0].astype(whole.dtype)
         self.n_iter_ = n_iters[0]
         return self
+
+    def _checked_gammas(self):
+        """The gammas to cross-validate, increasing and ending at 1 (only 1 without relax)."""
+        if not self.relax:
+            if self.gammas is not None:
+                raise ValueError("gammas are the relaxed lasso's: set relax=True too.")
+            return np.ones(1)
+        gammas = np.asarray(_GLMNET_GAMMAS if self.gammas is None else self.gammas,
+                            dtype=np.float64)
+        if gammas.ndim != 1 or gammas.size == 0 or not ((gammas >= 0) & (gammas <= 1)).all():
+            raise ValueError(f"gammas must be a non-empty 1-D list of numbers in [0, 1], got "
+                             f"{self.gammas!r}.")
+        return np.union1d(gammas, [1.0])
 
     def _from_statistics(self, stats, dtype):
         problem = _problem.from_statistics(stats, self.fit_intercept)
@@ -310,7 +362,8 @@ class LassoCV(ElasticNetCV):
     and as :class:`ElasticNetCV` without ``l1_ratio`` (nor ``l1_ratio_``): ``eps``,
     ``alphas``, ``fit_intercept``, ``precompute``, ``max_iter``, ``tol``, ``copy_X``, ``cv``,
     ``verbose``, ``n_jobs``, ``positive``, ``random_state``, ``selection``, ``alpha_rule``,
-    ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``standardize``.
+    ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``standardize``, ``relax``,
+    ``gammas``.
 
     Examples
     --------
@@ -325,13 +378,35 @@ class LassoCV(ElasticNetCV):
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto",
                  max_iter=1000, tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", alpha_rule="min",
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None, standardize=False):
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None, standardize=False,
+                 relax=False, gammas=None):
         super().__init__(l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
                          precompute=precompute, max_iter=max_iter, tol=tol, cv=cv,
                          copy_X=copy_X, verbose=verbose, n_jobs=n_jobs, positive=positive,
                          random_state=random_state, selection=selection, alpha_rule=alpha_rule,
                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-                         upper_bounds=upper_bounds, standardize=standardize)
+                         upper_bounds=upper_bounds, standardize=standardize, relax=relax,
+                         gammas=gammas)
+
+
+# cv.glmnet's gammas for relax=TRUE.
+_GLMNET_GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _blends(problem, coefs, gammas, options):
+    """gamma * coefs + (1 - gamma) * their relaxed fits for each gamma, side by side:
+    (p, n_gammas * n_alphas), gamma-major. Only the penalised fits where gammas is (1,)."""
+    if (gammas == 1.0).all():
+        return coefs
+    relaxed, _ = relaxed_fits(problem, coefs, options)
+    return np.hstack([g * coefs + (1 - g) * relaxed for g in gammas])
+
+
+def _first_alpha_last_gamma(chosen):
+    """glmnet's choice among the (gamma, alpha) cells where ``chosen`` holds: the largest
+    alpha (the first on the decreasing grid), then the largest gamma."""
+    k = int(np.flatnonzero(chosen.any(axis=0))[0])
+    return int(np.flatnonzero(chosen[:, k])[-1]), k
 
 
 def _rows_mse(X, y, w, rows, coefs, intercepts):
