@@ -1,4 +1,4 @@
-// Gram sources: the full Gram (computed by syrk or given) and the lazy column caches.
+// Gram sources: the full Gram (computed by syrk or given) and the dense and sparse designs.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -15,7 +15,7 @@
 #include "shrinkage/dense_design.hpp"
 #include "shrinkage/full_gram.hpp"
 #include "shrinkage/products.hpp"
-#include "shrinkage/sparse_gram.hpp"
+#include "shrinkage/sparse_design.hpp"
 #include "shrinkage/moments.hpp"
 
 namespace py = pybind11;
@@ -123,16 +123,16 @@ std::unique_ptr<GramSource> dense_design(const py::array& x, const py::array& sq
       optional_data(root_weights, "root_weights", n), optional_data(offsets, "offsets", p));
 }
 
-std::unique_ptr<GramSource> sparse_lazy(const py::array& indptr, const py::array& indices,
-                                        const py::array& data, int n, int p,
-                                        const py::array& sq_norms, double scale,
-                                        const py::object& weights, const py::object& offsets,
-                                        double weight_sum) {
+std::unique_ptr<GramSource> sparse_design(const py::array& indptr, const py::array& indices,
+                                          const py::array& data, int n, int p,
+                                          const py::array& sq_norms, double scale,
+                                          const py::object& weights, const py::object& offsets,
+                                          double weight_sum) {
   if (sq_norms.size() != p || indptr.size() != static_cast<py::ssize_t>(p) + 1)
-    throw std::invalid_argument("sparse_lazy_gram: sq_norms / indptr of the wrong length");
+    throw std::invalid_argument("sparse_design_gram: sq_norms / indptr of the wrong length");
   if (indices.size() != data.size())
-    throw std::invalid_argument("sparse_lazy_gram: indices and data of different lengths");
-  return std::make_unique<SparseLazyGram>(
+    throw std::invalid_argument("sparse_design_gram: indices and data of different lengths");
+  return std::make_unique<SparseDesign>(
       data_of<std::int64_t>(indptr, "indptr"), data_of<std::int32_t>(indices, "indices"),
       data_of<double>(data, "data"), n, p, static_cast<std::int64_t>(data.size()),
       data_of<double>(sq_norms, "sq_norms"), scale, optional_data(weights, "weights", n),
@@ -170,7 +170,7 @@ py::tuple source_gradient(GramSource& gram, const py::array& b, const py::array&
 }
 
 // The scaled block G[features, features] of a source (the relaxed fits' support Grams), with
-// the GIL released while a lazy source computes its columns.
+// the GIL released while a design source computes it.
 py::array_t<double> source_block(GramSource& gram, const std::vector<int>& features) {
   const int m = static_cast<int>(features.size());
   for (int j : features)
@@ -189,7 +189,6 @@ void bind_source(py::module_& m) {
   py::class_<GramSource>(m, "GramSource")
       .def_property_readonly("n_features", &GramSource::n_features)
       .def_property_readonly("scale", &GramSource::scale)
-      .def_property_readonly("cached_bytes", &GramSource::cached_bytes)
       .def_property_readonly(
           "diagonal",
           [](const GramSource& g) {
@@ -258,7 +257,7 @@ void register_gram(py::module_& m) {
       py::arg("X"), py::arg("Y"), py::arg("rows"), py::arg("weights"), py::arg("shift_x"),
       py::arg("shift_y"), py::arg("diagonal_only") = false,
       "Weighted moments of (X, Y) about a shift over a subset of rows, in float64.");
-  // The lazy sources copy weights and offsets; X (and the CSC arrays) are read in place.
+  // The design sources copy weights and offsets; X (and the CSC arrays) are read in place.
   m.def(
       "dense_design_gram",
       [](const py::array& x, const py::array& sq_norms, double scale,
@@ -270,12 +269,12 @@ void register_gram(py::module_& m) {
       py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::arg("root_weights") = py::none(),
       py::arg("offsets") = py::none(), py::keep_alive<0, 1>());
   m.def(
-      "sparse_lazy_gram",
+      "sparse_design_gram",
       [](const py::array& indptr, const py::array& indices, const py::array& data, int n, int p,
          const py::array& sq_norms, double scale, const py::object& weights,
          const py::object& offsets, double weight_sum) {
-        return sparse_lazy(indptr, indices, data, n, p, sq_norms, scale, weights, offsets,
-                           weight_sum);
+        return sparse_design(indptr, indices, data, n, p, sq_norms, scale, weights, offsets,
+                             weight_sum);
       },
       py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n_samples"),
       py::arg("n_features"), py::arg("sq_norms"), py::arg("scale"),

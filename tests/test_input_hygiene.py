@@ -58,8 +58,8 @@ def test_unsorted_sparse_X_in_the_estimators(rng):
 
 
 def test_independent_targets_do_not_depend_on_threads(rng):
-    # Wide sparse X: the targets share one lazy column cache, and which columns another thread
-    # happened to compute must not change any target's path.
+    # Wide sparse X: the targets share one source (its row-major copy made once, by whichever
+    # thread comes first), and no thread's work may change another target's path.
     X = sp.random(120, 900, density=0.05, random_state=3, format="csc")
     Y = np.column_stack([X[:, k * 7:k * 7 + 5] @ rng.standard_normal(5) for k in range(6)])
     Y = np.asarray(Y) + 0.01 * rng.standard_normal((120, 6))

@@ -1,7 +1,7 @@
 // The Gram matrix G = scale * X^T X as the path solver sees it: the block of its working set
 // and the gradient b - G w for all features. One class per data representation implements it:
-// a full Gram (full_gram.hpp), wide dense X that never forms a column (dense_design.hpp) and
-// sparse X with a growing column cache (sparse_gram.hpp).
+// a full Gram (full_gram.hpp), wide dense X (dense_design.hpp) and sparse X (sparse_design.hpp),
+// the last two never forming a Gram column.
 #pragma once
 
 #include <cmath>
@@ -22,10 +22,8 @@ struct SourceScratch {
   std::vector<double> residual_fit;
   double residual_sum = 0;
   std::vector<float> fit32, product32;
-  // Column sources: the features whose columns this path has asked for. Whether a feature is
-  // cheap to admit depends on this path's own requests only, never on what another thread
-  // sharing the source happened to compute, so a path's result does not depend on threads.
-  std::vector<char> requested;
+  // Sparse X: one Gram column being accumulated (length p, zero between uses).
+  std::vector<double> gram_column;
 };
 
 class GramSource {
@@ -60,8 +58,6 @@ class GramSource {
   // Makes exact the given entries of the last bounded_gradient (w unchanged since).
   virtual void make_exact(const double* b, const std::vector<int>& features, double* q,
                           double* err, SourceScratch& scratch) {}
-  // Bytes of statistics computed and held (diagnostics, benchmarks).
-  virtual std::size_t cached_bytes() const { return 0; }
 
  private:
   int p_;
@@ -77,30 +73,5 @@ void bound_reaches(Threshold&& threshold, const double* q, const double* err, in
   for (int j = 0; j < p; ++j)
     if (err[j] > 0.0 && std::fabs(q[j]) + err[j] >= threshold(j)) out.push_back(j);
 }
-
-// Sources that hold or compute whole columns of the Gram (in double).
-class GramColumns : public GramSource {
- public:
-  using GramSource::GramSource;
-  // Makes the columns idx[0..count) available. Safe to call from concurrent solver threads.
-  virtual void require(const int* idx, int count) = 0;
-  // Unscaled column j (length p). Valid after require(); the pointer never moves.
-  virtual const double* column(int j) const = 0;
-
-  bool is_cheap(int j, const SourceScratch& scratch) const override {
-    return all_cheap() || (!scratch.requested.empty() && scratch.requested[j]);
-  }
-  void fill_block(const int* ws, int m, int first, double* H, int ldh,
-                  SourceScratch& scratch) override;
-  void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
-                double* q, SourceScratch& scratch) override;
-
- protected:
-  // Whether every column is at hand from the start (a full Gram).
-  virtual bool all_cheap() const { return false; }
-
- private:
-  void request(const int* idx, int count, SourceScratch& scratch);
-};
 
 }  // namespace shrinkage

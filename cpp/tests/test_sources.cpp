@@ -1,5 +1,5 @@
-// The Gram sources agree with each other and with a dense reference; the sparse column cache is
-// safe under concurrent requests; the wide source's bounded gradient keeps its bounds.
+// The Gram sources agree with each other and with a dense reference; a sparse source shared by
+// threads gives each the same blocks; the wide source's bounded gradient keeps its bounds.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,7 +12,7 @@
 #include "problems.hpp"
 #include "shrinkage/dense_design.hpp"
 #include "shrinkage/full_gram.hpp"
-#include "shrinkage/sparse_gram.hpp"
+#include "shrinkage/sparse_design.hpp"
 
 using namespace shrinkage;
 
@@ -23,9 +23,9 @@ struct Csc {
   std::vector<std::int64_t> indptr;
   std::vector<std::int32_t> indices;
   std::vector<double> data;
-  SparseLazyGram source(int n, int p, const std::vector<double>& norms) const {
-    return SparseLazyGram(indptr.data(), indices.data(), data.data(), n, p,
-                          static_cast<std::int64_t>(data.size()), norms.data(), 1.0);
+  SparseDesign source(int n, int p, const std::vector<double>& norms) const {
+    return SparseDesign(indptr.data(), indices.data(), data.data(), n, p,
+                        static_cast<std::int64_t>(data.size()), norms.data(), 1.0);
   }
 };
 Csc to_csc(std::vector<double>& x, int n, int p, double threshold, bool reverse_rows) {
@@ -70,8 +70,8 @@ TEST_CASE("full, dense-design and sparse sources give the same blocks and gradie
   const double scale = 1.0 / n;
   FullGram full(gram_values.data(), p, scale);
   DenseDesign<double> dense(pr.x.data(), n, p, true, norms.data(), scale);
-  SparseLazyGram sparse(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
-                        static_cast<std::int64_t>(csc.data.size()), norms.data(), scale);
+  SparseDesign sparse(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
+                      static_cast<std::int64_t>(csc.data.size()), norms.data(), scale);
   const std::vector<int> ws = {3, 17, 5, 60, 0};
   std::vector<double> w(p, 0.0);
   w[3] = 0.5;
@@ -100,59 +100,93 @@ TEST_CASE("sparse source: duplicates are summed, bad structure is refused") {
   const std::vector<std::int32_t> indices = {1, 0, 1, 1};
   const std::vector<double> data = {0.5, 1.0, 1.5, 3.0};
   const std::vector<double> norms = {5.0, 9.0};
-  SparseLazyGram gram(indptr.data(), indices.data(), data.data(), 2, 2, 4, norms.data(), 1.0);
+  SparseDesign gram(indptr.data(), indices.data(), data.data(), 2, 2, 4, norms.data(), 1.0);
   const int both[2] = {0, 1};
-  gram.require(both, 2);
-  CHECK(gram.column(0)[0] == doctest::Approx(5.0));  // 1 + 2^2
-  CHECK(gram.column(0)[1] == doctest::Approx(6.0));  // 2 * 3
-  CHECK(gram.column(1)[1] == doctest::Approx(9.0));
+  SourceScratch scratch;
+  std::vector<double> H(4);
+  gram.fill_block(both, 2, 0, H.data(), 2, scratch);
+  CHECK(H[0] == doctest::Approx(5.0));  // 1 + 2^2
+  CHECK(H[1] == doctest::Approx(6.0));  // 2 * 3
+  CHECK(H[2] == doctest::Approx(6.0));
+  CHECK(H[3] == doctest::Approx(9.0));
+  const std::vector<double> b = {0.0, 0.0}, w = {1.0, 0.0};
+  std::vector<double> q(2);
+  gram.gradient(b.data(), w.data(), 1, {0}, q.data(), scratch);
+  CHECK(q[0] == doctest::Approx(-5.0));
+  CHECK(q[1] == doctest::Approx(-6.0));
   const std::vector<std::int32_t> out_of_range = {1, 0, 2, 1};
-  CHECK_THROWS_AS(SparseLazyGram(indptr.data(), out_of_range.data(), data.data(), 2, 2, 4,
-                                 norms.data(), 1.0),
+  CHECK_THROWS_AS(SparseDesign(indptr.data(), out_of_range.data(), data.data(), 2, 2, 4,
+                               norms.data(), 1.0),
                   std::invalid_argument);
   const std::vector<std::int64_t> decreasing = {0, 3, 2};
-  CHECK_THROWS_AS(SparseLazyGram(decreasing.data(), indices.data(), data.data(), 2, 2, 2,
-                                 norms.data(), 1.0),
+  CHECK_THROWS_AS(SparseDesign(decreasing.data(), indices.data(), data.data(), 2, 2, 2,
+                               norms.data(), 1.0),
                   std::invalid_argument);
 }
 
-TEST_CASE("concurrent requests on one sparse source read finished columns only") {
+TEST_CASE("sparse source: weights and centres give the Gram of sqrt(s) (X - 1 m^T)") {
+  const int n = 30, p = 12;
+  auto pr = testing::make_problem(n, p, 0.3, 12);
+  const Csc csc = to_csc(pr.x, n, p, 0.7, false);
+  std::vector<double> s(n), m(p, 0.0), z(pr.x.size());
+  double total = 0;
+  for (int i = 0; i < n; ++i) total += s[i] = 0.5 + (i % 4);
+  for (int j = 0; j < p; ++j) {
+    for (int i = 0; i < n; ++i) m[j] += s[i] * pr.x[std::size_t(j) * n + i] / total;
+    for (int i = 0; i < n; ++i)
+      z[std::size_t(j) * n + i] = std::sqrt(s[i]) * (pr.x[std::size_t(j) * n + i] - m[j]);
+  }
+  const auto norms = sq_norms(z, n, p);
+  const auto reference = unscaled_gram(z, n, p);
+  SparseDesign sparse(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
+                      static_cast<std::int64_t>(csc.data.size()), norms.data(), 0.5, s.data(),
+                      m.data(), total);
+  const std::vector<int> ws = {4, 0, 11, 7};
+  SourceScratch scratch;
+  std::vector<double> H(16);
+  sparse.fill_block(ws.data(), 2, 0, H.data(), 4, scratch);  // in two parts, as a set grows
+  sparse.fill_block(ws.data(), 4, 2, H.data(), 4, scratch);
+  for (int k = 0; k < 2; ++k)  // the old columns' new rows, by symmetry (as WorkingSet does)
+    for (int i = 2; i < 4; ++i) H[k * 4 + i] = H[i * 4 + k];
+  for (int k = 0; k < 4; ++k)
+    for (int i = 0; i < 4; ++i)
+      CHECK(H[k * 4 + i] ==
+            doctest::Approx(0.5 * reference[std::size_t(ws[k]) * p + ws[i]]).epsilon(1e-12));
+  std::vector<double> b(p), w(p, 0.0), q(p);
+  for (int j = 0; j < p; ++j) b[j] = std::sin(j);
+  w[0] = 2.0;
+  w[7] = -0.75;
+  sparse.gradient(b.data(), w.data(), 1, {0, 7}, q.data(), scratch);
+  for (int j = 0; j < p; ++j) {
+    const double g = 0.5 * (reference[std::size_t(j) * p] * 2.0 -
+                            reference[std::size_t(j) * p + 7] * 0.75);
+    CHECK(q[j] == doctest::Approx(b[j] - g).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("a sparse source shared by threads gives each the same blocks") {
   const int n = 40, p = 600;
   auto pr = testing::make_problem(n, p, 0.2, 9);
   const Csc csc = to_csc(pr.x, n, p, 0.8, false);
   const auto norms = sq_norms(pr.x, n, p);
-  SparseLazyGram gram = csc.source(n, p, norms);
+  SparseDesign gram = csc.source(n, p, norms);
   std::vector<int> mismatches(4, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
       std::mt19937 rng(t);
+      SourceScratch scratch;
       for (int r = 0; r < 200; ++r) {
         int batch[3];
         for (int& j : batch) j = static_cast<int>(rng() % p);
-        gram.require(batch, 3);
-        for (int j : batch) {  // the diagonal entry is the column's squared norm
-          const double diag = gram.column(j)[j];
-          mismatches[t] += std::fabs(diag - norms[j]) > 1e-12 * (1 + norms[j]);
-        }
+        std::vector<double> H(9);
+        gram.fill_block(batch, 3, 0, H.data(), 3, scratch);
+        for (int k = 0; k < 3; ++k)  // the diagonal entry is the column's squared norm
+          mismatches[t] += std::fabs(H[k * 4] - norms[batch[k]]) > 1e-12 * (1 + norms[batch[k]]);
       }
     });
   for (auto& th : threads) th.join();
   for (int m : mismatches) CHECK(m == 0);
-}
-
-TEST_CASE("cheap admission depends on this path's own requests, not on other paths'") {
-  const int n = 10, p = 8;
-  auto pr = testing::make_problem(n, p, 0.2, 10);
-  const Csc csc = to_csc(pr.x, n, p, 0.0, false);
-  const auto norms = sq_norms(pr.x, n, p);
-  SparseLazyGram gram = csc.source(n, p, norms);
-  SourceScratch mine, other;
-  const int ws[2] = {1, 2};
-  std::vector<double> H(4);
-  gram.fill_block(ws, 2, 0, H.data(), 2, other);
-  CHECK(gram.is_cheap(1, other));
-  CHECK(!gram.is_cheap(1, mine));
 }
 
 TEST_CASE("the wide source's bounded gradient is within its bounds, exact where asked") {

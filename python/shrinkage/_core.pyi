@@ -14,7 +14,6 @@ class GramSource:
     @property
     def scale(self) -> float: ...
     @property
-    def cached_bytes(self) -> int: ...
     @property
     def diagonal(self) -> _Float: ...
     def gradient(self, b: _Float, w: _Float, threshold: float | None = None,
@@ -32,10 +31,10 @@ def shifted_moments(X: NDArray[np.floating[Any]], Y: _Float, rows: NDArray[np.in
 def dense_design_gram(X: NDArray[np.floating[Any]], sq_norms: _Float, scale: float,
                       root_weights: _Float | None = None, offsets: _Float | None = None
                       ) -> GramSource: ...
-def sparse_lazy_gram(indptr: NDArray[np.int64], indices: NDArray[np.int32], data: _Float,
-                     n_samples: int, n_features: int, sq_norms: _Float, scale: float,
-                     weights: _Float | None = None, offsets: _Float | None = None,
-                     weight_sum: float = 0.0) -> GramSource: ...
+def sparse_design_gram(indptr: NDArray[np.int64], indices: NDArray[np.int32], data: _Float,
+                       n_samples: int, n_features: int, sq_norms: _Float, scale: float,
+                       weights: _Float | None = None, offsets: _Float | None = None,
+                       weight_sum: float = 0.0) -> GramSource: ...
 def enet_path(gram: GramSource, xy: _Float, yy: float, alphas: _Float, coef_init: _Float | None,
               l1_ratio: float, positive: bool, tol: float, max_iter: int,
               screening: bool = True, newton: bool = True, random_order: bool = False,

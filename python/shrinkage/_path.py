@@ -45,8 +45,9 @@ def lasso_path(X: Any, y: ArrayLike | None, *, eps: float = 1e-3, n_alphas: Any 
         Use ``alphas=int``.
     alphas : int or array-like, default=100 automatic alphas
     precompute : "auto", bool or array of shape (n_features, n_features), default="auto"
-        True: the full Gram (one syrk); False: only the Gram columns (or products) of the
-        working set; "auto": the full Gram when n_samples >= n_features and it fits.
+        True: the full Gram (one syrk); False: only the Gram block of the working set
+        (products of X's columns); "auto": the full Gram when n_samples >= n_features and it
+        fits.
     Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
     copy_X : bool, default=True
         Accepted for compatibility; X is never written to.
@@ -116,9 +117,8 @@ def enet_path(X: Any, y: ArrayLike | None, *, l1_ratio: float = 0.5, eps: float 
     precompute : "auto", bool or array of shape (n_features, n_features), default="auto"
         True computes the full Gram X^T X (one BLAS syrk); False never forms it: the solver
         takes the Gram block of its working set from those columns of X, and gradients from
-        the residual (sparse X: the Gram columns of features that enter); "auto" picks the
-        full Gram when n_samples >= n_features and it fits in memory. An array is used as
-        the Gram.
+        the residual (sparse X too, over its nonzeros); "auto" picks the full Gram when
+        n_samples >= n_features and it fits in memory. An array is used as the Gram.
     Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
         Precomputed ``X.T @ y`` (used for the grid and with a precomputed Gram).
     copy_X : bool, default=True

@@ -3,7 +3,7 @@ intercept-fitted) least-squares problem, built from data, a user's Gram, or ``Gr
 
 The weighted, centred problem of the estimators (docs/design.md §1) is the plain problem on
 Z = sqrt(w) (X - 1 m^T), y_c = sqrt(w) (y - ybar); Z is never formed. A full Gram comes from the
-moments kernel (row blocks about the mean); the lazy sources apply the weights and centres
+moments kernel (row blocks about the mean); the design sources apply the weights and centres
 column by column (dense) or as X^T W X - W m m^T (sparse). The solver's scale is 1 / sum(w),
 which is scikit-learn's "weights rescaled to sum n" with its 1 / n.
 """
@@ -134,7 +134,7 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
         _from_moments(d, X, Y, w, fit_intercept, diagonal_only=False)
         d.source = _core.full_gram(d.source, 1.0 / d.weight_sum)
     elif sp.issparse(X):
-        _sparse_lazy(d, X, Y, w, fit_intercept)
+        _sparse_design(d, X, Y, w, fit_intercept)
     else:
         _from_moments(d, X, Y, w, fit_intercept, diagonal_only=True)
         root = None if w is None else np.sqrt(w)
@@ -190,7 +190,7 @@ def _from_moments(d, X, Y, w, fit_intercept, diagonal_only):
     d.source = gram
 
 
-def _sparse_lazy(d, X, Y, w, fit_intercept):
+def _sparse_design(d, X, Y, w, fit_intercept):
     n, p = X.shape
     W = float(n) if w is None else float(w.sum())
     if W <= 0:
@@ -206,7 +206,7 @@ def _sparse_lazy(d, X, Y, w, fit_intercept):
     d.weight_sum, d.x_mean, d.y_mean = W, x_mean, y_mean
     d.xy = np.asfortranarray(XW.T @ Yc, dtype=np.float64)  # sum w (y - ybar) = 0: no m term
     d.yy = np.einsum("ij,ij->j", Yc, Yc if w is None else Yc * w[:, None])
-    d.source = _core.sparse_lazy_gram(
+    d.source = _core.sparse_design_gram(
         X.indptr.astype(np.int64), X.indices.astype(np.int32, copy=False), X.data, n, p,
         np.maximum(sq_norms, 0.0), 1.0 / W, w, x_mean if fit_intercept else None, W)
 

@@ -338,7 +338,7 @@ def centred_moments(X, Y, w, rows=None, diagonal_only=False):
     shift_y = _mean_estimate(Y[sample], None if w is None else w[sample])
     if not diagonal_only:
         check_square(X.shape[1], "The Gram matrix of X", "use precompute=False (the lazy "
-                     "path: Gram columns only for the features that enter) or the dual form.")
+                     "path: Gram entries only for the working set) or the dual form.")
     W, s1x, s1y, s2xx, s2xy, s2yy = _core.shifted_moments(
         X, Y, None if rows is None else np.ascontiguousarray(rows, dtype=np.int64), w,
         shift_x, shift_y, diagonal_only)
@@ -369,7 +369,7 @@ def _sparse_moments(X, Y, w):
     WY = Y if w is None else Y * w[:, None]
     y_mean = WY.sum(axis=0) / W
     check_square(X.shape[1], "The Gram matrix of X", "use precompute=False (the lazy path: "
-                 "Gram columns only for the features that enter).")
+                 "Gram entries only for the working set).")
     gram = add_outer((X.T @ XW).toarray().astype(np.float64, copy=False), -W, x_mean, x_mean)
     check_finite_statistics(np.diag(gram))
     Yc = Y - y_mean
