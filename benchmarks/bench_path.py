@@ -37,6 +37,20 @@ class LassoPath:
     track_largest_relative_gap.unit = "gap / P(0)"
 
 
+class TightLassoPath:
+    """The same paths at tight tolerances: what a near-exact certificate costs."""
+
+    params = [["T1", "T3", "W1"], [1e-8, 1e-10]]
+    param_names = ["problem", "tol"]
+    timeout = 900
+
+    def setup(self, problem, tol):
+        self.X, self.y = benchmark_problem(problem, order="F")
+
+    def time_lasso_path(self, problem, tol):
+        shrinkage.lasso_path(self.X, self.y, tol=tol)
+
+
 class EnetPath:
     """100-alpha elastic-net path (l1_ratio = 0.5), float64 and float32."""
 

@@ -14,12 +14,20 @@ more) and, beside it, the first call, a cold start; glmnet is one call timed ins
     python benchmarks/compare.py --cv T2 W1      # LassoCV(cv=5) and RidgeCV instead of paths
     python benchmarks/compare.py S1 S2           # sparse text-like data (100 alphas, eps 1e-2)
     python benchmarks/compare.py --controls T1 T3 W1   # glmnet's per-feature controls
+    python benchmarks/compare.py --tight T1 T3 W1      # tol 1e-8 and 1e-10
+    python benchmarks/compare.py --threads T2 W1       # BLAS thread scaling
 
 With ``--controls``: penalty factors drawn in [0.5, 2] (three of them 0: unpenalised) and
 bounds [-0.5, 0.5], shrinkage beside its own plain path and beside glmnet with the same
 penalty.factor and limits; accuracy as the largest suboptimality over the path,
 (P(w) - P(w*)) / P(0), against a shrinkage path at tol=1e-12 (certified by its gap); shrinkage
 also at a hundredth of ``--tol``.
+
+With ``--tight``: shrinkage at tol 1e-4, 1e-8 and 1e-10 beside glmnet at thresh 1e-12 (and,
+with ``--slow``, scikit-learn at tol 1e-8), the cost of a tight certificate.
+
+With ``--threads``: the Gram floor (n >= p) and shrinkage's path at 1, 2, 4, ... BLAS threads up
+to the machine's cores (threadpoolctl), each against one thread.
 
 With ``--cv``: LassoCV with 5 KFold folds and 100 alphas, and RidgeCV on 20 alphas by
 leave-one-out and by the same 5 folds, each beside scikit-learn's estimator with the same alphas,
@@ -241,6 +249,71 @@ def compare_controls(name, repeat, tol):
     sys.stdout.flush()
 
 
+def grid(X, y, eps=1e-3):
+    top = shrinkage.lasso_path(X, y, alphas=2, tol=1.0)[0][0]  # alpha_max only
+    return np.geomspace(top, top * eps, 100)
+
+
+def print_rows(title, rows):
+    """rows: (label, seconds, largest relative gap or None); ratios against the first row."""
+    print(f"\n{title}")
+    print(f"  {'solver':34s} {'seconds':>9s} {'max gap/P(0)':>13s} {'vs first row':>13s}")
+    for label, t, gap in rows:
+        gap_s = "" if gap is None else f"{gap:.1e}"
+        print(f"  {label:34s} {t:9.4f} {gap_s:>13s} {t / rows[0][1]:12.2f}x")
+    sys.stdout.flush()
+
+
+def compare_tight(name, repeat, slow):
+    X, y = benchmark_problem(name, order="F")
+    alphas = grid(X, y)
+    reps = 1 if X.size >= 10**7 else repeat
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for tol in (1e-4, 1e-8, 1e-10):
+            t, _, (_, coefs, _) = best_time(
+                lambda tol=tol: shrinkage.lasso_path(X, y, alphas=alphas, tol=tol), reps)
+            rows.append((f"shrinkage tol={tol:g}", t, relative_gaps(X, y, alphas, coefs)))
+        if glmnet_available():
+            for mode in ("covariance", "naive"):
+                t, a, coefs = run_glmnet(X, y, alphas, mode, thresh=1e-12)
+                rows.append((f"glmnet {mode} thresh=1e-12", t, relative_gaps(X, y, a, coefs)))
+        if slow:
+            from sklearn.linear_model import lasso_path as sk_lasso_path
+            t, _, (_, coefs, _) = best_time(
+                lambda: sk_lasso_path(X, y, alphas=alphas, tol=1e-8, precompute=X.shape[0] >=
+                                      X.shape[1]), 1)
+            rows.append(("scikit-learn tol=1e-8", t, relative_gaps(X, y, alphas, coefs)))
+    print_rows(f"{name}: n={X.shape[0]}, p={X.shape[1]}, 100 alphas, eps=1e-3, tight "
+               f"tolerances; seconds: best of {reps}+ calls (glmnet: one, in R)", rows)
+
+
+def compare_threads(name, repeat, tol):
+    from threadpoolctl import threadpool_limits
+    X, y = benchmark_problem(name, order="F")
+    alphas = grid(X, y)
+    reps = 1 if X.size >= 10**7 else repeat
+    cores = os.cpu_count() or 1
+    counts = [c for c in (1, 2, 4, 8, 16, 32, 64) if c <= cores]
+    gram_rows, path_rows = [], []
+    for threads in counts:
+        with threadpool_limits(limits=threads, user_api="blas"):
+            if X.shape[0] >= X.shape[1]:
+                t, _, _ = best_time(lambda: X.T @ X, reps)
+                gram_rows.append((f"Gram floor, {threads} thread(s)", t, None))
+            t, _, (_, coefs, _) = best_time(
+                lambda: shrinkage.lasso_path(X, y, alphas=alphas, tol=tol), reps)
+            path_rows.append((f"shrinkage, {threads} thread(s)", t,
+                              relative_gaps(X, y, alphas, coefs)))
+    title = (f"{name}: n={X.shape[0]}, p={X.shape[1]}, 100 alphas, tol={tol:g}, BLAS threads "
+             f"1..{counts[-1]} of {cores} cores; seconds: best of {reps}+ calls")
+    if gram_rows:
+        print_rows(title, gram_rows)
+        title = f"{name}: the path"
+    print_rows(title, path_rows)
+
+
 def compare_sparse(name, tol, slow):
     """Sparse high-dimensional data: one call each (no centring, no intercept), eps=1e-2 as
     text models are fitted; scikit-learn only with --slow."""
@@ -338,8 +411,13 @@ def main():
     parser.add_argument("--cv", action="store_true", help="cross-validated estimators")
     parser.add_argument("--controls", action="store_true",
                         help="penalty factors and bounds, beside glmnet with the same")
+    parser.add_argument("--tight", action="store_true",
+                        help="tol 1e-4, 1e-8, 1e-10 beside glmnet at thresh 1e-12")
+    parser.add_argument("--threads", action="store_true",
+                        help="the Gram and the path at 1, 2, ... BLAS threads")
     parser.add_argument("--slow", action="store_true", help="with --cv: scikit-learn's "
-                        "LassoCV on wide problems too; on S1/S2: scikit-learn's path")
+                        "LassoCV on wide problems too; with --tight: scikit-learn at 1e-8; on "
+                        "S1/S2: scikit-learn's path")
     args = parser.parse_args()
     try:
         from threadpoolctl import threadpool_info
@@ -356,6 +434,10 @@ def main():
             compare_cv(name, args.repeat, args.tol, args.slow)
         elif args.controls:
             compare_controls(name, args.repeat, args.tol)
+        elif args.tight:
+            compare_tight(name, args.repeat, args.slow)
+        elif args.threads:
+            compare_threads(name, args.repeat, args.tol)
         else:
             compare(name, args.repeat, args.tol)
 
