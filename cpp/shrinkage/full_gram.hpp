@@ -22,7 +22,9 @@ class FullGram final : public GramSource {
                 double* q, SourceScratch& scratch) override;
 
  private:
-  const double* column(int j) const { return gram_ + static_cast<std::size_t>(j) * n_features(); }
+  const double* column(int j) const {
+    return gram_ + static_cast<std::size_t>(j) * n_features();
+  }
 
   const double* gram_;
   std::vector<double> diag_;
