@@ -1,12 +1,13 @@
 # cython: language_level=3
-"""Hands scipy's BLAS to the C++ kernels as a table of function pointers.
+"""Hands scipy's BLAS (and LAPACK's dpotri) to the C++ kernels as a table of function pointers.
 
-scipy documents ``scipy.linalg.cython_blas`` as its C-level interface; taking
+scipy documents ``scipy.linalg.cython_blas`` / ``cython_lapack`` as its C-level interface; taking
 the pointers here means the wheel links no BLAS, shares scipy's (and scikit-learn's) thread pool,
 follows threadpoolctl, and uses MKL when the user's scipy does.
 """
 from cpython.pycapsule cimport PyCapsule_New
 from scipy.linalg.cython_blas cimport dgemm, dgemv, dsyrk, dtrsm, dtrsv, sgemv, ssyrk, strsm
+from scipy.linalg.cython_lapack cimport dpotri
 
 
 cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
@@ -18,6 +19,7 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
     ctypedef void trsm_d
     ctypedef void trsm_s
     ctypedef void trsv_d
+    ctypedef void potri_d
     cdef struct BlasTable:
         syrk_d* dsyrk
         syrk_s* ssyrk
@@ -27,6 +29,7 @@ cdef extern from "shrinkage/blas.hpp" namespace "shrinkage":
         trsm_d* dtrsm
         trsm_s* strsm
         trsv_d* dtrsv
+        potri_d* dpotri
 
 cdef BlasTable table
 table.dsyrk = <syrk_d*>dsyrk
@@ -37,6 +40,7 @@ table.sgemv = <gemv_s*>sgemv
 table.dtrsm = <trsm_d*>dtrsm
 table.strsm = <trsm_s*>strsm
 table.dtrsv = <trsv_d*>dtrsv
+table.dpotri = <potri_d*>dpotri
 
 
 def blas_table_capsule():

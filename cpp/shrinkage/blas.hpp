@@ -24,6 +24,7 @@ using trsm_d = void(char*, char*, char*, char*, int*, int*, double*, const doubl
 using trsm_s = void(char*, char*, char*, char*, int*, int*, float*, const float*, int*, float*,
                     int*);
 using trsv_d = void(char*, char*, char*, int*, const double*, int*, double*, int*);
+using potri_d = void(char*, int*, double*, int*, int*);
 }
 
 struct BlasTable {
@@ -35,6 +36,7 @@ struct BlasTable {
   trsm_d* dtrsm = nullptr;
   trsm_s* strsm = nullptr;
   trsv_d* dtrsv = nullptr;
+  potri_d* dpotri = nullptr;  // LAPACK
 };
 
 // Installed once (at import); read-only afterwards, so concurrent solver threads may use it.
@@ -101,6 +103,15 @@ inline void trsv(char uplo, char trans, int n, const double* a, int lda, double*
                  int incx = 1) {
   char diag = 'N';
   checked().dtrsv(&uplo, &trans, &diag, &n, a, &lda, x, &incx);
+}
+
+// A^{-1} (lower triangle) in place of the Cholesky factor L of A = L L^T (LAPACK dpotri:
+// a triangular inverse and its product, 2 n^3 / 3 flops). Returns LAPACK's info (0: success).
+inline int potri(int n, double* a, int lda) {
+  char uplo = 'L';
+  int info = 0;
+  checked().dpotri(&uplo, &n, a, &lda, &info);
+  return info;
 }
 
 }  // namespace blas

@@ -1,4 +1,5 @@
-// The test runner: installs the system BLAS in the kernels' table, then runs every test case.
+// The test runner: installs the system BLAS (and LAPACK's dpotri) in the kernels' table, then
+// runs every test case.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -13,6 +14,7 @@ shrinkage::gemv_s sgemv_;
 shrinkage::trsm_d dtrsm_;
 shrinkage::trsm_s strsm_;
 shrinkage::trsv_d dtrsv_;
+shrinkage::potri_d dpotri_;
 }
 
 int main(int argc, char** argv) {
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
   table.dtrsm = dtrsm_;
   table.strsm = strsm_;
   table.dtrsv = dtrsv_;
+  table.dpotri = dpotri_;
   shrinkage::set_blas_table(table);
   doctest::Context context(argc, argv);
   return context.run();
