@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 
+#include "shrinkage/blas.hpp"
 #include "shrinkage/cd_kernels.hpp"
 #include "shrinkage/cholesky.hpp"
 #include "shrinkage/gap.hpp"
@@ -27,16 +28,17 @@ inline bool kink_at_zero(const Coordinate& k, double l1) {
 // near saturation (support ~ n) a step needs dozens of them, and a step cut short leaves CD
 // epochs that cost more.
 constexpr int kRounds = 32;
+
+// At s ~ 1000 a triangular solve (BLAS trsv) runs about twice as fast per multiply-add as an
+// epoch's axpys, and a blocked factorisation (BLAS-3) about five times.
+constexpr double kSolveSpeedup = 2.0, kFactorSpeedup = 5.0;
 }  // namespace
 
-// At s ~ 1000 a triangular solve on the cached factor (BLAS trsv) runs about twice as fast per
-// multiply-add as an epoch's axpys, and a blocked factorisation (BLAS-3) about five times. The support's features missing from the cached
-// factor are appended (s^2 / 2 each, counted at solve speed: a block append of a few features
-// is trsm on a thin block) or, when they are a third of it, the factor is made afresh
-// (s^3 / 6); then each active-set round solves (s^2; their count per step is a running mean)
-// and q follows (s m).
+// The support's features missing from the cached factor are appended (s^2 / 2 each, counted
+// at solve speed: a block append of a few features is trsm on a thin block) or, when they are
+// a third of it, the factor is made afresh (s^3 / 6); then each active-set round solves (s^2;
+// their count per step is a running mean) and q follows (s m).
 double SupportNewton::cost(const BlockView& block, const BlockPoint& x, int s) const {
-  constexpr double kSolveSpeedup = 2.0, kFactorSpeedup = 5.0;
   int fresh = 0;
   for (int i = 0; i < block.m; ++i)
     fresh += x.w[i] != 0.0 && factor_slot_[block.features[i]] < 0;
@@ -251,18 +253,23 @@ void SupportNewton::forget_factor() {
   factor_features_.clear();
 }
 
-// The (s n_tasks)-square Jacobian is assembled and factorised afresh at every step, mostly at
-// sizes too small for blocking to pay, so its (s n_tasks)^3 / 6 counts at epoch speed; q
-// follows (s m n_tasks).
+// On the rows S with w_j != 0 the optimality conditions -q_j + l2 w_j + l1 u_j = 0,
+// u_j = w_j / ||w_j||, are smooth, with the Jacobian
+//   J = G_SS (x) I + blockdiag(c_j I - l1 / ||w_j|| u_j u_j^T),  c_j = l2 + l1 / ||w_j||,
+// positive definite when G_SS + l2 I is. J is M (x) I, M = G_SS + diag(c), less the rank-s term
+// U diag(l1 / ||w_j||) U^T (U's column j: e_j (x) u_j), so by Woodbury
+//   J^{-1} = (M^{-1} (x) I) (I + U C^{-1} U^T (M^{-1} (x) I)),
+//   C = diag(||w_j|| / l1) - M^{-1} o (u_j . u_k),
+// positive definite with J. A step takes the factors of M and C and M^{-1}: 2 s^3 / 3
+// multiply-adds at BLAS-3 speed however many tasks, where J's factor takes (s n_tasks)^3 / 6;
+// then solves (s^2 n_tasks) and q follows (s m n_tasks).
 double GroupNewton::cost(const BlockView& block, const BlockPoint& x, int s) const {
-  const double st = double(s) * x.n_tasks;
-  return st * st * st / 6.0 + double(s) * block.m * x.n_tasks;
+  const double ss = double(s) * s;
+  return 2.0 * ss * s / 3.0 / kFactorSpeedup + 4.0 * ss * x.n_tasks / kSolveSpeedup +
+         double(s) * block.m * x.n_tasks;
 }
 
-// On the rows S with w_j != 0 the optimality conditions -q_j + l2 w_j + l1 w_j / ||w_j|| = 0
-// are smooth; their Jacobian is G_SS (x) I + l2 I + blockdiag(l1 / ||w_j|| (I - u_j u_j^T)),
-// u_j = w_j / ||w_j||, which is positive definite when G_SS + l2 I is. The step is backtracked
-// on the true objective.
+// The step is backtracked on the true objective.
 NewtonOutcome GroupNewton::step(const GroupL21& pen, const BlockView& block, BlockPoint& x,
                                 std::size_t /*entering*/) {
   const int m = block.m, nt = x.n_tasks;
@@ -272,44 +279,66 @@ NewtonOutcome GroupNewton::step(const GroupL21& pen, const BlockView& block, Blo
   S.clear();
   for (int i = 0; i < m; ++i)
     if (x.row_nonzero(i) || pen.is_smooth()) S.push_back(i);
-  const int s = static_cast<int>(S.size()), n = s * nt;
-  const std::size_t ldj = static_cast<std::size_t>(n);
-  jacobian_.assign(ldj * n, 0.0);
-  step_.assign(n, 0.0);
+  const int s = static_cast<int>(S.size());
+  if (s == 0) return NewtonOutcome::Failed;
+  const std::size_t ls = static_cast<std::size_t>(s);
+  // M's lower triangle, the unit rows u (s x nt) and the right-hand side r_j = -F_j (s x nt).
+  factor_.resize(ls * ls);
+  norm_.resize(ls);
+  unit_.assign(ls * nt, 0.0);
+  step_.resize(ls * nt);
   for (int a = 0; a < s; ++a) {
     const int i = S[a];
     double norm = 0;
     for (int t = 0; t < nt; ++t) norm += x.w[x.at(i, t)] * x.w[x.at(i, t)];
-    norm = std::sqrt(norm);
+    norm_[a] = norm = std::sqrt(norm);
     const double* hi = block.H + i * ld;
-    for (int b = a; b < s; ++b)
-      for (int t = 0; t < nt; ++t) jacobian_[(a * nt + t) * ldj + (b * nt + t)] = hi[S[b]];
+    double* column = factor_.data() + a * ls;
+    for (int b = a; b < s; ++b) column[b] = hi[S[b]];
+    column[a] += l2 + (norm > 0 ? l1 / norm : 0.0);
     for (int t = 0; t < nt; ++t) {
       const double wt = x.w[x.at(i, t)];
-      const double u_t = norm > 0 ? wt / norm : 0.0;
-      for (int t2 = t; t2 < nt && norm > 0; ++t2) {
-        const double u_t2 = x.w[x.at(i, t2)] / norm;
-        jacobian_[(a * nt + t) * ldj + (a * nt + t2)] += l1 / norm * ((t == t2) - u_t * u_t2);
-      }
-      jacobian_[(a * nt + t) * ldj + (a * nt + t)] += l2;
-      step_[a * nt + t] = x.q[x.at(i, t)] - l2 * wt - l1 * u_t;
+      if (norm > 0) unit_[t * ls + a] = wt / norm;
+      step_[t * ls + a] = x.q[x.at(i, t)] - l2 * wt - l1 * unit_[t * ls + a];
     }
   }
-  if (cholesky_factor(n, jacobian_.data(), n) >= 0) return NewtonOutcome::Failed;
-  cholesky_solve(n, jacobian_.data(), n, step_.data());
+  if (cholesky_factor(s, factor_.data(), s) >= 0) return NewtonOutcome::Failed;
+  cholesky_solve_many(s, nt, factor_.data(), s, step_.data(), s);  // (M^{-1} (x) I) r
+  if (l1 > 0) {  // every row of S has w_j != 0: add (M^{-1} (x) I) U C^{-1} U^T of that
+    capacitance_ = factor_;
+    if (blas::potri(s, capacitance_.data(), s) != 0) return NewtonOutcome::Failed;
+    for (int a = 0; a < s; ++a) {  // C's lower triangle over M^{-1}'s, in place
+      double* column = capacitance_.data() + a * ls;
+      for (int b = a; b < s; ++b) {
+        double overlap = 0;
+        for (int t = 0; t < nt; ++t) overlap += unit_[t * ls + a] * unit_[t * ls + b];
+        column[b] *= -overlap;
+      }
+      column[a] += norm_[a] / l1;
+    }
+    if (cholesky_factor(s, capacitance_.data(), s) >= 0) return NewtonOutcome::Failed;
+    along_.assign(ls, 0.0);
+    for (int t = 0; t < nt; ++t)
+      for (int a = 0; a < s; ++a) along_[a] += unit_[t * ls + a] * step_[t * ls + a];
+    cholesky_solve(s, capacitance_.data(), s, along_.data());
+    for (int t = 0; t < nt; ++t)
+      for (int a = 0; a < s; ++a) unit_[t * ls + a] *= along_[a];
+    cholesky_solve_many(s, nt, factor_.data(), s, unit_.data(), s);
+    for (std::size_t e = 0; e < ls * nt; ++e) step_[e] += unit_[e];
+  }
   // dq = H[:, S] d (m x nt): q moves by -length * dq.
   const std::size_t mm = static_cast<std::size_t>(m);
   q_change_.assign(mm * nt, 0.0);
   for (int a = 0; a < s; ++a)
     for (int t = 0; t < nt; ++t)
-      axpy_sub(m, -step_[a * nt + t], block.H + S[a] * ld, q_change_.data() + t * mm);
+      axpy_sub(m, -step_[t * ls + a], block.H + S[a] * ld, q_change_.data() + t * mm);
   const double before = block_objective(pen, x);
   saved_w_ = x.w;
   saved_q_ = x.q;
   for (double length = 1.0; length > 1e-3; length *= 0.5) {
     for (int a = 0; a < s; ++a)
       for (int t = 0; t < nt; ++t)
-        x.w[x.at(S[a], t)] = saved_w_[x.at(S[a], t)] + length * step_[a * nt + t];
+        x.w[x.at(S[a], t)] = saved_w_[x.at(S[a], t)] + length * step_[t * ls + a];
     for (std::size_t e = 0; e < x.q.size(); ++e) x.q[e] = saved_q_[e] - length * q_change_[e];
     if (not_worse(block_objective(pen, x), before))
       return length == 1.0 ? NewtonOutcome::Full : NewtonOutcome::Partial;

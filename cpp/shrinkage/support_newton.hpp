@@ -6,7 +6,8 @@
 // (G_SS + l2 E_S) d = q_S - l2 E_S w_S - l1 A_S sign_S (A, E: the features' l1 and l2 weights). Its Cholesky factor is kept between
 // steps and alphas and follows S (rank-one deletions, block appends), so a step usually costs
 // a few triangular solves. GroupNewton (several targets): the l2,1 conditions are smooth on
-// the rows with w_j != 0 and their Jacobian is factorised afresh at each step.
+// the rows with w_j != 0; each step solves with their Jacobian through s x s factors taken
+// afresh (a Kronecker product less a rank-s term, by Woodbury).
 //
 // Every step is kept only if the objective does not rise above its rounding error (not_worse).
 #pragma once
@@ -80,7 +81,10 @@ class GroupNewton {
 
  private:
   std::vector<int> support_;
-  std::vector<double> jacobian_, step_, q_change_, saved_w_, saved_q_;
+  // M's factor, then C's (s x s); the rows' norms, unit rows (s x n_tasks, column-major) and
+  // U^T (M^{-1} (x) I) r; the step (s x n_tasks) and H[:, S] times it (m x n_tasks).
+  std::vector<double> factor_, capacitance_, norm_, unit_, along_, step_, q_change_;
+  std::vector<double> saved_w_, saved_q_;
 };
 
 template <class Penalty>

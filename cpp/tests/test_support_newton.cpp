@@ -1,7 +1,9 @@
 // Newton steps on the support against a dense LAPACK solve of the same optimality conditions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include "problems.hpp"
@@ -147,4 +149,64 @@ TEST_CASE("the multi-task step converges on the support") {
   GroupNewton newton(pr.p);
   for (int step = 0; step < 3; ++step) newton.step(pen, f.block, x, 0);
   CHECK(block_gap(pen, x, pr.c) < 1e-6 * gap_before);
+}
+
+// The Woodbury solve against a dense LAPACK solve with the whole (s T)-square Jacobian, on a
+// tall problem and on a wide one whose support outnumbers the samples (G_SS singular).
+TEST_CASE("the multi-task step is the dense Newton step") {
+  const int nt = 3;
+  for (const auto& [n, p, l1, l2] : {std::tuple{80, 15, 0.05, 0.02}, {12, 30, 0.01, 0.05}}) {
+    CAPTURE(n);
+    auto pr = testing::make_problem(n, p, 0.4, 11, nt);
+    PathOptions opt;
+    opt.tol = 1e-15;
+    opt.l1_ratio = l1 / (l1 + l2);
+    FullGram gram(pr.gram.data(), pr.p, 1.0);
+    const auto exact = testing::solve_path(gram, pr.b, nt, pr.c, {l1 + l2}, opt).coefs;
+    Fixture f(pr);
+    BlockPoint x;
+    x.m = p;
+    x.n_tasks = nt;
+    x.w.assign(exact.begin(), exact.end());
+    for (std::size_t e = 0; e < x.w.size(); ++e) x.w[e] *= 0.9 + 0.01 * double(e % 7);
+    x.q = testing::gradient(pr, x.w, nt);
+    x.b = pr.b;
+    std::vector<int> S;
+    for (int j = 0; j < p; ++j)
+      if (x.row_nonzero(j)) S.push_back(j);
+    const int s = static_cast<int>(S.size()), dim = s * nt, one = 1;
+    if (n < p) CHECK(s > n);
+    // J (d_a,t ordered row-major over (a, t)) and -F.
+    std::vector<double> jac(std::size_t(dim) * dim, 0.0), rhs(dim);
+    for (int a = 0; a < s; ++a) {
+      double norm = 0;
+      for (int t = 0; t < nt; ++t) norm += x.w[x.at(S[a], t)] * x.w[x.at(S[a], t)];
+      norm = std::sqrt(norm);
+      for (int t = 0; t < nt; ++t) {
+        const double ut = x.w[x.at(S[a], t)] / norm;
+        for (int b = 0; b < s; ++b)
+          jac[std::size_t(b * nt + t) * dim + a * nt + t] = pr.gram[std::size_t(S[b]) * p + S[a]];
+        for (int t2 = 0; t2 < nt; ++t2)
+          jac[std::size_t(a * nt + t2) * dim + a * nt + t] +=
+              l1 / norm * ((t == t2) - ut * x.w[x.at(S[a], t2)] / norm);
+        jac[std::size_t(a * nt + t) * dim + a * nt + t] += l2;
+        rhs[a * nt + t] = x.q[x.at(S[a], t)] - l2 * x.w[x.at(S[a], t)] - l1 * ut;
+      }
+    }
+    int info = 0;
+    dposv_("L", &dim, &one, jac.data(), &dim, rhs.data(), &dim, &info);
+    REQUIRE(info == 0);
+    const std::vector<double> before = x.w;
+    GroupNewton newton(p);
+    REQUIRE(newton.step(GroupL21(l1, l2, nt), f.block, x, 0) == NewtonOutcome::Full);
+    double worst = 0, largest = 0;
+    for (int a = 0; a < s; ++a)
+      for (int t = 0; t < nt; ++t) {
+        const double d = x.w[x.at(S[a], t)] - before[x.at(S[a], t)];
+        worst = std::max(worst, std::abs(d - rhs[a * nt + t]));
+        largest = std::max(largest, std::abs(rhs[a * nt + t]));
+      }
+    CHECK(largest > 0);
+    CHECK(worst <= 1e-9 * largest);  // both ~ cond(J) eps: J is well conditioned here
+  }
 }
