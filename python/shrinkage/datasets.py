@@ -24,6 +24,11 @@ SPARSE_PROBLEMS = {
     "S2": (5_000, 200_000, 5e-4),
 }
 
+# Multi-task problems (n, p, n_tasks), rho = 0.5, for the l2,1 (MultiTaskElasticNet) path.
+MULTITASK_PROBLEMS = {
+    "M1": (500, 3_000, 3),
+}
+
 
 def friedman_coefficients(n_features):
     j = np.arange(1, n_features + 1)
@@ -94,3 +99,23 @@ def sparse_benchmark_problem(name, *, random_state=0):
     beta[rng.choice(p, 50, replace=False)] = rng.standard_normal(50)
     y = X @ beta + 0.1 * rng.standard_normal(n)
     return X, y
+
+
+def multitask_benchmark_problem(name, *, random_state=0):
+    """A multi-task benchmark problem ("M1"): X as benchmark_problem's (rho = 0.5, Fortran
+    order) and Y (n x n_tasks) = X B + noise at snr 3 per task, B's columns the Friedman
+    coefficients each scaled by factors drawn in [0.5, 1.5] (a shared row support, task-wise
+    magnitudes)."""
+    try:
+        n, p, n_tasks = MULTITASK_PROBLEMS[name]
+    except KeyError:
+        raise ValueError(f"unknown problem {name!r}; choose from {sorted(MULTITASK_PROBLEMS)}"
+                         ) from None
+    X, _ = make_correlated_regression(n, p, rho=0.5, random_state=random_state, order="F")
+    rng = np.random.default_rng(random_state + 1)
+    B = friedman_coefficients(p)[:, None] * rng.uniform(0.5, 1.5, (p, n_tasks))
+    signal = X @ B
+    noise = rng.standard_normal((n, n_tasks))
+    noise -= noise.mean(axis=0)
+    Y = signal + noise * (signal.std(axis=0) / 3.0 / noise.std(axis=0))
+    return X, Y

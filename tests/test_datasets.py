@@ -1,0 +1,39 @@
+"""The multi-task benchmark problem's generator: its shape, coefficients and noise as
+documented."""
+
+import numpy as np
+import pytest
+
+from shrinkage.datasets import (
+    MULTITASK_PROBLEMS,
+    friedman_coefficients,
+    multitask_benchmark_problem,
+)
+
+
+def test_multitask_problem_is_friedman_rows_scaled_per_task_at_snr_3():
+    X, Y = multitask_benchmark_problem("M1")
+    n, p, n_tasks = MULTITASK_PROBLEMS["M1"]
+    assert X.shape == (n, p)
+    assert Y.shape == (n, n_tasks)
+    assert X.flags.f_contiguous
+    # B's rows are the Friedman coefficients times task factors drawn in [0.5, 1.5] (the first
+    # draw of the generator seeded random_state + 1); the rest of Y is centred noise at a
+    # third of each task's signal spread.
+    factors = np.random.default_rng(1).uniform(0.5, 1.5, (p, n_tasks))
+    signal = X @ (friedman_coefficients(p)[:, None] * factors)
+    noise = Y - signal
+    np.testing.assert_allclose(signal.std(axis=0) / noise.std(axis=0), 3.0, rtol=1e-12)
+    np.testing.assert_allclose(noise.mean(axis=0), 0.0, atol=1e-12)
+    # A shared support with task-wise magnitudes: the targets correlate, but are not one.
+    correlation = np.corrcoef(Y.T)[np.triu_indices(n_tasks, 1)]
+    assert np.all((correlation > 0.5) & (correlation < 0.99))
+
+
+def test_multitask_problem_is_reproducible_and_names_unknown_problems():
+    X1, Y1 = multitask_benchmark_problem("M1")
+    X2, Y2 = multitask_benchmark_problem("M1")
+    assert np.array_equal(X1, X2)
+    assert np.array_equal(Y1, Y2)
+    with pytest.raises(ValueError, match="unknown problem 'M9'"):
+        multitask_benchmark_problem("M9")
