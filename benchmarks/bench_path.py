@@ -9,7 +9,11 @@ tracks shrinkage's own time and peak memory across commits.
 import numpy as np
 
 import shrinkage
-from shrinkage.datasets import benchmark_problem, sparse_benchmark_problem
+from shrinkage.datasets import (
+    benchmark_problem,
+    multitask_benchmark_problem,
+    sparse_benchmark_problem,
+)
 
 PROBLEMS = ["T1", "T2", "T3", "W1", "W2"]
 
@@ -79,6 +83,22 @@ class SparsePath:
 
     def time_lasso_path(self, problem):
         shrinkage.lasso_path(self.X, self.y, eps=1e-2)
+
+
+class MultiTaskPath:
+    """100-alpha l2,1 path (l1_ratio = 0.8) of M1's 3 targets, and the path of its first
+    target alone on the same X (the multi-task goal is at most 3 x that)."""
+
+    params = [["multi-task", "first target"]]
+    param_names = ["targets"]
+    timeout = 600
+
+    def setup(self, targets):
+        X, Y = multitask_benchmark_problem("M1")
+        self.X, self.Y = X, Y if targets == "multi-task" else Y[:, 0]
+
+    def time_enet_path(self, targets):
+        shrinkage.enet_path(self.X, self.Y, l1_ratio=0.8)
 
 
 class GramFloor:

@@ -16,6 +16,8 @@ more) and, beside it, the first call, a cold start; glmnet is one call timed ins
     python benchmarks/compare.py --controls T1 T3 W1   # glmnet's per-feature controls
     python benchmarks/compare.py --tight T1 T3 W1      # tol 1e-8 and 1e-10
     python benchmarks/compare.py --threads T2 W1       # BLAS thread scaling
+    python benchmarks/compare.py --enet T1 T3 W1       # enet_path(l1_ratio=0.5) vs lasso_path
+    python benchmarks/compare.py M1                    # multi-task (3 targets) vs single target
 
 With ``--controls``: penalty factors drawn in [0.5, 2] (three of them 0: unpenalised) and
 bounds [-0.5, 0.5], shrinkage beside its own plain path and beside glmnet with the same
@@ -25,6 +27,13 @@ also at a hundredth of ``--tol``.
 
 With ``--tight``: shrinkage at tol 1e-4, 1e-8 and 1e-10 beside glmnet at thresh 1e-12 (and,
 with ``--slow``, scikit-learn at tol 1e-8), the cost of a tight certificate.
+
+With ``--enet``: enet_path at l1_ratio 0.5 beside lasso_path on the same data (each on the
+grid from its own alpha_max) and glmnet at alpha = 0.5.
+
+On M1: the 3-target l2,1 path (l1_ratio 0.8) beside one single-target path on the same X and
+the three single-target paths one after the other (and scikit-learn's multi-task path with
+``--slow``).
 
 With ``--threads``: the Gram floor (n >= p) and shrinkage's path at 1, 2, 4, ... BLAS threads up
 to the machine's cores (threadpoolctl), each against one thread.
@@ -50,9 +59,11 @@ import numpy as np
 
 import shrinkage
 from shrinkage.datasets import (
+    MULTITASK_PROBLEMS,
     PROBLEMS,
     SPARSE_PROBLEMS,
     benchmark_problem,
+    multitask_benchmark_problem,
     sparse_benchmark_problem,
 )
 
@@ -61,22 +72,26 @@ SKLEARN_NO_GRAM = {"T1", "W1", "W2"}
 SKLEARN_GRAM = {"T1", "T2", "T3"}
 
 
-def relative_gaps(X, y, alphas, coefs):
-    """Largest gap / P(0) over the path (lasso, scikit-learn's dual point)."""
-    n = X.shape[0]
-    R = y[:, None] - X @ coefs  # n x K
-    XtR = X.T @ R / n
-    worst = 0.0
-    for k, alpha in enumerate(alphas):
-        r = R[:, k]
-        w = coefs[:, k]
-        dual_norm = np.abs(XtR[:, k]).max()
-        s = min(1.0, alpha / dual_norm) if dual_norm > 0 else 1.0
-        r2 = r @ r / n
-        primal = 0.5 * r2 + alpha * np.abs(w).sum()
-        dual = -0.5 * s * s * r2 + s * (r @ y) / n
-        worst = max(worst, primal - dual)
-    return worst / (0.5 * (y @ y) / n)
+def relative_gaps(X, Y, alphas, coefs, l1_ratio=1.0):
+    """Largest gap / P(0) over the path, P(0) = ||Y||^2 / (2n): scikit-learn's elastic-net
+    duality gap at its dual point (the residual scaled into the dual ball), with the l2,1 norm
+    of W's rows when Y has several columns. coefs: p x K, or n_tasks x p x K."""
+    n, p = X.shape
+    K = len(alphas)
+    Y = Y.reshape(n, -1)
+    W = coefs.reshape(-1, p, K)
+    l1 = np.asarray(alphas) * l1_ratio * n
+    l2 = np.asarray(alphas) * (1.0 - l1_ratio) * n
+    R = np.stack([Y[:, [t]] - X @ W[t] for t in range(W.shape[0])])  # n_tasks x n x K
+    XtA = np.stack([X.T @ R[t] for t in range(W.shape[0])]) - l2 * W
+    dual_norm = np.sqrt((XtA * XtA).sum(axis=0)).max(axis=0)
+    scale = np.minimum(1.0, l1 / np.where(dual_norm > 0, dual_norm, np.inf))
+    scale = np.where(dual_norm > 0, scale, 1.0)
+    r2 = (R * R).sum(axis=(0, 1))
+    gaps = (0.5 * (1 + scale**2) * (r2 + l2 * (W * W).sum(axis=(0, 1)))
+            + l1 * np.sqrt((W * W).sum(axis=0)).sum(axis=0)
+            - scale * np.einsum("tnk,nt->k", R, Y))
+    return gaps.max() / (0.5 * (Y * Y).sum())
 
 
 def best_time(fn, repeat, min_seconds=0.5):
@@ -96,15 +111,21 @@ def best_time(fn, repeat, min_seconds=0.5):
     return min(times), times[0], out
 
 
-def run_glmnet(X, y, alphas, mode, thresh=1e-7, factor=None, lower=None, upper=None):
-    """glmnet on the same grid (lambda = alpha with standardize=FALSE, intercept=FALSE), with
-    penalty.factor and lower/upper.limits when given (arrays of length p)."""
+def run_glmnet(X, y, alphas, mode, thresh=1e-7, factor=None, lower=None, upper=None,
+               l1_ratio=1.0):
+    """glmnet on the same grid (standardize=FALSE, intercept=FALSE), with penalty.factor and
+    lower/upper.limits when given (arrays of length p). glmnet scales y to unit root mean
+    square s_y inside, which divides its ridge term by s_y; lambda = alpha (l1_ratio + (1 -
+    l1_ratio) s_y) and its alpha = l1_ratio alpha / lambda give back scikit-learn's objective."""
     p = X.shape[1]
+    s_y = np.sqrt(np.mean(y * y))
+    lambdas = alphas * (l1_ratio + (1.0 - l1_ratio) * s_y)
+    mix = float(l1_ratio * alphas[0] / lambdas[0])
     controls = {"penalty.factor": factor, "lower.limits": lower, "upper.limits": upper}
     with tempfile.TemporaryDirectory() as tmp:
         np.asfortranarray(X, dtype=np.float64).ravel(order="F").tofile(f"{tmp}/X.bin")
         y.astype(np.float64).tofile(f"{tmp}/y.bin")
-        alphas.tofile(f"{tmp}/alphas.bin")
+        lambdas.tofile(f"{tmp}/alphas.bin")
         given = ""
         for i, (arg, values) in enumerate(controls.items()):
             if values is not None:
@@ -117,7 +138,8 @@ X <- matrix(readBin("{tmp}/X.bin", "double", n * p), n, p)
 y <- readBin("{tmp}/y.bin", "double", n)
 lam <- readBin("{tmp}/alphas.bin", "double", K)
 t <- system.time(fit <- glmnet(X, y, lambda = lam, standardize = FALSE, intercept = FALSE,
-                               type.gaussian = "{mode}", thresh = {thresh}{given}))[["elapsed"]]
+                               alpha = {mix!r}, type.gaussian = "{mode}",
+                               thresh = {thresh}{given}))[["elapsed"]]
 B <- as.matrix(fit$beta)
 writeBin(as.double(B), "{tmp}/coef.bin")
 cat(t, ncol(B), "\\n")
@@ -249,8 +271,8 @@ def compare_controls(name, repeat, tol):
     sys.stdout.flush()
 
 
-def grid(X, y, eps=1e-3):
-    top = shrinkage.lasso_path(X, y, alphas=2, tol=1.0)[0][0]  # alpha_max only
+def grid(X, y, eps=1e-3, l1_ratio=1.0):
+    top = shrinkage.enet_path(X, y, l1_ratio=l1_ratio, alphas=2, tol=1.0)[0][0]  # alpha_max
     return np.geomspace(top, top * eps, 100)
 
 
@@ -312,6 +334,64 @@ def compare_threads(name, repeat, tol):
         print_rows(title, gram_rows)
         title = f"{name}: the path"
     print_rows(title, path_rows)
+
+
+def compare_enet(name, repeat, tol):
+    """enet_path(l1_ratio=0.5) against lasso_path on the same data (each on its own grid from
+    its alpha_max), beside glmnet at alpha = 0.5."""
+    X, y = benchmark_problem(name, order="F")
+    reps = 1 if X.size >= 10**7 else repeat
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for l1_ratio in (1.0, 0.5):
+            alphas = grid(X, y, l1_ratio=l1_ratio)
+            t, _, (_, coefs, _) = best_time(
+                lambda a=alphas, r=l1_ratio: shrinkage.enet_path(X, y, l1_ratio=r, alphas=a,
+                                                                 tol=tol), reps)
+            rows.append((f"shrinkage l1_ratio={l1_ratio:g}", t,
+                         relative_gaps(X, y, alphas, coefs, l1_ratio)))
+        if glmnet_available():
+            for mode in ("covariance", "naive"):
+                t, a, coefs = run_glmnet(X, y, alphas, mode, l1_ratio=0.5)
+                rows.append((f"glmnet {mode} alpha=0.5", t, relative_gaps(X, y, a, coefs, 0.5)))
+    print_rows(f"{name}: n={X.shape[0]}, p={X.shape[1]}, 100 alphas, eps=1e-3, tol={tol:g}, "
+               f"elastic net against the lasso; seconds: best of {reps}+ calls (glmnet: one, "
+               "in R)", rows)
+
+
+def compare_multitask(name, repeat, tol, slow):
+    """The l2,1 path of Y's n_tasks columns (l1_ratio 0.8) against single-target paths on the
+    same X (the first column, and all of them one after the other), each on its own grid from
+    its alpha_max; scikit-learn's multi-task path only with --slow."""
+    X, Y = multitask_benchmark_problem(name)
+    l1_ratio = 0.8
+    rows = []
+
+    def run(label, targets, fn_of_alphas, reps=repeat):
+        alphas = grid(X, targets, l1_ratio=l1_ratio)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t, _, coefs = best_time(lambda: fn_of_alphas(alphas), reps)
+        rows.append((label, t, relative_gaps(X, targets, alphas, coefs, l1_ratio)))
+
+    def ours(targets):
+        return lambda a: shrinkage.enet_path(X, targets, l1_ratio=l1_ratio, alphas=a, tol=tol)[1]
+
+    run("shrinkage, first target alone", Y[:, 0], ours(Y[:, 0]))
+    singles = 0.0
+    for t in range(Y.shape[1]):
+        alphas = grid(X, Y[:, t], l1_ratio=l1_ratio)
+        singles += best_time(lambda a=alphas, t=t: ours(Y[:, t])(a), repeat)[0]
+    rows.append((f"shrinkage, {Y.shape[1]} targets one by one", singles, None))
+    run(f"shrinkage multi-task ({Y.shape[1]} targets)", Y, ours(Y))
+    if slow:
+        from sklearn.linear_model import enet_path as sk_enet_path
+        run("scikit-learn multi-task", Y,
+            lambda a: sk_enet_path(X, Y, l1_ratio=l1_ratio, alphas=a, tol=tol)[1], reps=1)
+    print_rows(f"{name}: n={X.shape[0]}, p={X.shape[1]}, {Y.shape[1]} targets, l1_ratio "
+               f"{l1_ratio:g}, 100 alphas, eps=1e-3, tol={tol:g}; seconds: best of {repeat}+ "
+               "calls (scikit-learn: one)", rows)
 
 
 def compare_sparse(name, tol, slow):
@@ -413,11 +493,13 @@ def main():
                         help="penalty factors and bounds, beside glmnet with the same")
     parser.add_argument("--tight", action="store_true",
                         help="tol 1e-4, 1e-8, 1e-10 beside glmnet at thresh 1e-12")
+    parser.add_argument("--enet", action="store_true",
+                        help="enet_path(l1_ratio=0.5) beside lasso_path and glmnet alpha=0.5")
     parser.add_argument("--threads", action="store_true",
                         help="the Gram and the path at 1, 2, ... BLAS threads")
     parser.add_argument("--slow", action="store_true", help="with --cv: scikit-learn's "
                         "LassoCV on wide problems too; with --tight: scikit-learn at 1e-8; on "
-                        "S1/S2: scikit-learn's path")
+                        "S1/S2/M1: scikit-learn's path")
     args = parser.parse_args()
     try:
         from threadpoolctl import threadpool_info
@@ -430,12 +512,16 @@ def main():
     for name in args.problems:
         if name in SPARSE_PROBLEMS:
             compare_sparse(name, args.tol, args.slow)
+        elif name in MULTITASK_PROBLEMS:
+            compare_multitask(name, args.repeat, args.tol, args.slow)
         elif args.cv:
             compare_cv(name, args.repeat, args.tol, args.slow)
         elif args.controls:
             compare_controls(name, args.repeat, args.tol)
         elif args.tight:
             compare_tight(name, args.repeat, args.slow)
+        elif args.enet:
+            compare_enet(name, args.repeat, args.tol)
         elif args.threads:
             compare_threads(name, args.repeat, args.tol)
         else:
