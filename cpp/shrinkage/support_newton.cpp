@@ -303,8 +303,8 @@ NewtonOutcome GroupNewton::step(const GroupL21& pen, const BlockView& block, Blo
     }
   }
   if (cholesky_factor(s, factor_.data(), s) >= 0) return NewtonOutcome::Failed;
-  cholesky_solve_many(s, nt, factor_.data(), s, step_.data(), s);  // (M^{-1} (x) I) r
-  if (l1 > 0) {  // every row of S has w_j != 0: add (M^{-1} (x) I) U C^{-1} U^T of that
+  woodbury_ = l1 > 0;  // then every row of S has w_j != 0
+  if (woodbury_) {
     capacitance_ = factor_;
     if (blas::potri(s, capacitance_.data(), s) != 0) return NewtonOutcome::Failed;
     for (int a = 0; a < s; ++a) {  // C's lower triangle over M^{-1}'s, in place
@@ -317,35 +317,145 @@ NewtonOutcome GroupNewton::step(const GroupL21& pen, const BlockView& block, Blo
       column[a] += norm_[a] / l1;
     }
     if (cholesky_factor(s, capacitance_.data(), s) >= 0) return NewtonOutcome::Failed;
-    along_.assign(ls, 0.0);
-    for (int t = 0; t < nt; ++t)
-      for (int a = 0; a < s; ++a) along_[a] += unit_[t * ls + a] * step_[t * ls + a];
-    cholesky_solve(s, capacitance_.data(), s, along_.data());
-    for (int t = 0; t < nt; ++t)
-      for (int a = 0; a < s; ++a) unit_[t * ls + a] *= along_[a];
-    cholesky_solve_many(s, nt, factor_.data(), s, unit_.data(), s);
-    for (std::size_t e = 0; e < ls * nt; ++e) step_[e] += unit_[e];
   }
-  // dq = H[:, S] d (m x nt): q moves by -length * dq.
-  const std::size_t mm = static_cast<std::size_t>(m);
-  q_change_.assign(mm * nt, 0.0);
-  for (int a = 0; a < s; ++a)
-    for (int t = 0; t < nt; ++t)
-      axpy_sub(m, -step_[t * ls + a], block.H + S[a] * ld, q_change_.data() + t * mm);
+  apply_inverse(s, nt, 1, step_.data());
   const double before = block_objective(pen, x);
   saved_w_ = x.w;
   saved_q_ = x.q;
-  for (double length = 1.0; length > 1e-3; length *= 0.5) {
-    for (int a = 0; a < s; ++a)
-      for (int t = 0; t < nt; ++t)
-        x.w[x.at(S[a], t)] = saved_w_[x.at(S[a], t)] + length * step_[t * ls + a];
-    for (std::size_t e = 0; e < x.q.size(); ++e) x.q[e] = saved_q_[e] - length * q_change_[e];
-    if (not_worse(block_objective(pen, x), before))
-      return length == 1.0 ? NewtonOutcome::Full : NewtonOutcome::Partial;
+  // Rows whose step passes through zero are first simply set to zero, which usually leaves a
+  // full step that lowers the objective; failing that, they are held at zero exactly.
+  free_step_ = step_;
+  if (woodbury_ && zero_crossing_rows(x, s)) {
+    if (try_step(pen, block, x, 1.0, before, true)) return NewtonOutcome::Full;
+    step_ = free_step_;
+    hold_crossing_rows(x, s);
   }
+  for (double length = 1.0; length > 1e-3; length *= 0.5)
+    if (try_step(pen, block, x, length, before, length == 1.0))
+      return length == 1.0 ? NewtonOutcome::Full : NewtonOutcome::Partial;
   x.w.swap(saved_w_);
   x.q.swap(saved_q_);
   return NewtonOutcome::Failed;
+}
+
+// x = saved + length * step on S's rows, with q following (dq = H[:, S] d, m x n_tasks, made
+// afresh when the step is new); true if the objective is not worse than `before`.
+bool GroupNewton::try_step(const GroupL21& pen, const BlockView& block, BlockPoint& x,
+                           double length, double before, bool new_step) {
+  const int m = block.m, nt = x.n_tasks, s = static_cast<int>(support_.size());
+  const std::size_t ls = static_cast<std::size_t>(s), mm = static_cast<std::size_t>(m);
+  const std::size_t ld = static_cast<std::size_t>(block.ld);
+  const auto& S = support_;
+  if (new_step) {
+    q_change_.assign(mm * nt, 0.0);
+    for (int a = 0; a < s; ++a)
+      for (int t = 0; t < nt; ++t)
+        axpy_sub(m, -step_[t * ls + a], block.H + S[a] * ld, q_change_.data() + t * mm);
+  }
+  for (int a = 0; a < s; ++a)
+    for (int t = 0; t < nt; ++t)
+      x.w[x.at(S[a], t)] = saved_w_[x.at(S[a], t)] + length * step_[t * ls + a];
+  for (std::size_t e = 0; e < x.q.size(); ++e) x.q[e] = saved_q_[e] - length * q_change_[e];
+  return not_worse(block_objective(pen, x), before);
+}
+
+// The model is linear in a row's norm along u_j, so a row whose step passes through zero
+// (||w_j|| + u_j . d_j <= 0) crosses the kink there, and backtracking would shrink the whole
+// step to the first such row. Sets those rows' step to -w_j (w: the step's start, saved_w_);
+// false if there are none.
+bool GroupNewton::zero_crossing_rows(const BlockPoint& x, int s) {
+  const int nt = x.n_tasks;
+  const std::size_t ls = static_cast<std::size_t>(s);
+  bool any = false;
+  for (int a = 0; a < s; ++a) {
+    double ahead = norm_[a];
+    for (int t = 0; t < nt; ++t)
+      ahead += saved_w_[x.at(support_[a], t)] / norm_[a] * step_[t * ls + a];
+    if (ahead > 0) continue;
+    any = true;
+    for (int t = 0; t < nt; ++t) step_[t * ls + a] = -saved_w_[x.at(support_[a], t)];
+  }
+  return any;
+}
+
+// v <- J^{-1} v for `count` vectors v (each s x n_tasks, column-major, one after another):
+// (M^{-1} (x) I) v, plus (M^{-1} (x) I) U C^{-1} U^T of that with an l1 term.
+void GroupNewton::apply_inverse(int s, int nt, int count, double* v) {
+  const std::size_t ls = static_cast<std::size_t>(s), size = ls * nt * count;
+  cholesky_solve_many(s, nt * count, factor_.data(), s, v, s);
+  if (!woodbury_) return;
+  along_.assign(ls * count, 0.0);
+  for (int c = 0; c < count; ++c)
+    for (int t = 0; t < nt; ++t)
+      for (int a = 0; a < s; ++a)
+        along_[c * ls + a] += unit_[t * ls + a] * v[(std::size_t(c) * nt + t) * ls + a];
+  cholesky_solve_many(s, count, capacitance_.data(), s, along_.data(), s);
+  spread_.resize(size);
+  for (int c = 0; c < count; ++c)
+    for (int t = 0; t < nt; ++t)
+      for (int a = 0; a < s; ++a)
+        spread_[(std::size_t(c) * nt + t) * ls + a] = unit_[t * ls + a] * along_[c * ls + a];
+  cholesky_solve_many(s, nt * count, factor_.data(), s, spread_.data(), s);
+  for (std::size_t e = 0; e < size; ++e) v[e] += spread_[e];
+}
+
+// Holds the rows whose step (from saved_w_) passes through zero at zero exactly: the step
+// becomes the Newton step with d_Z = -w_Z imposed, d = d0 + J^{-1} E_Z lambda with
+// (J^{-1})_ZZ lambda = -w_Z - d0_Z, in rounds while more rows cross. Each held row costs
+// n_tasks columns of J^{-1} (BLAS-3 solves, ~(2 n_tasks + 1) n_tasks s^2); past s / 32 rows
+// (about a fresh factorisation's worth) the rest are set to zero without the correction, and
+// backtracking judges the step.
+void GroupNewton::hold_crossing_rows(const BlockPoint& x, int s) {
+  const int nt = x.n_tasks;
+  const std::size_t ls = static_cast<std::size_t>(s), block = ls * nt;
+  const auto& S = support_;
+  const auto w = [&](int a, int t) { return saved_w_[x.at(S[a], t)]; };  // the start point
+  held_.clear();
+  free_step_ = step_;
+  columns_.clear();
+  const std::size_t limit = std::max<std::size_t>(1, ls / 32);
+  for (int round = 0; round < kRounds; ++round) {
+    const std::size_t before = held_.size();
+    for (int a = 0; a < s; ++a) {
+      double ahead = norm_[a];
+      for (int t = 0; t < nt; ++t) ahead += w(a, t) / norm_[a] * step_[t * ls + a];
+      if (ahead <= 0 && std::find(held_.begin(), held_.end(), a) == held_.end())
+        held_.push_back(a);
+    }
+    if (held_.size() == before) break;
+    if (held_.size() > limit) {
+      for (std::size_t h = before; h < held_.size(); ++h)
+        for (int t = 0; t < nt; ++t) step_[t * ls + held_[h]] = -w(held_[h], t);
+      held_.resize(before);
+      break;
+    }
+    // J^{-1}'s columns for the new rows' entries.
+    const std::size_t fresh = (held_.size() - before) * nt, k = held_.size() * nt;
+    columns_.resize(k * block, 0.0);
+    double* first = columns_.data() + before * nt * block;
+    for (std::size_t h = before, c = 0; h < held_.size(); ++h)
+      for (int t = 0; t < nt; ++t, ++c) first[c * block + t * ls + held_[h]] = 1.0;
+    apply_inverse(s, nt, static_cast<int>(fresh), first);
+    // (J^{-1})_ZZ lambda = -w_Z - d0_Z.
+    const auto entry = [&](std::size_t e) { return (e % nt) * ls + held_[e / nt]; };
+    schur_.resize(k * k);
+    lambda_.resize(k);
+    for (std::size_t j = 0; j < k; ++j) {
+      for (std::size_t i = 0; i < k; ++i) schur_[j * k + i] = columns_[j * block + entry(i)];
+      lambda_[j] = -w(held_[j / nt], int(j % nt)) - free_step_[entry(j)];
+    }
+    if (cholesky_factor(int(k), schur_.data(), int(k)) >= 0) {  // held rows' step: plain zero
+      for (const int a : held_)
+        for (int t = 0; t < nt; ++t) step_[t * ls + a] = -w(a, t);
+      return;
+    }
+    cholesky_solve(int(k), schur_.data(), int(k), lambda_.data());
+    step_ = free_step_;
+    for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t e = 0; e < block; ++e) step_[e] += lambda_[j] * columns_[j * block + e];
+    for (const int a : held_)  // exactly zero, as the constraint has it
+      for (int t = 0; t < nt; ++t) step_[t * ls + a] = -w(a, t);
+  }
 }
 
 }  // namespace shrinkage

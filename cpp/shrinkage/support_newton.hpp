@@ -81,9 +81,21 @@ class GroupNewton {
 
  private:
   std::vector<int> support_;
-  // M's factor, then C's (s x s); the rows' norms, unit rows (s x n_tasks, column-major) and
-  // U^T (M^{-1} (x) I) r; the step (s x n_tasks) and H[:, S] times it (m x n_tasks).
-  std::vector<double> factor_, capacitance_, norm_, unit_, along_, step_, q_change_;
+  void apply_inverse(int s, int n_tasks, int count, double* v);
+  bool try_step(const GroupL21& pen, const BlockView& block, BlockPoint& x, double length,
+                double before, bool new_step);
+  bool zero_crossing_rows(const BlockPoint& x, int s);
+  void hold_crossing_rows(const BlockPoint& x, int s);
+
+  // M's factor and C's (s x s; C only with an l1 term: woodbury_); the rows' norms and unit
+  // rows (s x n_tasks, column-major); apply_inverse's U^T (M^{-1} (x) I) v and U times it;
+  // the step (s x n_tasks) and H[:, S] times it (m x n_tasks).
+  std::vector<double> factor_, capacitance_, norm_, unit_, along_, spread_, step_, q_change_;
+  bool woodbury_ = false;
+  // hold_crossing_rows: the rows held at zero (positions in S), the unconstrained step,
+  // J^{-1}'s columns for the held entries, their (J^{-1})_ZZ and the multipliers.
+  std::vector<int> held_;
+  std::vector<double> free_step_, columns_, schur_, lambda_;
   std::vector<double> saved_w_, saved_q_;
 };
 

@@ -210,3 +210,39 @@ TEST_CASE("the multi-task step is the dense Newton step") {
     CHECK(worst <= 1e-9 * largest);  // both ~ cond(J) eps: J is well conditioned here
   }
 }
+
+// A row that is zero at the solution, started slightly off zero: the Newton model (linear in
+// the row's norm) steps it through zero, and the step sets it to zero instead of backtracking.
+TEST_CASE("a multi-task row whose step passes through zero is set to zero") {
+  const int nt = 3, n = 80, p = 15;
+  auto pr = testing::make_problem(n, p, 0.4, 7, nt);
+  const double alpha = 0.3;
+  PathOptions opt;
+  opt.tol = 1e-15;
+  FullGram gram(pr.gram.data(), pr.p, 1.0);
+  const auto exact = testing::solve_path(gram, pr.b, nt, pr.c, {alpha}, opt).coefs;
+  Fixture f(pr);
+  BlockPoint x;
+  x.m = p;
+  x.n_tasks = nt;
+  x.w.assign(exact.begin(), exact.end());
+  int zero_row = -1, nonzero = 0;
+  for (int j = 0; j < p; ++j) {
+    if (x.row_nonzero(j)) ++nonzero;
+    else if (zero_row < 0) zero_row = j;
+  }
+  REQUIRE(zero_row >= 0);
+  REQUIRE(nonzero > 0);
+  for (int t = 0; t < nt; ++t) x.w[x.at(zero_row, t)] = 1e-4 * (t + 1);
+  x.q = testing::gradient(pr, x.w, nt);
+  x.b = pr.b;
+  const GroupL21 pen(alpha, 0.0, nt);
+  const double before = block_objective(pen, x);
+  GroupNewton newton(p);
+  CHECK(newton.step(pen, f.block, x, 0) == NewtonOutcome::Full);
+  CHECK_FALSE(x.row_nonzero(zero_row));
+  CHECK(block_objective(pen, x) < before);
+  double worst = 0;
+  for (std::size_t e = 0; e < x.w.size(); ++e) worst = std::max(worst, std::abs(x.w[e] - exact[e]));
+  CHECK(worst < 1e-8);  // back on the solution: the other rows' step is exact to first order
+}
