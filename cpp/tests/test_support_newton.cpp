@@ -94,6 +94,37 @@ TEST_CASE("a step on the right support lands on the dense solution, with the fac
   }
 }
 
+// Along an elastic-net path l2 changes at every alpha (up and down here): the factor cached
+// for one l2 must not serve another. Tall, and wide with a support larger than n (G_SS
+// singular, G_SS + l2 I not).
+TEST_CASE("a step after l2 changed lands on the dense solution of the new l2") {
+  for (const auto& [n, p] : {std::pair{80, 20}, {15, 30}}) {
+    CAPTURE(n);
+    Fixture f(testing::make_problem(n, p, 0.5, 6));
+    SupportNewton newton(f.pr.p);
+    const double l1 = n > p ? 0.03 : 0.003;
+    for (const double l2 : {0.02, 0.0187, 0.0174, 0.0163, 0.0175, 0.01, 0.0093}) {
+      CAPTURE(l2);
+      const auto optimum = f.solution(l1, l2);
+      const auto signs = signs_of(optimum);
+      int s = 0;
+      for (const double sign : signs) s += sign != 0;
+      if (n < p) CHECK(s > n);
+      const auto expected = f.dense_solution(signs, l1, l2);
+      std::vector<double> start(optimum);
+      for (double& v : start) v *= 0.9;
+      BlockPoint x = f.point(start);
+      REQUIRE(newton.step(ElasticNet(l1, l2, false), f.block, x, 0) == NewtonOutcome::Full);
+      double worst = 0, largest = 0;
+      for (int j = 0; j < f.pr.p; ++j) {
+        worst = std::max(worst, std::abs(x.w[j] - expected[j]));
+        largest = std::max(largest, std::abs(expected[j]));
+      }
+      CHECK(worst <= 1e-10 * largest);
+    }
+  }
+}
+
 TEST_CASE("a step that would flip a sign stops there and drops the coordinate") {
   Fixture f(testing::make_problem(80, 20, 0.5, 5));
   const double l1 = 0.05;
