@@ -360,21 +360,29 @@ bool GroupNewton::try_step(const GroupL21& pen, const BlockView& block, BlockPoi
 }
 
 // The model is linear in a row's norm along u_j, so a row whose step passes through zero
-// (||w_j|| + u_j . d_j <= 0) crosses the kink there, and backtracking would shrink the whole
-// step to the first such row. Sets those rows' step to -w_j (w: the step's start, saved_w_);
-// false if there are none.
-bool GroupNewton::zero_crossing_rows(const BlockPoint& x, int s) {
-  const int nt = x.n_tasks;
+// (||w_j|| + u_j . d_j <= 0, w: the step's start, saved_w_) crosses the kink there, and
+// backtracking would shrink the whole step to the first such row.
+bool GroupNewton::passes_through_zero(const BlockPoint& x, int s, int a) const {
   const std::size_t ls = static_cast<std::size_t>(s);
+  double ahead = norm_[a];
+  for (int t = 0; t < x.n_tasks; ++t)
+    ahead += saved_w_[x.at(support_[a], t)] / norm_[a] * step_[t * ls + a];
+  return ahead <= 0;
+}
+
+void GroupNewton::step_to_zero(const BlockPoint& x, int s, int a) {
+  for (int t = 0; t < x.n_tasks; ++t)
+    step_[std::size_t(t) * s + a] = -saved_w_[x.at(support_[a], t)];
+}
+
+// Sets the step of the rows that pass through zero to -w_j; false if there are none.
+bool GroupNewton::zero_crossing_rows(const BlockPoint& x, int s) {
   bool any = false;
-  for (int a = 0; a < s; ++a) {
-    double ahead = norm_[a];
-    for (int t = 0; t < nt; ++t)
-      ahead += saved_w_[x.at(support_[a], t)] / norm_[a] * step_[t * ls + a];
-    if (ahead > 0) continue;
-    any = true;
-    for (int t = 0; t < nt; ++t) step_[t * ls + a] = -saved_w_[x.at(support_[a], t)];
-  }
+  for (int a = 0; a < s; ++a)
+    if (passes_through_zero(x, s, a)) {
+      step_to_zero(x, s, a);
+      any = true;
+    }
   return any;
 }
 
@@ -399,8 +407,8 @@ void GroupNewton::apply_inverse(int s, int nt, int count, double* v) {
   for (std::size_t e = 0; e < size; ++e) v[e] += spread_[e];
 }
 
-// Holds the rows whose step (from saved_w_) passes through zero at zero exactly: the step
-// becomes the Newton step with d_Z = -w_Z imposed, d = d0 + J^{-1} E_Z lambda with
+// Holds the rows that pass through zero at zero exactly: the step (d0 on entry, also in
+// free_step_) becomes the Newton step with d_Z = -w_Z imposed, d = d0 + J^{-1} E_Z lambda with
 // (J^{-1})_ZZ lambda = -w_Z - d0_Z, in rounds while more rows cross. Each held row costs
 // n_tasks columns of J^{-1} (BLAS-3 solves, ~(2 n_tasks + 1) n_tasks s^2); past s / 32 rows
 // (about a fresh factorisation's worth) the rest are set to zero without the correction, and
@@ -411,21 +419,16 @@ void GroupNewton::hold_crossing_rows(const BlockPoint& x, int s) {
   const auto& S = support_;
   const auto w = [&](int a, int t) { return saved_w_[x.at(S[a], t)]; };  // the start point
   held_.clear();
-  free_step_ = step_;
   columns_.clear();
   const std::size_t limit = std::max<std::size_t>(1, ls / 32);
   for (int round = 0; round < kRounds; ++round) {
     const std::size_t before = held_.size();
-    for (int a = 0; a < s; ++a) {
-      double ahead = norm_[a];
-      for (int t = 0; t < nt; ++t) ahead += w(a, t) / norm_[a] * step_[t * ls + a];
-      if (ahead <= 0 && std::find(held_.begin(), held_.end(), a) == held_.end())
+    for (int a = 0; a < s; ++a)
+      if (std::find(held_.begin(), held_.end(), a) == held_.end() && passes_through_zero(x, s, a))
         held_.push_back(a);
-    }
     if (held_.size() == before) break;
     if (held_.size() > limit) {
-      for (std::size_t h = before; h < held_.size(); ++h)
-        for (int t = 0; t < nt; ++t) step_[t * ls + held_[h]] = -w(held_[h], t);
+      for (std::size_t h = before; h < held_.size(); ++h) step_to_zero(x, s, held_[h]);
       held_.resize(before);
       break;
     }
@@ -445,16 +448,14 @@ void GroupNewton::hold_crossing_rows(const BlockPoint& x, int s) {
       lambda_[j] = -w(held_[j / nt], int(j % nt)) - free_step_[entry(j)];
     }
     if (cholesky_factor(int(k), schur_.data(), int(k)) >= 0) {  // held rows' step: plain zero
-      for (const int a : held_)
-        for (int t = 0; t < nt; ++t) step_[t * ls + a] = -w(a, t);
+      for (const int a : held_) step_to_zero(x, s, a);
       return;
     }
     cholesky_solve(int(k), schur_.data(), int(k), lambda_.data());
     step_ = free_step_;
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t e = 0; e < block; ++e) step_[e] += lambda_[j] * columns_[j * block + e];
-    for (const int a : held_)  // exactly zero, as the constraint has it
-      for (int t = 0; t < nt; ++t) step_[t * ls + a] = -w(a, t);
+    for (const int a : held_) step_to_zero(x, s, a);  // exactly zero, as the constraint has it
   }
 }
 

@@ -84,6 +84,8 @@ class GroupNewton {
   void apply_inverse(int s, int n_tasks, int count, double* v);
   bool try_step(const GroupL21& pen, const BlockView& block, BlockPoint& x, double length,
                 double before, bool new_step);
+  bool passes_through_zero(const BlockPoint& x, int s, int a) const;
+  void step_to_zero(const BlockPoint& x, int s, int a);
   bool zero_crossing_rows(const BlockPoint& x, int s);
   void hold_crossing_rows(const BlockPoint& x, int s);
 
