@@ -23,12 +23,6 @@ KNOWN_DIFFERENCES = {
         "compares two fits at the default tol=1e-4 to rtol=1e-7; shrinkage's Gram fit is exact "
         "and its lazy fit stops at its certified gap within tol; at tol=1e-10 they agree to "
         "1e-8 (tests/test_drop_in.py)",
-    "test_coordinate_descent.py::test_sparse_dense_descent_paths[*-2-enet_path]":
-        "asks dense and sparse X to give the same multi-task path to rtol=1e-7 at tol=1e-10, "
-        "which holds for solvers doing the same arithmetic on both; shrinkage's Grams of the two "
-        "differ in rounding and each alpha stops at its own certified gap (6.7e-10 and 1.7e-11 "
-        "at the worst alpha, for a bound of 2e-9), so the paths agree to 2.2e-10 (each 2.2e-8 "
-        "from the exact path) but a coefficient of 2.5e-6 differs in its 5th digit",
     "test_coordinate_descent.py::test_check_input_false":
         "expects C-ordered X with check_input=False to raise; shrinkage reads either order and "
         "returns the right answer",
