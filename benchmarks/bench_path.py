@@ -95,7 +95,7 @@ class MultiTaskPath:
 
     def setup(self, targets):
         X, Y = multitask_benchmark_problem("M1")
-        self.X, self.Y = X, Y if targets == "multi-task" else Y[:, 0]
+        self.X, self.Y = X, (Y if targets == "multi-task" else Y[:, 0])
 
     def time_enet_path(self, targets):
         shrinkage.enet_path(self.X, self.Y, l1_ratio=0.8)

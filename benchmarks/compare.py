@@ -85,8 +85,7 @@ def relative_gaps(X, Y, alphas, coefs, l1_ratio=1.0):
     R = np.stack([Y[:, [t]] - X @ W[t] for t in range(W.shape[0])])  # n_tasks x n x K
     XtA = np.stack([X.T @ R[t] for t in range(W.shape[0])]) - l2 * W
     dual_norm = np.sqrt((XtA * XtA).sum(axis=0)).max(axis=0)
-    scale = np.minimum(1.0, l1 / np.where(dual_norm > 0, dual_norm, np.inf))
-    scale = np.where(dual_norm > 0, scale, 1.0)
+    scale = np.minimum(1.0, np.divide(l1, dual_norm, out=np.ones(K), where=dual_norm > 0))
     r2 = (R * R).sum(axis=(0, 1))
     gaps = (0.5 * (1 + scale**2) * (r2 + l2 * (W * W).sum(axis=(0, 1)))
             + l1 * np.sqrt((W * W).sum(axis=0)).sum(axis=0)
@@ -365,31 +364,30 @@ def compare_multitask(name, repeat, tol, slow):
     same X (the first column, and all of them one after the other), each on its own grid from
     its alpha_max; scikit-learn's multi-task path only with --slow."""
     X, Y = multitask_benchmark_problem(name)
+    n_tasks = Y.shape[1]
     l1_ratio = 0.8
-    rows = []
 
-    def run(label, targets, fn_of_alphas, reps=repeat):
+    def timed(targets, path, reps=repeat):
         alphas = grid(X, targets, l1_ratio=l1_ratio)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            t, _, coefs = best_time(lambda: fn_of_alphas(alphas), reps)
-        rows.append((label, t, relative_gaps(X, targets, alphas, coefs, l1_ratio)))
+            t, _, coefs = best_time(lambda: path(targets, alphas), reps)
+        return t, relative_gaps(X, targets, alphas, coefs, l1_ratio)
 
-    def ours(targets):
-        return lambda a: shrinkage.enet_path(X, targets, l1_ratio=l1_ratio, alphas=a, tol=tol)[1]
+    def ours(targets, alphas):
+        return shrinkage.enet_path(X, targets, l1_ratio=l1_ratio, alphas=alphas, tol=tol)[1]
 
-    run("shrinkage, first target alone", Y[:, 0], ours(Y[:, 0]))
-    singles = 0.0
-    for t in range(Y.shape[1]):
-        alphas = grid(X, Y[:, t], l1_ratio=l1_ratio)
-        singles += best_time(lambda a=alphas, t=t: ours(Y[:, t])(a), repeat)[0]
-    rows.append((f"shrinkage, {Y.shape[1]} targets one by one", singles, None))
-    run(f"shrinkage multi-task ({Y.shape[1]} targets)", Y, ours(Y))
+    singles = [timed(Y[:, t], ours) for t in range(n_tasks)]
+    rows = [("shrinkage, first target alone", *singles[0]),
+            (f"shrinkage, {n_tasks} targets one by one", sum(t for t, _ in singles),
+             max(gap for _, gap in singles)),
+            (f"shrinkage multi-task ({n_tasks} targets)", *timed(Y, ours))]
     if slow:
         from sklearn.linear_model import enet_path as sk_enet_path
-        run("scikit-learn multi-task", Y,
-            lambda a: sk_enet_path(X, Y, l1_ratio=l1_ratio, alphas=a, tol=tol)[1], reps=1)
-    print_rows(f"{name}: n={X.shape[0]}, p={X.shape[1]}, {Y.shape[1]} targets, l1_ratio "
+        rows.append(("scikit-learn multi-task", *timed(
+            Y, lambda targets, alphas: sk_enet_path(X, targets, l1_ratio=l1_ratio, alphas=alphas,
+                                                    tol=tol)[1], reps=1)))
+    print_rows(f"{name}: n={X.shape[0]}, p={X.shape[1]}, {n_tasks} targets, l1_ratio "
                f"{l1_ratio:g}, 100 alphas, eps=1e-3, tol={tol:g}; seconds: best of {repeat}+ "
                "calls (scikit-learn: one)", rows)
 
