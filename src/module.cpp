@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "shrinkage/blas.hpp"
+#include "shrinkage/dispatch.hpp"
 
 namespace py = pybind11;
 
@@ -23,6 +24,8 @@ PYBIND11_MODULE(_core, m) {
         shrinkage::set_blas_table(*table.get_pointer<shrinkage::BlasTable>());
       },
       py::arg("table"), "Installs the BLAS/LAPACK function table (done once at import).");
+  m.def("simd_level", &shrinkage::simd_level,
+        "The instruction-set level whose clones of the hot loops run on this CPU.");
   shrinkage::bind::register_gram(m);
   shrinkage::bind::register_path(m);
   shrinkage::bind::register_linalg(m);
