@@ -232,31 +232,57 @@ double DenseDesign<T>::to_sample_space(double* v) const {
   return offset_.empty() ? 0.0 : sum;
 }
 
-// Z[:, ws[0..m)] in order in scratch.columns. The working set keeps its order when it drops
-// features and appends new ones, so cached columns only move down and new ones are gathered.
-// Slots below `from` are final and cached columns are looked for from there on, so any other
-// order is still right (more columns are gathered).
+// Z[:, ws[0..m)] in order in scratch.columns. A cached column that is wanted elsewhere is
+// swapped into place (the working set moves a few features at a time), so only new features
+// are gathered from X.
 template <class T>
 const double* DenseDesign<T>::gather_working_set(const int* ws, int m,
                                                  SourceScratch& scratch) const {
   const std::size_t n = static_cast<std::size_t>(n_);
   auto& cols = scratch.columns;
   auto& feats = scratch.features;
-  if (cols.size() < n * m) cols.resize(n * m);
-  const int cached = static_cast<int>(feats.size());
-  int from = 0;  // >= k at the top of each iteration
-  for (int k = 0; k < m; ++k) {
-    int at = from;
-    while (at < cached && feats[at] != ws[k]) ++at;
-    if (at < cached) {
-      if (at != k) std::copy_n(cols.data() + at * n, n, cols.data() + k * n);
-      from = at + 1;
-    } else {
-      gather_column(ws[k], cols.data() + k * n);
-      from = std::max(from, k + 1);
-    }
+  auto& slot = scratch.column_slot;
+  auto& wanted = scratch.wanted;
+  if (slot.empty()) {
+    slot.assign(static_cast<std::size_t>(n_features()), -1);
+    wanted.assign(static_cast<std::size_t>(n_features()), 0);
   }
-  feats.assign(ws, ws + m);
+  for (int k = 0; k < m; ++k) wanted[ws[k]] = 1;
+  for (int& g : feats)
+    if (g >= 0 && !wanted[g]) {
+      slot[g] = -1;
+      g = -1;
+    }
+  for (int k = 0; k < m; ++k) wanted[ws[k]] = 0;
+  const auto column = [&](std::size_t k) { return cols.data() + k * n; };
+  const auto append = [&](int g) {
+    feats.push_back(g);
+    cols.resize(feats.size() * n);
+    if (g >= 0) slot[g] = static_cast<int>(feats.size()) - 1;
+  };
+  for (int k = 0; k < m; ++k) {
+    const int f = ws[k];
+    if (k == static_cast<int>(feats.size())) append(-1);
+    const int g = feats[k];  // the slot's occupant: none, or a feature wanted at a later slot
+    if (g == f) continue;
+    const int from = slot[f];
+    if (from >= 0) {
+      std::swap_ranges(column(k), column(k) + n, column(from));
+      feats[from] = g;
+      if (g >= 0) slot[g] = from;
+    } else {
+      if (g >= 0) {
+        append(g);
+        std::copy_n(column(k), n, column(feats.size() - 1));
+      }
+      gather_column(f, column(k));
+    }
+    feats[k] = f;
+    slot[f] = k;
+  }
+  for (std::size_t i = m; i < feats.size(); ++i)
+    if (feats[i] >= 0) slot[feats[i]] = -1;
+  feats.resize(m);
   return cols.data();
 }
 

@@ -17,6 +17,8 @@ struct SourceScratch {
   // working-set order, so each column is gathered from X once while it stays in the set.
   std::vector<double> columns;
   std::vector<int> features;
+  std::vector<int> column_slot;  // each feature's place in `features`, or -1 (length p)
+  std::vector<char> wanted;      // gather's marks of the requested features (length p, zero)
   // Wide dense X: what X^T multiplied in the last bounded gradient, its sum (for the column
   // centres) and its float32 vectors.
   std::vector<double> residual_fit;

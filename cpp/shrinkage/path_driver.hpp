@@ -189,9 +189,8 @@ class PathDriver {
   // threshold). Survivors whose Gram column is at hand cost almost nothing (a zero that stays
   // zero skips its axpy); those that would need a new column are admitted best first, about
   // twice as many as entered the model at the previous alpha (on correlated data the rule
-  // passes nearly every feature near alpha_max; KKT checks catch what it misses). Features
-  // keep their place in the previous working set, so the packed block is regathered only
-  // when some feature left.
+  // passes nearly every feature near alpha_max; KKT checks catch what it misses). Kept
+  // features keep their Gram columns, so only the new ones are gathered.
   void admit_strong_rule_survivors(const Penalty& pen, double threshold) {
     const PointView x = point();
     costly_.clear();

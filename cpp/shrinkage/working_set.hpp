@@ -1,7 +1,7 @@
-// The working set W: which features the block solver sweeps, in a stable order, and the packed
-// Gram block G[W, W] (scaled, double). Features keep their place as others leave and new ones
-// are appended, so the block is compacted in place and only new rows and columns are gathered
-// from the source.
+// The working set W: which features the block solver sweeps, and the packed Gram block
+// G[W, W] (scaled, double). New features are appended and those that leave are replaced by
+// others from the end, so the block is updated in place at the cost of the moved rows and
+// columns, and only new rows and columns are gathered from the source.
 #pragma once
 
 #include <algorithm>
@@ -36,33 +36,53 @@ class WorkingSet {
     for (const auto& v : scored) admit(v.second);
   }
 
-  // Keeps the features for which keep(j) holds, in their order, compacting the packed block in
-  // place (a few copies instead of gathering it again).
+  // Keeps the features for which keep(j) holds. The slots of packed features that leave are
+  // filled with kept packed ones from the end of the packed region, so only the moved rows and
+  // columns of the block are copied; features not yet packed follow in their order.
   template <class Keep>
   void keep_if(Keep&& keep) {
-    const int m = size();
-    kept_.clear();
+    const int m = size(), packed = std::min(packed_, m);
+    kept_slot_.assign(m, 0);
+    int kept = 0, kept_packed = 0;
     for (int i = 0; i < m; ++i) {
-      if (keep(features_[i]))
-        kept_.push_back(i);
-      else
+      if (keep(features_[i])) {
+        kept_slot_[i] = 1;
+        ++kept;
+        kept_packed += i < packed;
+      } else {
         member_[features_[i]] = 0;
-    }
-    const int kept = static_cast<int>(kept_.size());
-    if (kept == m) return;
-    const std::size_t ld = static_cast<std::size_t>(ld_);
-    const int packed = std::min(packed_, m);
-    int new_packed = 0;
-    for (int k = 0; k < kept; ++k) {
-      features_[k] = features_[kept_[k]];
-      if (kept_[k] < packed) {  // indices only move down, so in-place copies are safe
-        for (int i = 0; i < kept && kept_[i] < packed; ++i)
-          H_[k * ld + i] = H_[kept_[k] * ld + kept_[i]];
-        new_packed = k + 1;
       }
     }
+    if (kept == m) return;
+    source_.resize(kept);  // source_[a]: the old slot of the feature in new slot a
+    holes_.clear();
+    for (int a = 0, mover = kept_packed; a < kept_packed; ++a) {
+      if (kept_slot_[a]) {
+        source_[a] = a;
+        continue;
+      }
+      while (!kept_slot_[mover]) ++mover;
+      holes_.push_back(a);
+      source_[a] = mover++;
+    }
+    for (int i = packed, a = kept_packed; i < m; ++i)
+      if (kept_slot_[i]) source_[a++] = i;
+    // Every read is of a row or column at or above kept_packed, which nothing writes.
+    const std::size_t ld = static_cast<std::size_t>(ld_);
+    for (int c = 0; c < kept_packed; ++c) {
+      double* column = H_.data() + c * ld;
+      if (kept_slot_[c]) {
+        for (int a : holes_) column[a] = column[source_[a]];
+      } else {
+        const double* from = H_.data() + source_[c] * ld;
+        for (int b = 0; b < kept_packed; ++b) column[b] = from[source_[b]];
+      }
+    }
+    // In place: a hole reads a slot at or above kept_packed before any of those is written,
+    // and every later slot reads one at or after itself.
+    for (int a = 0; a < kept; ++a) features_[a] = features_[source_[a]];
     features_.resize(kept);
-    packed_ = new_packed;
+    packed_ = kept_packed;
   }
 
   // Packs G[W, W]: the rows and columns of features admitted since the last call are filled by
@@ -89,7 +109,8 @@ class WorkingSet {
  private:
   std::vector<char> member_;
   std::vector<int> features_;
-  std::vector<int> kept_;  // keep_if's positions of the kept features
+  std::vector<char> kept_slot_;   // keep_if: whether each old slot is kept
+  std::vector<int> source_, holes_;  // keep_if: each new slot's old one; the filled slots
   std::vector<double> H_;  // G[W, W], leading dimension ld_; the first packed_ rows/columns valid
   int packed_ = 0, ld_ = 0;
 };
