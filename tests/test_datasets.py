@@ -1,5 +1,5 @@
-"""The multi-task benchmark problem's generator: its shape, coefficients and noise as
-documented."""
+"""The generators: the multi-task benchmark problem's shape, coefficients and noise as
+documented, and the text-like sparse problems' TF-IDF rows."""
 
 import numpy as np
 import pytest
@@ -7,6 +7,7 @@ import pytest
 from shrinkage.datasets import (
     MULTITASK_PROBLEMS,
     friedman_coefficients,
+    make_text_regression,
     multitask_benchmark_problem,
 )
 
@@ -37,3 +38,18 @@ def test_multitask_problem_is_reproducible_and_names_unknown_problems():
     assert np.array_equal(Y1, Y2)
     with pytest.raises(ValueError, match="unknown problem 'M9'"):
         multitask_benchmark_problem("M9")
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_text_regression_is_tf_idf_like(fmt):
+    X, y = make_text_regression(500, 2000, n_informative=30, format=fmt, random_state=4)
+    assert X.format == fmt and X.shape == (500, 2000) and y.shape == (500,)
+    np.testing.assert_allclose(np.sqrt(X.multiply(X).sum(axis=1)).A.ravel(), 1.0, rtol=1e-12)
+    assert X.min() >= 0.0
+    words = np.diff(X.tocsr().indptr)  # distinct terms per document: at most its length
+    assert words.min() >= 1 and words.max() <= 200
+    # Zipf: the most frequent tenth of the terms holds most of the nonzeros.
+    per_term = np.sort(np.diff(X.tocsc().indptr))[::-1]
+    assert per_term[:200].sum() > 0.5 * X.nnz
+    X2, y2 = make_text_regression(500, 2000, n_informative=30, format=fmt, random_state=4)
+    assert (X2 != X).nnz == 0 and np.array_equal(y, y2)

@@ -28,6 +28,8 @@ struct SourceScratch {
   std::vector<double> gram_column;
 };
 
+struct SparseColumns;
+
 class GramSource {
  public:
   GramSource(int n_features, double scale) : p_(n_features), scale_(scale) {}
@@ -57,6 +59,8 @@ class GramSource {
                                 SourceScratch& scratch) {
     return false;
   }
+  // X's columns for the residual-form solver, where the source has them (sparse X), or null.
+  virtual const SparseColumns* columns() const { return nullptr; }
   // Makes exact the given entries of the last bounded_gradient (w unchanged since).
   virtual void make_exact(const double* b, const std::vector<int>& features, double* q,
                           double* err, SourceScratch& scratch) {}

@@ -14,6 +14,9 @@ SparseDesign::SparseDesign(const std::int64_t* indptr, const std::int32_t* indic
       weight_(weights ? std::vector<double>(weights, weights + n) : std::vector<double>()),
       offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()),
       weight_sum_(weight_sum) {
+  columns_ = {indptr_, indices_, data_, n_,
+              weight_.empty() ? nullptr : weight_.data(),
+              offset_.empty() ? nullptr : offset_.data(), weight_sum_, scale};
   if (indptr_[0] != 0 || indptr_[p] != nnz)
     throw std::invalid_argument("sparse X: indptr must run from 0 to nnz");
   for (int j = 0; j < p; ++j)

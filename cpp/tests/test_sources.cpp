@@ -16,50 +16,10 @@
 
 using namespace shrinkage;
 
-namespace {
-// CSC of X with the entries of |x| < threshold dropped (so the result is the same matrix as
-// the dense one with those zeroed); `shuffle` reverses each column's row order.
-struct Csc {
-  std::vector<std::int64_t> indptr;
-  std::vector<std::int32_t> indices;
-  std::vector<double> data;
-  SparseDesign source(int n, int p, const std::vector<double>& norms) const {
-    return SparseDesign(indptr.data(), indices.data(), data.data(), n, p,
-                        static_cast<std::int64_t>(data.size()), norms.data(), 1.0);
-  }
-};
-Csc to_csc(std::vector<double>& x, int n, int p, double threshold, bool reverse_rows) {
-  Csc m;
-  m.indptr.push_back(0);
-  for (int j = 0; j < p; ++j) {
-    for (int k = 0; k < n; ++k) {
-      const int i = reverse_rows ? n - 1 - k : k;
-      double& v = x[std::size_t(j) * n + i];
-      if (std::fabs(v) < threshold) {
-        v = 0.0;
-        continue;
-      }
-      m.indices.push_back(i);
-      m.data.push_back(v);
-    }
-    m.indptr.push_back(static_cast<std::int64_t>(m.data.size()));
-  }
-  return m;
-}
-std::vector<double> sq_norms(const std::vector<double>& x, int n, int p) {
-  std::vector<double> s(p, 0.0);
-  for (int j = 0; j < p; ++j)
-    for (int i = 0; i < n; ++i) s[j] += x[std::size_t(j) * n + i] * x[std::size_t(j) * n + i];
-  return s;
-}
-std::vector<double> unscaled_gram(const std::vector<double>& x, int n, int p) {
-  std::vector<double> g(std::size_t(p) * p, 0.0);
-  for (int j = 0; j < p; ++j)
-    for (int k = 0; k < p; ++k)
-      for (int i = 0; i < n; ++i) g[std::size_t(k) * p + j] += x[std::size_t(j) * n + i] * x[std::size_t(k) * n + i];
-  return g;
-}
-}  // namespace
+using testing::Csc;
+using testing::sq_norms;
+using testing::to_csc;
+using testing::unscaled_gram;
 
 TEST_CASE("full, dense-design and sparse sources give the same blocks and gradients") {
   const int n = 50, p = 70;

@@ -119,3 +119,38 @@ def multitask_benchmark_problem(name, *, random_state=0):
     noise -= noise.mean(axis=0)
     Y = signal + noise * (signal.std(axis=0) / 3.0 / noise.std(axis=0))
     return X, Y
+
+
+def make_text_regression(n_samples, n_features, *, n_informative=50, zipf_exponent=1.1,
+                         length_range=(20, 200), noise=0.1, format="csr", random_state=0):
+    """A TF-IDF-like sparse regression problem: each of ``n_samples`` documents draws a length
+    uniformly in ``length_range`` and that many words from ``n_features`` terms with Zipf
+    frequencies (term k has weight 1 / k**zipf_exponent, in a random order of the columns);
+    rows are term counts times inverse document frequency, scaled to unit norm. The target is
+    ``X beta + noise * sd(X beta) * N(0, 1)`` with ``n_informative`` non-zero coefficients on
+    terms drawn by their frequency (frequent terms explain more documents). Returns (X, y) with
+    X in ``format`` ("csr" or "csc"), float64."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(random_state)
+    weights = 1.0 / np.arange(1, n_features + 1) ** zipf_exponent
+    weights = weights[rng.permutation(n_features)]
+    weights /= weights.sum()
+    lengths = rng.integers(length_range[0], length_range[1] + 1, n_samples)
+    rows = np.repeat(np.arange(n_samples), lengths)
+    terms = rng.choice(n_features, size=int(lengths.sum()), p=weights)
+    counts = sp.coo_matrix((np.ones(rows.size), (rows, terms)),
+                           shape=(n_samples, n_features)).tocsr()
+    counts.sum_duplicates()
+    document_frequency = np.bincount(counts.indices, minlength=n_features)
+    idf = np.log((1.0 + n_samples) / (1.0 + document_frequency)) + 1.0
+    X = counts @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = sp.diags(1.0 / np.maximum(norms, 1e-300)) @ X
+    beta = np.zeros(n_features)
+    informative = rng.choice(n_features, size=min(n_informative, n_features), replace=False,
+                             p=weights)
+    beta[informative] = rng.standard_normal(informative.size) * 5.0
+    signal = X @ beta
+    y = signal + noise * (signal.std() or 1.0) * rng.standard_normal(n_samples)
+    return X.asformat(format), y
