@@ -299,6 +299,7 @@ def test_a_gram_beyond_memory_is_refused_before_allocating(monkeypatch):
     from shrinkage import _memory
 
     monkeypatch.setattr(_memory, "available_bytes", lambda: 1 << 20)  # 1 MiB "available"
+    monkeypatch.setattr(_memory, "CERTAIN_FIT_BYTES", 0)  # checked at any size
     X, y = make_correlated_regression(600, 400, random_state=0)  # a 1.2 MiB Gram
     with pytest.raises(MemoryError, match="GiB.*precompute=False"):
         shrinkage.lasso_path(X, y, precompute=True, alphas=3)
@@ -307,3 +308,19 @@ def test_a_gram_beyond_memory_is_refused_before_allocating(monkeypatch):
     with pytest.raises(MemoryError, match="GiB"):
         shrinkage.GramStats.from_arrays(X, y)
     shrinkage.lasso_path(X, y, precompute=False, alphas=3)  # the lazy path needs no p x p
+
+
+def test_small_grams_skip_the_memory_check(monkeypatch):
+    """Reading the available memory costs more than a small path: below CERTAIN_FIT_BYTES the
+    check does not ask."""
+    from shrinkage import _memory
+
+    def unavailable():
+        raise AssertionError("the memory check ran for a small Gram")
+
+    monkeypatch.setattr(_memory, "available_bytes", unavailable)
+    X, y = make_correlated_regression(200, 100, random_state=0)
+    shrinkage.lasso_path(X, y, precompute=True, alphas=3)
+    shrinkage.ridge_path(X, y, [1.0])
+    with pytest.raises(AssertionError, match="small Gram"):
+        _memory.check_square(3000, "A Gram", "")  # 72 MB: checked

@@ -24,9 +24,16 @@ def available_bytes():
         return None
 
 
+# Below this many bytes a matrix fits wherever Python runs: the check (reading /proc/meminfo,
+# about 85 us, more than a small path's whole solve) is skipped.
+CERTAIN_FIT_BYTES = 64 << 20
+
+
 def check_square(size, what, alternative, copies=1):
     """Raises MemoryError if `copies` float64 size x size matrices cannot fit."""
     needed = copies * 8 * float(size) ** 2
+    if needed < CERTAIN_FIT_BYTES:
+        return
     available = available_bytes()
     if available is not None and needed > available:
         raise MemoryError(
