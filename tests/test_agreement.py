@@ -158,6 +158,23 @@ def test_sparse_paths_whose_support_grows_large(fmt, l1_ratio):
     assert np.all(np.array(ours) <= np.array(theirs) + 1e-12 * (y @ y) / len(y))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_sparse_paths_where_coordinate_descent_stalls(seed):
+    """Sparse X with p > n, one to three nonzeros per column and a quarter of its columns
+    duplicated: the support saturates and plain CD crawls near the end of the path. The
+    residual-form solver hands such an alpha to the block solver's Newton steps instead of
+    running out of epochs (a ConvergenceWarning fails this test)."""
+    rng = np.random.default_rng(seed)
+    n, p = 60 + 30 * seed, 300 + 100 * seed
+    X = sp.random(n, p, density=2.0 / n, format="csc", random_state=seed,
+                  data_rvs=rng.standard_normal)
+    X = sp.hstack([X, X[:, : p // 4]]).tocsc()
+    beta = rng.standard_normal(X.shape[1]) * (rng.random(X.shape[1]) < 0.2)
+    y = X @ beta + rng.standard_normal(n)
+    a, c, _ = shrinkage.lasso_path(X, y, alphas=30, tol=1e-9)
+    assert_certified(X.toarray(), y, a, c, 1.0, 1e-9)
+
+
 @pytest.mark.parametrize("precompute", [True, False])
 def test_float32_stays_float32(precompute):
     X, y = make_correlated_regression(300, 30, random_state=11, dtype=np.float32)

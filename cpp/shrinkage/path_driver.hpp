@@ -110,6 +110,7 @@ class PathDriver {
   static constexpr double kSettledGap = 1e-14;  // relative gap at the objective's rounding
   static constexpr double kFloat32Margin = 0.5;   // of tol, for float32 output
   static constexpr double kResidualRatio = 8;     // |W|^2 / nnz(X_W) above which: residual
+  static constexpr int kResidualBudget = 100;      // epochs before residual CD counts as stalled
 
   std::size_t at(int j, int t) const { return static_cast<std::size_t>(t) * p_ + j; }
   static bool exceeds(int limit, std::size_t count) {
@@ -182,11 +183,12 @@ class PathDriver {
     gradient_.make_exact(working_set_.features());  // the block's gradient must be exact
 
     int epochs = 0, stalls = 0;
+    bool residual_stalled = false;  // then the block solver's Newton steps finish this alpha
     double inner_target = tol_abs;
     while (true) {
-      if (residual_ && residual_pays()) {
+      if (residual_ && !residual_stalled && residual_pays()) {
         residual_->load(pen, working_set_.features(), w_.data(), b_.data(), diag_.data());
-        residual_->run(pen, c_, inner_target, epochs);
+        residual_stalled = !residual_->run(pen, c_, inner_target, epochs, kResidualBudget);
         residual_->store(w_.data());
       } else {
         const BlockView block = working_set_.pack(gram_, scratch_);

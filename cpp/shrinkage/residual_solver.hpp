@@ -57,14 +57,16 @@ class ResidualSolver {
   }
 
   // Epochs (counted in `epochs`, at most opt.max_iter in all) until the block's gap is at
-  // most `target`.
-  void run(const Penalty& pen, double c, double target, int& epochs) {
-    if (x_.m == 0) return;
+  // most `target`. Returns false if that took more than `budget` epochs of this call (CD
+  // stalls: the caller finishes with a solver that has Newton steps).
+  bool run(const Penalty& pen, double c, double target, int& epochs, int budget) {
+    if (x_.m == 0) return true;
+    const int last = std::min(opt_.max_iter, epochs + budget);
     anderson_.clear();
     anderson_.record(x_);
     const auto objective = [&pen](const BlockPoint& x) { return block_objective(pen, x); };
     const auto in_box = [&pen](const BlockPoint& x) { return pen.in_box(x); };
-    while (epochs < opt_.max_iter) {
+    while (epochs < last) {
       if (opt_.random_order) std::shuffle(order_.begin(), order_.end(), rng_);
       sweep(pen);
       ++epochs;
@@ -75,9 +77,10 @@ class ResidualSolver {
         anderson_.clear();
         anderson_.record(x_);
       }
-      if (block_gap(pen, x_, c) <= target) return;
+      if (block_gap(pen, x_, c) <= target) return true;
       poller_.between_epochs();
     }
+    return epochs >= opt_.max_iter;
   }
 
  private:
