@@ -94,16 +94,18 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
   };
 
   // Each alpha's coefficients go straight into the returned array, in its dtype: float32 when
-  // the caller returns float32, so no float64 copy of the whole path is ever held.
-  py::array coefs = float32_output ? py::array(py::array_t<float>({n_tasks, p, n_alphas}))
-                                   : py::array(py::array_t<double>({n_tasks, p, n_alphas}));
+  // the caller returns float32, so no float64 copy of the whole path is ever held. The array
+  // starts as numpy's zeros (pages the OS zeroes on first touch), and only non-zero
+  // coefficients are written: a sparse path touches the rows of its support, not p x n_alphas
+  // strided entries.
+  py::array coefs = py::module_::import("numpy").attr("zeros")(
+      py::make_tuple(n_tasks, p, n_alphas), float32_output ? "float32" : "float64");
   const auto store_into = [&](auto* out) -> CoefficientSink {
     return [out, p, n_tasks, n_alphas](int k, const double* w) {
-      for (int t = 0; t < n_tasks; ++t)
-        for (int j = 0; j < p; ++j) {
-          const std::size_t at = static_cast<std::size_t>(t) * p + j;
+      const std::size_t entries = static_cast<std::size_t>(n_tasks) * p;
+      for (std::size_t at = 0; at < entries; ++at)
+        if (w[at] != 0.0)
           out[at * n_alphas + k] = static_cast<std::remove_pointer_t<decltype(out)>>(w[at]);
-        }
     };
   };
   const CoefficientSink sink = float32_output
