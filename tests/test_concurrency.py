@@ -75,3 +75,43 @@ def test_threads_sharing_one_unsorted_csc_matrix():
     for got in results:
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
     np.testing.assert_array_equal(shared.indices, indices)
+
+
+
+def blas_threads():
+    from threadpoolctl import threadpool_info
+
+    return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()
+            if pool["user_api"] == "blas"}
+
+
+def test_paths_run_their_blas_on_one_thread_and_restore_it(monkeypatch):
+    """The solver runs with the BLAS on one thread; afterwards the user's setting is back, also
+    when paths on several threads enter and leave in any order, and under a user's limit."""
+    from threadpoolctl import threadpool_limits
+
+    from shrinkage import _threads
+
+    solver = _threads._core.enet_path
+    inside = []
+
+    def recording_solver(*args, **kwargs):
+        inside.append(blas_threads())
+        return solver(*args, **kwargs)
+
+    monkeypatch.setattr(_threads._core, "enet_path", recording_solver)
+    before = blas_threads()
+    X, y = make_correlated_regression(300, 40, random_state=3)
+    shrinkage.lasso_path(X, y, alphas=5)
+    shrinkage.multi_target_path(X, np.c_[y, -y, 2 * y, y + 1], alphas=20, n_jobs=4)
+    assert len(inside) == 5 and all(set(threads.values()) == {1} for threads in inside)
+    assert blas_threads() == before
+    with _threads.one_blas_thread():
+        with _threads.one_blas_thread():  # nested: the inner exit keeps the limit
+            pass
+        assert set(blas_threads().values()) == {1}
+    assert blas_threads() == before
+    with threadpool_limits(limits=1, user_api="blas"):
+        shrinkage.lasso_path(X, y, alphas=5)
+        assert set(blas_threads().values()) == {1}
+    assert blas_threads() == before

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _core
+from ._threads import run_path
 from ._validation import InvalidParameterError
 
 # The keyword arguments of the path functions and estimators that this module reads.
@@ -75,8 +75,8 @@ def _target_alpha_max(problem, t, l1_ratio, terms):
     unpenalised = (terms["l1_weight"] == 0) & (terms["upper"] - terms["lower"] > 0)
     if unpenalised.any():
         solver = dict(terms, l1_ratio=1.0, dfmax=-1, pmax=-1, tol=1e-12)
-        coefs, _, _, _ = _core.enet_path(problem.source, b, problem.yy[t] / problem.weight_sum,
-                                         np.array([_NULL_ALPHA]), None, **solver)
+        coefs, _, _, _ = run_path(problem.source, b, problem.yy[t] / problem.weight_sum,
+                                  np.array([_NULL_ALPHA]), None, **solver)
         q, _ = problem.source.gradient(q.copy(), coefs[0, :, 0].astype(np.float64))
     push = np.maximum(np.where(terms["upper"] > 0, q, 0.0), np.where(terms["lower"] < 0, -q, 0.0))
     penalised = terms["l1_weight"] > 0

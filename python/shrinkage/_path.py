@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _core, _feature_terms, _problem
+from . import _feature_terms, _problem
 from ._exceptions import convergence_warning, warn
-from ._threads import thread_map
+from ._threads import run_path, thread_map
 from ._validation import check_parameters, real_array
 from .statistics import GramStats
 
@@ -241,9 +241,9 @@ def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):
 
     def solve_one(t, stop):
         w0 = None if coef_init is None else np.asfortranarray(coef_init[t][:, None])
-        return _core.enet_path(problem.source, np.asfortranarray(xy[:, [t]]), yy[t], alphas, w0,
-                               progress=lambda _done: stop.is_set(),
-                               float32_output=float32_output, **options)
+        return run_path(problem.source, np.asfortranarray(xy[:, [t]]), yy[t], alphas, w0,
+                        progress=lambda _done: stop.is_set(), float32_output=float32_output,
+                        **options)
 
     results = thread_map(solve_one, range(problem.n_targets), n_jobs)
     coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
@@ -264,7 +264,7 @@ def solve(problem, alphas, options, coef_init=None, *, verbose=False, progress=N
     if progress is None and verbose:
         progress = _progress(verbose, len(alphas))
     yy = float(problem.yy.sum() / problem.weight_sum)
-    coefs, gaps, n_iters, converged = _core.enet_path(
+    coefs, gaps, n_iters, converged = run_path(
         problem.source, problem.xy / problem.weight_sum, yy, alphas, coef_init,
         progress=progress, float32_output=problem.dtype == np.float32, **options)
     _check_certificates(alphas, gaps, yy)
