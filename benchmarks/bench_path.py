@@ -13,6 +13,7 @@ from shrinkage.datasets import (
     benchmark_problem,
     multitask_benchmark_problem,
     sparse_benchmark_problem,
+    text_benchmark_problem,
 )
 
 PROBLEMS = ["T1", "T2", "T3", "W1", "W2"]
@@ -83,6 +84,26 @@ class SparsePath:
 
     def time_lasso_path(self, problem):
         shrinkage.lasso_path(self.X, self.y, eps=1e-2)
+
+
+class TextPath:
+    """100-alpha Lasso path (eps=1e-3, scikit-learn's default) on TF-IDF-like problems: D1's
+    support grows towards n, D3's into the hundreds (CSR), D2's stays small (CSC)."""
+
+    params = [["D1", "D2", "D3"]]
+    param_names = ["problem"]
+    timeout = 600
+    number = 1
+    repeat = 3
+
+    def setup(self, problem):
+        self.X, self.y = text_benchmark_problem(problem)
+
+    def time_lasso_path(self, problem):
+        shrinkage.lasso_path(self.X, self.y)
+
+    def peakmem_lasso_path(self, problem):
+        shrinkage.lasso_path(self.X, self.y)
 
 
 class MultiTaskPath:

@@ -12,7 +12,10 @@ more) and, beside it, the first call, a cold start; glmnet is one call timed ins
     python benchmarks/compare.py                 # all five problems
     python benchmarks/compare.py T1 W2 --repeat 5
     python benchmarks/compare.py --cv T2 W1      # LassoCV(cv=5) and RidgeCV instead of paths
-    python benchmarks/compare.py S1 S2           # sparse text-like data (100 alphas, eps 1e-2)
+    python benchmarks/compare.py S1 S2           # sparse random data (100 alphas, eps 1e-2)
+    python benchmarks/compare.py D1 D2 D3 D4     # TF-IDF-like data (eps 1e-3); --enet, --cv too
+    python benchmarks/compare.py --shape 2000 5000 --rho 0.8 --seed 1   # any dense draw
+    python benchmarks/compare.py --loaded T1 W1  # with one core kept busy
     python benchmarks/compare.py --controls T1 T3 W1   # glmnet's per-feature controls
     python benchmarks/compare.py --tight T1 T3 W1      # tol 1e-8 and 1e-10
     python benchmarks/compare.py --threads T2 W1       # BLAS thread scaling
@@ -47,6 +50,7 @@ folds and tol, and the chosen alpha of each. scikit-learn's LassoCV on wide prob
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import subprocess
@@ -62,14 +66,34 @@ from shrinkage.datasets import (
     MULTITASK_PROBLEMS,
     PROBLEMS,
     SPARSE_PROBLEMS,
+    TEXT_PROBLEMS,
     benchmark_problem,
+    make_correlated_regression,
     multitask_benchmark_problem,
     sparse_benchmark_problem,
+    text_benchmark_problem,
 )
 
 # scikit-learn without a Gram is hopeless on T2/T3 (520-690 s on T2).
 SKLEARN_NO_GRAM = {"T1", "W1", "W2"}
 SKLEARN_GRAM = {"T1", "T2", "T3"}
+
+# Dense draws of any shape (--shape N P --rho R --seed S), by the name they are reported under.
+DRAWS = {}
+
+
+def dense_problem(name):
+    """(X, y) of a named dense problem or a --shape draw, X in Fortran order."""
+    if name in DRAWS:
+        return DRAWS[name]
+    return benchmark_problem(name, order="F")
+
+
+def sparse_problem(name):
+    """(X, y) of a sparse problem: S1/S2 (random sparse) or D1-D4 (TF-IDF-like)."""
+    if name in SPARSE_PROBLEMS:
+        return sparse_benchmark_problem(name)
+    return text_benchmark_problem(name)
 
 
 def relative_gaps(X, Y, alphas, coefs, l1_ratio=1.0):
@@ -157,7 +181,7 @@ def glmnet_available():
 
 
 def compare(name, repeat, tol):
-    X, y = benchmark_problem(name, order="F")
+    X, y = dense_problem(name)
     n, p = X.shape
     alphas, _, _ = shrinkage.lasso_path(X, y, alphas=2, tol=1.0)  # alpha_max only
     alphas = np.geomspace(alphas[0], alphas[0] * 1e-3, 100)
@@ -177,6 +201,8 @@ def compare(name, repeat, tol):
 
     from sklearn.linear_model import lasso_path as sk_lasso_path
     for precompute, allowed in ((True, SKLEARN_GRAM), (False, SKLEARN_NO_GRAM)):
+        if name in DRAWS:
+            allowed = {name} if (n >= p) == precompute or n * p < 10**6 else set()
         if name not in allowed:
             continue
         with warnings.catch_warnings():
@@ -191,7 +217,8 @@ def compare(name, repeat, tol):
         from celer import celer_path
     except ImportError:
         celer_path = None
-    if celer_path is not None and name not in ("T2", "T3"):  # 900+ s on T3
+    # celer is skipped on tall problems (900+ s on T3).
+    if celer_path is not None and name not in ("T2", "T3") and (name not in DRAWS or n < p):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t, first, (_, coefs, _) = best_time(
@@ -218,7 +245,7 @@ def compare(name, repeat, tol):
 
 
 def compare_controls(name, repeat, tol):
-    X, y = benchmark_problem(name, order="F")
+    X, y = dense_problem(name)
     n, p = X.shape
     rng = np.random.default_rng(0)
     factor = rng.uniform(0.5, 2.0, p)
@@ -286,7 +313,7 @@ def print_rows(title, rows):
 
 
 def compare_tight(name, repeat, slow):
-    X, y = benchmark_problem(name, order="F")
+    X, y = dense_problem(name)
     alphas = grid(X, y)
     reps = 1 if X.size >= 10**7 else repeat
     rows = []
@@ -312,7 +339,7 @@ def compare_tight(name, repeat, slow):
 
 def compare_threads(name, repeat, tol):
     from threadpoolctl import threadpool_limits
-    X, y = benchmark_problem(name, order="F")
+    X, y = dense_problem(name)
     alphas = grid(X, y)
     reps = 1 if X.size >= 10**7 else repeat
     cores = os.cpu_count() or 1
@@ -338,7 +365,7 @@ def compare_threads(name, repeat, tol):
 def compare_enet(name, repeat, tol):
     """enet_path(l1_ratio=0.5) against lasso_path on the same data (each on its own grid from
     its alpha_max), beside glmnet at alpha = 0.5."""
-    X, y = benchmark_problem(name, order="F")
+    X, y = dense_problem(name)
     reps = 1 if X.size >= 10**7 else repeat
     rows = []
     with warnings.catch_warnings():
@@ -392,49 +419,80 @@ def compare_multitask(name, repeat, tol, slow):
                "calls (scikit-learn: one)", rows)
 
 
-def compare_sparse(name, tol, slow):
-    """Sparse high-dimensional data: one call each (no centring, no intercept), eps=1e-2 as
-    text models are fitted; scikit-learn only with --slow."""
-    X, y = sparse_benchmark_problem(name)
+def compare_sparse(name, tol, slow, l1_ratio=1.0):
+    """Sparse data: one call each (no centring, no intercept); S1/S2 at eps=1e-2 as text
+    models are fitted, the TF-IDF-like D1-D4 at scikit-learn's default eps=1e-3. scikit-learn
+    runs on problems of up to 2e6 nonzeros, on larger ones with --slow; celer has no elastic
+    net (l1_ratio < 1)."""
+    X, y = sparse_problem(name)
     n, p = X.shape
-    top = shrinkage.lasso_path(X, y, alphas=2, tol=1.0)[0][0]
-    alphas = np.geomspace(top, top * 1e-2, 100)
+    eps = 1e-2 if name in SPARSE_PROBLEMS else 1e-3
+    alphas = grid(X, y, eps, l1_ratio)
     rows = []
 
     def run(label, fn):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t, _, coefs = best_time(fn, 1)
-        rows.append((label, t, relative_gaps(X, y, alphas, coefs)))
+        rows.append((label, t, relative_gaps(X, y, alphas, coefs, l1_ratio)))
 
-    run("shrinkage", lambda: shrinkage.lasso_path(X, y, alphas=alphas, tol=tol)[1])
+    run("shrinkage", lambda: shrinkage.enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas,
+                                                 tol=tol)[1])
     try:
         from celer import celer_path
-        run("celer (prune)", lambda: celer_path(X, y, "lasso", alphas=alphas, tol=tol,
-                                                prune=True)[1])
+        if l1_ratio == 1.0:
+            run("celer (prune)", lambda: celer_path(X.tocsc(), y, "lasso", alphas=alphas,
+                                                    tol=tol, prune=True)[1])
     except ImportError:
         pass
     try:
-        from skglm import Lasso as SkglmLasso
+        from skglm import ElasticNet as SkglmElasticNet
 
         def skglm_path():
-            model = SkglmLasso(alpha=alphas[0], fit_intercept=False, warm_start=True, tol=tol)
+            model = SkglmElasticNet(alpha=alphas[0], l1_ratio=l1_ratio, fit_intercept=False,
+                                    warm_start=True, tol=tol)
             coefs = np.empty((p, alphas.size))
             for k, alpha in enumerate(alphas):
                 model.alpha = alpha
                 coefs[:, k] = model.fit(X, y).coef_
             return coefs
-        run("skglm (warm-started Lasso)", skglm_path)
+        run("skglm (warm-started)", skglm_path)
     except ImportError:
         pass
-    if slow:
-        from sklearn.linear_model import lasso_path as sk_lasso_path
-        run("scikit-learn", lambda: sk_lasso_path(X, y, alphas=alphas, tol=tol)[1])
-    print(f"\n{name}: n={n}, p={p}, nnz={X.nnz}, 100 alphas, eps=1e-2, tol={tol:g}; seconds "
-          "of one call")
-    print(f"  {'solver':34s} {'seconds':>9s} {'max gap/P(0)':>13s} {'vs shrinkage':>13s}")
-    for label, t, gap in rows:
-        print(f"  {label:34s} {t:9.2f} {gap:13.1e} {t / rows[0][1]:12.1f}x")
+    if slow or X.nnz <= 2_000_000:
+        from sklearn.linear_model import enet_path as sk_enet_path
+        run("scikit-learn", lambda: sk_enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas,
+                                                 tol=tol)[1])
+    support = int(np.count_nonzero(shrinkage.enet_path(X, y, l1_ratio=l1_ratio,
+                                                       alphas=alphas[-1:], tol=tol)[1]))
+    print_rows(f"{name}: n={n}, p={p}, nnz={X.nnz} ({X.format}), l1_ratio={l1_ratio:g}, 100 "
+               f"alphas, eps={eps:g} (support {support} at the last), tol={tol:g}; seconds of "
+               "one call", rows)
+
+
+def compare_cv_sparse(name, tol, slow):
+    """LassoCV(cv=5) on sparse data beside scikit-learn's with the same folds and alphas (the
+    intercept fitted: sparse X is centred implicitly on both sides)."""
+    from sklearn import linear_model as sk
+    from sklearn.model_selection import KFold
+
+    X, y = sparse_problem(name)
+    eps = 1e-2 if name in SPARSE_PROBLEMS else 1e-3
+    lasso = {"cv": KFold(5), "alphas": grid(X, y - y.mean(), eps), "tol": tol}
+    rows = []
+    for label, estimator in (("shrinkage LassoCV", shrinkage.LassoCV),
+                             ("scikit-learn LassoCV", sk.LassoCV)):
+        if estimator is sk.LassoCV and not (slow or X.nnz <= 2_000_000):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t, _, model = best_time(lambda e=estimator: e(**lasso).fit(X, y), 1)
+        rows.append((label, t, model.alpha_))
+    print(f"\n{name}: n={X.shape[0]}, p={X.shape[1]}, nnz={X.nnz}, LassoCV 100 alphas x 5 "
+          f"folds, eps={eps:g}, tol={tol:g}; seconds of one fit")
+    print(f"  {'estimator':40s} {'seconds':>9s} {'alpha_':>12s}")
+    for label, t, alpha in rows:
+        print(f"  {label:40s} {t:9.3f} {alpha:12.6g}")
     sys.stdout.flush()
 
 
@@ -442,7 +500,7 @@ def compare_cv(name, repeat, tol, slow):
     from sklearn import linear_model as sk
     from sklearn.model_selection import KFold
 
-    X, y = benchmark_problem(name, order="F")
+    X, y = dense_problem(name)
     n, p = X.shape
     folds = KFold(5)
     reps = 1 if n * p >= 10**7 else repeat
@@ -479,10 +537,18 @@ def compare_cv(name, repeat, tol, slow):
     sys.stdout.flush()
 
 
+def keep_one_core_busy():
+    """Starts a process that spins on one core until this one exits (--loaded): the machine
+    a library shares with other work."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    atexit.register(spinner.kill)
+    time.sleep(0.5)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("problems", nargs="*", default=list(PROBLEMS))
+    parser.add_argument("problems", nargs="*")
     parser.add_argument("--repeat", type=int, default=10,
                         help="best of N consecutive calls (problems under 1e7 entries)")
     parser.add_argument("--tol", type=float, default=1e-4)
@@ -497,8 +563,38 @@ def main():
                         help="the Gram and the path at 1, 2, ... BLAS threads")
     parser.add_argument("--slow", action="store_true", help="with --cv: scikit-learn's "
                         "LassoCV on wide problems too; with --tight: scikit-learn at 1e-8; on "
-                        "S1/S2/M1: scikit-learn's path")
+                        "M1 and sparse problems over 2e6 nonzeros: scikit-learn's path")
+    parser.add_argument("--shape", type=int, nargs=2, metavar=("N", "P"),
+                        help="also a dense draw of N samples and P features (rows "
+                        "equicorrelated at --rho, Friedman's coefficients, snr 3)")
+    parser.add_argument("--rho", type=float, default=0.5, help="the --shape draw's correlation")
+    parser.add_argument("--seed", type=int, default=0, help="the --shape draw's random state")
+    parser.add_argument("--loaded", action="store_true",
+                        help="keep one core busy with a spinning process throughout")
     args = parser.parse_args()
+    problems = list(args.problems)
+    if args.shape:
+        n, p = args.shape
+        name = f"{n}x{p} rho={args.rho:g} seed={args.seed}"
+        DRAWS[name] = make_correlated_regression(n, p, rho=args.rho, random_state=args.seed,
+                                                 order="F")
+        problems.append(name)
+    if not problems:
+        problems = list(PROBLEMS)
+    modes = [flag for flag in ("cv", "controls", "tight", "enet", "threads")
+             if getattr(args, flag)]
+    if len(modes) > 1:
+        parser.error(f"one comparison at a time: --{' and --'.join(modes)} were given")
+    mode = modes[0] if modes else None
+    known = set(PROBLEMS) | set(SPARSE_PROBLEMS) | set(TEXT_PROBLEMS) | set(MULTITASK_PROBLEMS)
+    for name in problems:
+        sparse = name in SPARSE_PROBLEMS or name in TEXT_PROBLEMS
+        if name not in known and name not in DRAWS:
+            parser.error(f"unknown problem {name!r}; choose from {sorted(known)} or --shape")
+        if sparse and mode not in (None, "enet", "cv"):
+            parser.error(f"--{mode} is for dense problems; {name} is sparse")
+        if name in MULTITASK_PROBLEMS and mode is not None:
+            parser.error(f"--{mode} is not for the multi-task problem {name}")
     try:
         from threadpoolctl import threadpool_info
         blas = [(i["internal_api"], i.get("architecture"), i["num_threads"])
@@ -507,20 +603,27 @@ def main():
     except ImportError:
         pass
     print("OPENBLAS_CORETYPE:", os.environ.get("OPENBLAS_CORETYPE"))
-    for name in args.problems:
-        if name in SPARSE_PROBLEMS:
-            compare_sparse(name, args.tol, args.slow)
+    print("SIMD level:", shrinkage.show_config(mode="dicts")["simd_level"])
+    if args.loaded:
+        keep_one_core_busy()
+        print("One core kept busy by a spinning process.")
+    for name in problems:
+        if name in SPARSE_PROBLEMS or name in TEXT_PROBLEMS:
+            if mode == "cv":
+                compare_cv_sparse(name, args.tol, args.slow)
+            else:
+                compare_sparse(name, args.tol, args.slow, 0.5 if mode == "enet" else 1.0)
         elif name in MULTITASK_PROBLEMS:
             compare_multitask(name, args.repeat, args.tol, args.slow)
-        elif args.cv:
+        elif mode == "cv":
             compare_cv(name, args.repeat, args.tol, args.slow)
-        elif args.controls:
+        elif mode == "controls":
             compare_controls(name, args.repeat, args.tol)
-        elif args.tight:
+        elif mode == "tight":
             compare_tight(name, args.repeat, args.slow)
-        elif args.enet:
+        elif mode == "enet":
             compare_enet(name, args.repeat, args.tol)
-        elif args.threads:
+        elif mode == "threads":
             compare_threads(name, args.repeat, args.tol)
         else:
             compare(name, args.repeat, args.tol)

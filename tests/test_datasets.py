@@ -7,8 +7,10 @@ import pytest
 from shrinkage.datasets import (
     MULTITASK_PROBLEMS,
     friedman_coefficients,
+    TEXT_PROBLEMS,
     make_text_regression,
     multitask_benchmark_problem,
+    text_benchmark_problem,
 )
 
 
@@ -53,3 +55,11 @@ def test_text_regression_is_tf_idf_like(fmt):
     assert per_term[:200].sum() > 0.5 * X.nnz
     X2, y2 = make_text_regression(500, 2000, n_informative=30, format=fmt, random_state=4)
     assert (X2 != X).nnz == 0 and np.array_equal(y, y2)
+
+
+def test_text_problems_have_their_documented_shape_and_format():
+    X, y = text_benchmark_problem("D1")
+    n, p, _, _, _, fmt = TEXT_PROBLEMS["D1"]
+    assert X.shape == (n, p) and X.format == fmt and y.shape == (n,)
+    with pytest.raises(ValueError, match="unknown problem 'D9'"):
+        text_benchmark_problem("D9")

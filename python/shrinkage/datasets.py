@@ -24,6 +24,15 @@ SPARSE_PROBLEMS = {
     "S2": (5_000, 200_000, 5e-4),
 }
 
+# TF-IDF-like problems (make_text_regression): n, p, informative terms, noise (a multiple of
+# the signal's sd), words per document, format. D1's noisy target grows the support towards n.
+TEXT_PROBLEMS = {
+    "D1": (2_000, 3_008, 3_008, 1.0, (10, 80), "csr"),
+    "D2": (20_000, 50_000, 50, 0.1, (20, 200), "csc"),
+    "D3": (20_000, 50_000, 5_000, 0.5, (20, 200), "csr"),
+    "D4": (100_000, 200_000, 200, 0.1, (20, 200), "csc"),
+}
+
 # Multi-task problems (n, p, n_tasks), rho = 0.5, for the l2,1 (MultiTaskElasticNet) path.
 MULTITASK_PROBLEMS = {
     "M1": (500, 3_000, 3),
@@ -99,6 +108,18 @@ def sparse_benchmark_problem(name, *, random_state=0):
     beta[rng.choice(p, 50, replace=False)] = rng.standard_normal(50)
     y = X @ beta + 0.1 * rng.standard_normal(n)
     return X, y
+
+
+def text_benchmark_problem(name, *, random_state=0):
+    """A TF-IDF-like benchmark problem ("D1" ... "D4", TEXT_PROBLEMS): (X, y) from
+    make_text_regression with the problem's shape, support, noise and document lengths."""
+    try:
+        n, p, informative, noise, lengths, fmt = TEXT_PROBLEMS[name]
+    except KeyError:
+        raise ValueError(f"unknown problem {name!r}; choose from {sorted(TEXT_PROBLEMS)}"
+                         ) from None
+    return make_text_regression(n, p, n_informative=informative, noise=noise,
+                                length_range=lengths, format=fmt, random_state=random_state)
 
 
 def multitask_benchmark_problem(name, *, random_state=0):
