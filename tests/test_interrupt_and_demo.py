@@ -36,9 +36,24 @@ def test_ctrl_c_interrupts_a_long_path():
 def test_demo_prints_the_path(capsys):
     assert main(["--problem", "T1", "--alphas", "20"]) == 0
     out = capsys.readouterr().out
-    assert "lasso path on problem T1" in out and "largest relative gap" in out
+    assert "lasso path on problem T1" in out and "every alpha certified" in out
     rows = [line for line in out.splitlines() if line.strip() and line.split()[0][0].isdigit()]
     assert len(rows) == 11
+    assert all(float(row.split()[-1]) <= 1.0 for row in rows)  # gap / allowed
+
+
+def test_demo_takes_alphas_a_version_and_names_a_missing_file(tmp_path, capsys):
+    assert main(["--problem", "T1", "--alphas", "0.5,0.1, 0.01"]) == 0
+    out = capsys.readouterr().out
+    assert "3 alphas" in out and "5.0000e-01" in out and "1.0000e-02" in out
+    with pytest.raises(SystemExit):
+        main(["--alphas", "0.5,x"])
+    assert "neither a count nor comma-separated alphas" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith(f"shrinkage {shrinkage.__version__}")
+    with pytest.raises(SystemExit, match="missing.csv: No such file"):
+        main(["--data", str(tmp_path / "missing.csv")])
 
 
 def test_demo_reads_csv_with_header_and_writes_npz(tmp_path, capsys):
