@@ -26,7 +26,7 @@ namespace {
 
 // X^T X in double for float64 or float32 X (float32 data is accumulated in double).
 template <class T>
-py::object dense_gram_py(const py::array& x) {
+py::object dense_gram_py(const py::array& x, int workers) {
   const T* data = data_of<T>(x, "X");
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
   py::array_t<double> out({p, p});
@@ -34,7 +34,7 @@ py::object dense_gram_py(const py::array& x) {
   bool done;
   {
     py::gil_scoped_release release;
-    done = dense_gram(data, n, p, is_fortran(x), g, python_interrupted);
+    done = dense_gram(data, n, p, is_fortran(x), g, python_interrupted, workers);
   }
   if (!done) throw py::error_already_set();
   return std::move(out);
@@ -228,10 +228,13 @@ void register_gram(py::module_& m) {
 
   m.def(
       "dense_gram",
-      [](const py::array& x) {
-        return by_dtype(x, [&](auto t) { return dense_gram_py<decltype(t)>(x); });
+      [](const py::array& x, int workers) {
+        if (workers < 1) throw std::invalid_argument("workers must be at least 1");
+        return by_dtype(x, [&](auto t) { return dense_gram_py<decltype(t)>(x, workers); });
       },
-      py::arg("X"), "X^T X by BLAS syrk, float64 (float32 X accumulated in double).");
+      py::arg("X"), py::arg("workers") = 1,
+      "X^T X by BLAS syrk, float64 (float32 X accumulated in double), on `workers` threads "
+      "that each call the BLAS (limit it to one thread around the call).");
   m.def(
       "cross_product",
       [](const py::array& x, const py::array& y) {

@@ -16,13 +16,30 @@ def test_dense_gram_and_cross_product(dtype, order, shape, n_targets, rng):
     Y = np.asfortranarray(rng.standard_normal((shape[0], n_targets)).astype(dtype))
     # float32 data are accumulated in double: as exact as float64 data.
     ref = X.astype(np.float64).T @ X.astype(np.float64)
-    G = _core.dense_gram(X)
-    assert G.dtype == np.float64
-    np.testing.assert_allclose(G, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
-    np.testing.assert_array_equal(G, G.T)
+    for workers in (1, 3):  # more workers than row blocks: the idle ones add nothing
+        G = _core.dense_gram(X, workers=workers)
+        assert G.dtype == np.float64
+        np.testing.assert_allclose(G, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+        np.testing.assert_array_equal(G, G.T)
     XtY = _core.cross_product(X, np.asfortranarray(Y, dtype=np.float64))
     ref = X.astype(np.float64).T @ Y.astype(np.float64)
     np.testing.assert_allclose(XtY, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_dense_gram_by_workers_sums_every_row_block_once(dtype, order, rng):
+    X = np.asarray(rng.standard_normal((1300, 1500)), dtype=dtype, order=order)  # 3 blocks
+    ref = X.astype(np.float64).T @ X.astype(np.float64)
+    for workers in (2, 3):
+        G = _core.dense_gram(X, workers=workers)
+        np.testing.assert_allclose(G, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+        np.testing.assert_array_equal(G, G.T)
+
+
+def test_dense_gram_workers_must_be_positive(rng):
+    with pytest.raises(ValueError, match="workers"):
+        _core.dense_gram(rng.standard_normal((5, 3)), workers=0)
 
 
 def test_bindings_refuse_wrong_dtype_instead_of_copying(rng):

@@ -7,12 +7,18 @@ stay sparse (scipy), X is never densified.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import scipy.sparse as sp
 
 from . import _core
 from ._memory import check_square
+from ._threads import blas_threads, one_blas_thread
 from ._validation import check_finite_statistics
+
+# The largest Gram (bytes) computed by workers with an accumulator each.
+_SHARED_GRAM_BYTES = 512 << 20
 
 
 def gram(X, what="X^T X", alternative="use precompute=False (the lazy path) or the dual form."):
@@ -23,7 +29,12 @@ def gram(X, what="X^T X", alternative="use precompute=False (the lazy path) or t
         X = X.astype(np.float64, copy=False)  # products in double: the data are nnz long
         g = (X.T @ X).toarray()
     else:
-        g = _core.dense_gram(X)
+        # Workers of single-threaded BLAS calls, as many as the BLAS has threads: each takes
+        # the next row block when it is free (docs/design.md §4). Each holds a p x p
+        # accumulator, so a Gram over _SHARED_GRAM_BYTES uses the BLAS's own threads instead.
+        workers = blas_threads() if 8 * X.shape[1] ** 2 <= _SHARED_GRAM_BYTES else 1
+        with one_blas_thread() if workers > 1 else contextlib.nullcontext():
+            g = _core.dense_gram(X, workers=workers)
     check_finite_statistics(np.diag(g))
     return g
 

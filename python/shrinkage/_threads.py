@@ -68,6 +68,13 @@ def _libraries():
     return _blas_libraries
 
 
+def blas_threads():
+    """The threads the BLAS would use now (the user's setting, threadpoolctl's view); the
+    machine's cores without threadpoolctl."""
+    counts = [library.num_threads for library in _libraries()]
+    return max(counts) if counts else (os.cpu_count() or 1)
+
+
 def _per_thread(library):
     """OpenBLAS on OpenMP keeps a limit per calling thread; the others, one per process."""
     return library.internal_api == "openblas" and library.threading_layer == "openmp"
