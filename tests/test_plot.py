@@ -98,9 +98,53 @@ def test_cv_curve_shows_folds_spread_and_the_chosen_alphas(ax, problem):
     assert markers["--"] == model.alpha_
     mean = model.mse_path_.mean(axis=1)
     best = int(np.argmin(mean))
-    within = mean <= mean[best] + model.mse_path_[best].std() / 2
-    assert markers[":"] == model.alphas_[within].max() >= model.alpha_
+    within = mean <= mean[best] + model.mse_path_[best].std(ddof=1) / 2  # sd / sqrt(4 folds)
+    assert markers[":"] == model.alpha_1se_ == model.alphas_[within].max() >= model.alpha_
     assert ax.get_xlim()[0] > ax.get_xlim()[1]
+
+
+def test_cv_curve_of_a_relaxed_1se_model_agrees_with_the_model(ax, problem):
+    model = shrinkage.LassoCV(cv=4, alphas=30, relax=True, alpha_rule="1se").fit(*problem)
+    plot.plot_cv(model, ax=ax)
+    markers = {line.get_linestyle(): line.get_xdata()[0] for line in ax.get_lines()
+               if len(line.get_xdata()) == 2}
+    assert markers["--"] == model.alpha_ == model.alpha_1se_
+    assert markers[":"] == model.alpha_1se_
+    assert model.gamma_ < 1  # on these data the relaxed fit is chosen: its curve is drawn
+    at = list(model.gammas_).index(model.gamma_)
+    relaxed = [line for line in ax.get_lines() if "relaxed" in line.get_label()]
+    assert len(relaxed) == 1
+    np.testing.assert_allclose(relaxed[0].get_ydata(), model.relaxed_mse_path_[at].mean(axis=1))
+
+
+def test_cv_curve_of_scikit_learns_estimator_and_of_a_pipeline(ax, problem):
+    from sklearn.linear_model import LassoCV, RidgeCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    theirs = LassoCV(cv=3, alphas=15).fit(*problem)
+    plot.plot_cv(theirs, ax=ax)
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) == 15]
+    assert len(curves) == 1  # validation only: scikit-learn keeps no training error
+    np.testing.assert_allclose(curves[0].get_ydata(), theirs.mse_path_.mean(axis=1))
+    ax.clear()
+    pipeline = make_pipeline(StandardScaler(), shrinkage.LassoCV(cv=3, alphas=15)).fit(*problem)
+    plot.plot_cv(pipeline, ax=ax)
+    assert "LassoCV" in ax.get_title()
+    with pytest.raises(ValueError, match="RidgeCV keeps no such path"):
+        plot.plot_cv(RidgeCV().fit(*problem), ax=ax)
+
+
+def test_a_plain_savefig_keeps_the_legend_and_title_in_the_image(tmp_path, problem):
+    model = shrinkage.LassoCV(cv=3, alphas=15).fit(*problem)
+    fig = plt.figure()
+    ax = plot.plot_cv(model)
+    fig.savefig(tmp_path / "cv.png")
+    box = fig.bbox
+    for artist in (ax.get_legend(), ax.title):
+        extent = artist.get_window_extent()
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and extent.y1 <= box.y1
+    plt.close(fig)
 
 
 def test_cv_curve_of_one_l1_ratio_among_several(ax, problem):

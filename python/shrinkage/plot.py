@@ -97,11 +97,15 @@ def plot_cv(model: Any, *, l1_ratio: float | None = None, ax: Any = None) -> Any
     (``train_mse_path_``), each with a band of one standard deviation over the folds, and marks
     the chosen ``alpha_`` and the largest alpha whose mean validation error is within one
     standard error of the minimum (glmnet's ``lambda.1se``, a sparser model that is as good as
-    the data can tell).
+    the data can tell: the model's own ``alpha_1se_``). A relaxed model (``relax=True``) also
+    shows the validation error of its chosen ``gamma_``, on which its alphas were chosen.
+    scikit-learn's ``LassoCV`` / ``ElasticNetCV`` and a ``Pipeline`` ending in one are drawn
+    too (without the training error and model size scikit-learn does not keep).
 
     Parameters
     ----------
-    model : fitted shrinkage.LassoCV or shrinkage.ElasticNetCV
+    model : fitted LassoCV or ElasticNetCV (shrinkage's or scikit-learn's), or a Pipeline
+        ending in one
     l1_ratio : float, optional
         For an ``ElasticNetCV`` fitted on several l1_ratios: whose curve to draw (by default the
         chosen ``l1_ratio_``).
@@ -111,49 +115,93 @@ def plot_cv(model: Any, *, l1_ratio: float | None = None, ax: Any = None) -> Any
     -------
     ax : matplotlib Axes
     """
-    if not hasattr(model, "mse_path_"):
-        raise ValueError("plot_cv needs a fitted LassoCV or ElasticNetCV, got "
-                         f"{type(model).__name__} without mse_path_ (call fit first)")
-    alphas, mse, train, sizes = (np.asarray(a) for a in (
-        model.alphas_, model.mse_path_, model.train_mse_path_, model.n_nonzero_path_))
+    model = _cv_estimator(model)
+    alphas, mse = np.asarray(model.alphas_), np.asarray(model.mse_path_)
+    train = getattr(model, "train_mse_path_", None)
+    sizes = getattr(model, "n_nonzero_path_", None)
+    relaxed = getattr(model, "relaxed_mse_path_", None)
     ratios = np.atleast_1d(getattr(model, "l1_ratio", 1.0))
-    chosen_ratio = getattr(model, "l1_ratio_", float(ratios[0])) if l1_ratio is None else l1_ratio
+    chosen_ratio = getattr(model, "l1_ratio_", float(ratios[0]))
+    shown_ratio = chosen_ratio if l1_ratio is None else l1_ratio
     if mse.ndim == 3:  # several l1_ratios: pick one
-        index = np.flatnonzero(np.isclose(ratios, chosen_ratio))
+        index = np.flatnonzero(np.isclose(ratios, shown_ratio))
         if index.size == 0:
-            raise ValueError(f"l1_ratio={chosen_ratio} is not one of the fitted {list(ratios)}")
-        alphas, mse, train, sizes = (a[index[0]] for a in (alphas, mse, train, sizes))
+            raise ValueError(f"l1_ratio={shown_ratio} is not one of the fitted {list(ratios)}")
+        pick = index[0]
+        mse = mse[pick]
+        alphas = alphas[pick] if alphas.ndim == 2 else alphas
+        train = None if train is None else np.asarray(train)[pick]
+        sizes = None if sizes is None else np.asarray(sizes)[pick]
+        relaxed = None if relaxed is None else np.asarray(relaxed)[pick]
     elif mse.ndim == 1:  # a single fold squeezed away
-        mse, train = mse[:, None], train[:, None]
+        mse = mse[:, None]
+        train = None if train is None else np.asarray(train)[:, None]
+    is_chosen = bool(np.isclose(shown_ratio, chosen_ratio))
     ax = plt.gca() if ax is None else ax
 
     n_folds = mse.shape[1]
-    for errors, name, color in ((mse, "validation", "C0"), (train, "training", "C1")):
+    curves = [(mse, "validation", "C0")]
+    if train is not None:
+        curves.append((np.asarray(train), "training", "C1"))
+    for errors, name, color in curves:
         mean, spread = errors.mean(axis=1), errors.std(axis=1)
         ax.plot(alphas, mean, color=color, label=f"{name} (mean of {n_folds} folds)")
         ax.fill_between(alphas, mean - spread, mean + spread, color=color, alpha=0.2,
                         linewidth=0, label=f"{name} ± 1 sd over folds")
+    gamma = getattr(model, "gamma_", 1.0)
+    if relaxed is not None and is_chosen and gamma < 1.0:
+        at = int(np.flatnonzero(np.isclose(model.gammas_, gamma))[0])
+        ax.plot(alphas, np.asarray(relaxed)[at].mean(axis=1), color="C2",
+                label=f"validation, relaxed (gamma = {gamma:g})")
     mean = mse.mean(axis=1)
     best = int(np.argmin(mean))
-    standard_error = mse[best].std() / np.sqrt(n_folds)
-    within = np.flatnonzero(mean <= mean[best] + standard_error)
-    alpha_1se = alphas[within].max()
-    alpha_chosen = model.alpha_ if l1_ratio is None else alphas[best]
+    if is_chosen:
+        alpha_chosen = float(model.alpha_)
+        alpha_1se = float(getattr(model, "alpha_1se_", _one_standard_error(alphas, mse)))
+    else:
+        alpha_chosen, alpha_1se = float(alphas[best]), _one_standard_error(alphas, mse)
     ax.axvline(alpha_chosen, color="k", linestyle="--", linewidth=1,
                label=f"chosen alpha = {alpha_chosen:.3g}")
     ax.axvline(alpha_1se, color="k", linestyle=":", linewidth=1,
                label=f"1-SE alpha = {alpha_1se:.3g}")
     _log_alpha_axis(ax, alphas)
     ax.set_ylabel("mean squared error")
-    ax.set_title(f"{type(model).__name__}, l1_ratio = {float(chosen_ratio):g}", fontsize="medium")
+    ax.set_title(f"{type(model).__name__}, l1_ratio = {float(shown_ratio):g}", fontsize="medium")
     if best == int(np.argmin(alphas)):  # the smallest alpha: the error may still be falling
         ax.annotate("minimum at the grid's edge:\nextend it (smaller eps)",
                     xy=(alphas[best], mean[best]), xytext=(0.5, 0.9),
                     textcoords="axes fraction", fontsize="small", ha="center",
                     arrowprops={"arrowstyle": "->", "color": "0.3"})
-    _model_size_axis(ax, alphas, sizes, "non-zero coefficients (mean over folds)")
+    if sizes is not None:
+        _model_size_axis(ax, alphas, sizes, "non-zero coefficients (mean over folds)")
     _legend_beside(ax)
     return ax
+
+
+def _cv_estimator(model):
+    """The fitted CV estimator plot_cv draws: the model itself or a Pipeline's last step."""
+    steps = getattr(model, "steps", None)
+    if steps:
+        model = steps[-1][1]
+    if hasattr(model, "mse_path_") and hasattr(model, "alphas_"):
+        return model
+    name = type(model).__name__
+    if name.startswith("Ridge"):
+        raise ValueError(f"plot_cv draws the per-fold error paths of LassoCV / ElasticNetCV; "
+                         f"{name} keeps no such path (see its best_score_ and, with "
+                         "store_cv_results=True, cv_results_)")
+    raise ValueError("plot_cv needs a fitted LassoCV or ElasticNetCV, got "
+                     f"{name} without mse_path_ (call fit first)")
+
+
+def _one_standard_error(alphas, mse):
+    """glmnet's lambda.1se: the largest alpha whose mean error over folds is within one
+    standard error (sd with ddof 1 over sqrt(folds)) of the smallest mean."""
+    mean = mse.mean(axis=1)
+    best = int(np.argmin(mean))
+    n_folds = mse.shape[1]
+    error = mse[best].std(ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
+    return float(alphas[mean <= mean[best] + error].max())
 
 
 def _model_size_axis(ax, alphas, sizes, label, n_ticks=6):
@@ -179,8 +227,13 @@ def _distinct_colors(n):
 
 
 def _legend_beside(ax):
-    """The legend to the right of the plot, where it hides no curve."""
+    """The legend to the right of the plot, where it hides no curve. A figure without a layout
+    engine gets matplotlib's constrained layout, so that a plain savefig keeps the legend and
+    the title inside the image."""
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", borderaxespad=0.0)
+    figure = ax.get_figure()
+    if figure is not None and figure.get_layout_engine() is None:
+        figure.set_layout_engine("constrained")
 
 
 def _log_alpha_axis(ax, alphas):
