@@ -10,6 +10,7 @@ import numpy as np
 
 import shrinkage
 from shrinkage.datasets import (
+    SPARSE_PROBLEMS,
     benchmark_problem,
     multitask_benchmark_problem,
     sparse_benchmark_problem,
@@ -71,39 +72,29 @@ class EnetPath:
 
 
 class SparsePath:
-    """100-alpha Lasso path (eps=1e-2) on sparse text-like data (CSC, no intercept)."""
+    """100-alpha Lasso path on sparse data (no intercept): S1/S2 random sparse (CSC) at
+    eps=1e-2, as text models are fitted; the TF-IDF-like D1-D3 at scikit-learn's default
+    eps=1e-3 (D1's support grows towards n, D3's into the hundreds from CSR, D2's stays small)."""
 
-    params = [["S1", "S2"]]
+    params = [["S1", "S2", "D1", "D2", "D3"]]
     param_names = ["problem"]
     timeout = 1200
     number = 1
     repeat = 1
 
     def setup(self, problem):
-        self.X, self.y = sparse_benchmark_problem(problem)
+        if problem in SPARSE_PROBLEMS:
+            self.X, self.y = sparse_benchmark_problem(problem)
+            self.eps = 1e-2
+        else:
+            self.X, self.y = text_benchmark_problem(problem)
+            self.eps = 1e-3
 
     def time_lasso_path(self, problem):
-        shrinkage.lasso_path(self.X, self.y, eps=1e-2)
-
-
-class TextPath:
-    """100-alpha Lasso path (eps=1e-3, scikit-learn's default) on TF-IDF-like problems: D1's
-    support grows towards n, D3's into the hundreds (CSR), D2's stays small (CSC)."""
-
-    params = [["D1", "D2", "D3"]]
-    param_names = ["problem"]
-    timeout = 600
-    number = 1
-    repeat = 3
-
-    def setup(self, problem):
-        self.X, self.y = text_benchmark_problem(problem)
-
-    def time_lasso_path(self, problem):
-        shrinkage.lasso_path(self.X, self.y)
+        shrinkage.lasso_path(self.X, self.y, eps=self.eps)
 
     def peakmem_lasso_path(self, problem):
-        shrinkage.lasso_path(self.X, self.y)
+        shrinkage.lasso_path(self.X, self.y, eps=self.eps)
 
 
 class MultiTaskPath:
