@@ -216,12 +216,13 @@ class PathDriver {
 
   // Whether the residual form is the cheaper solver for the working set: a residual epoch
   // costs about three passes over X_W's nonzeros, a block epoch |W|^2 multiply-adds, and the
-  // block solver's Newton steps save epochs that CD in either form would need (correlated
-  // text-like columns with many nonzeros: residual form 1.5-3x slower at |W|^2 ~ nnz(X_W)).
+  // block solver's Newton steps save epochs that CD in either form would need, hence the
+  // margin (docs/design.md §2).
   bool residual_pays() const {
     const SparseColumns& x = *gram_.columns();
     double nnz = 0;
-    for (int j : working_set_.features()) nnz += static_cast<double>(x.indptr[j + 1] - x.indptr[j]);
+    for (int j : working_set_.features())
+      nnz += static_cast<double>(x.indptr[j + 1] - x.indptr[j]);
     const double m = working_set_.size();
     return m * m > kResidualRatio * nnz;
   }
