@@ -46,8 +46,6 @@ def thread_map(function, tasks, n_jobs):
         pool.shutdown(wait=True)
 
 
-
-
 _blas_lock = threading.Lock()
 _blas_paths = 0  # paths running inside one_blas_thread(), in any thread
 _blas_saved: list = []  # (library, its threads) to restore when the last path leaves
@@ -121,6 +119,7 @@ def one_blas_thread():
                     _set_shared(library, threads)
         for library, threads in local:
             library.set_num_threads(threads)
+
 
 def run_path(*args, **kwargs):
     """The compiled path solver (``_core.enet_path``'s arguments and results), its BLAS on
