@@ -9,7 +9,10 @@ import numpy as np
 import scipy
 
 from . import _core
+from ._threads import blas_libraries
 
+_BLAS_KEYS = ("internal_api", "version", "num_threads", "threading_layer", "architecture",
+              "filepath")
 _SIMD_NAMES = {
     "x86-64-v4": "x86-64-v4 (AVX-512)",
     "x86-64-v3": "x86-64-v3 (AVX2, FMA)",
@@ -18,27 +21,10 @@ _SIMD_NAMES = {
 }
 
 
-def _blas_pools():
-    """scipy's BLAS as threadpoolctl sees it (the library shrinkage's kernels call), or None."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return None
-    import scipy.linalg  # loads scipy's BLAS, so that threadpoolctl lists it
-
-    scipy.linalg.get_blas_funcs("gemm")
-    return [{key: pool.get(key) for key in ("internal_api", "version", "num_threads",
-                                            "threading_layer", "architecture", "filepath")}
-            for pool in threadpool_info() if pool.get("user_api") == "blas"]
-
-
 def show_config(mode="stdout"):
     """Print (``mode="stdout"``) or return (``mode="dicts"``) the build and run-time facts that
     decide shrinkage's speed: the SIMD level whose kernel clones run on this CPU, the BLAS
     libraries loaded and their threads, and the versions of Python, NumPy and SciPy.
-
-    The BLAS details need threadpoolctl (``pip install threadpoolctl``); without it they read
-    ``None``.
 
     Examples
     --------
@@ -58,7 +44,7 @@ def show_config(mode="stdout"):
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "scipy": scipy.__version__,
-        "blas": _blas_pools(),
+        "blas": [{key: info.get(key) for key in _BLAS_KEYS} for info in blas_libraries()],
     }
     if mode == "dicts":
         return config
@@ -67,9 +53,7 @@ def show_config(mode="stdout"):
     print(f"shrinkage {config['shrinkage']}")
     print(f"  SIMD level: {_SIMD_NAMES.get(level, level)} on {config['machine']}")
     print(f"  python {config['python']}, numpy {config['numpy']}, scipy {config['scipy']}")
-    if config["blas"] is None:
-        print("  BLAS: scipy's (pip install threadpoolctl to see which, and its threads)")
-    for pool in config["blas"] or ():
+    for pool in config["blas"]:
         print(f"  BLAS: {pool['internal_api']} {pool['version']} ({pool['architecture']}), "
               f"{pool['num_threads']} threads, {pool['threading_layer']} threading\n"
               f"        {pool['filepath']}")

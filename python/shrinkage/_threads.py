@@ -8,6 +8,8 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from threadpoolctl import ThreadpoolController
+
 from . import _core
 
 
@@ -54,23 +56,21 @@ _blas_libraries = None
 
 def _libraries():
     """threadpoolctl's controllers of the loaded BLAS libraries, found once (a scan of the
-    process's libraries: ~3 ms); none without threadpoolctl."""
+    process's libraries: ~3 ms)."""
     global _blas_libraries
     if _blas_libraries is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            _blas_libraries = []
-        else:
-            _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+        _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
     return _blas_libraries
 
 
+def blas_libraries():
+    """What threadpoolctl reports of each loaded BLAS library (show_config prints it)."""
+    return [library.info() for library in _libraries()]
+
+
 def blas_threads():
-    """The threads the BLAS would use now (the user's setting, threadpoolctl's view); the
-    machine's cores without threadpoolctl."""
-    counts = [library.num_threads for library in _libraries()]
-    return max(counts) if counts else (os.cpu_count() or 1)
+    """The threads the BLAS would use now (the user's setting, threadpoolctl's view)."""
+    return max((library.num_threads for library in _libraries()), default=1)
 
 
 def _per_thread(library):
