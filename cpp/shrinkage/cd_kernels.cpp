@@ -21,6 +21,21 @@ void axpy_sub(int n, double a, const double* __restrict x, double* __restrict y)
   for (int i = 0; i < n; ++i) y[i] -= a * x[i];
 }
 
+// Eight independent partial sums: each is one lane of the clones' vector registers (summing
+// into one scalar is a serial chain the compiler may not reorder).
+SHRINKAGE_MULTIVERSION
+double dot(int n, const double* __restrict x, const double* __restrict y) {
+  constexpr int kLanes = 8;
+  double partial[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int k = 0; k < kLanes; ++k) partial[k] += x[i + k] * y[i + k];
+  for (; i < n; ++i) partial[0] += x[i] * y[i];
+  double s = 0.0;
+  for (double v : partial) s += v;
+  return s;
+}
+
 SHRINKAGE_MULTIVERSION
 EpochResult cd_epoch(int m, const double* H, int ldh, double* __restrict w,
                      double* __restrict q, const int* order, double l1, double l2, bool positive) {

@@ -28,7 +28,11 @@ EpochResult cd_epoch_box(int m, const double* H, int ldh, double* w, double* q, 
 EpochResult cd_epoch_group(int m, int n_tasks, const double* H, int ldh, double* w, double* q,
                            const int* order, double l1, double l2);
 
-// y -= a * x over n contiguous entries (the rank-one gradient update outside the epoch).
+// y -= a * x over n contiguous entries (the rank-one gradient update outside the epoch, and the
+// residual-form update of a dense column).
 void axpy_sub(int n, double a, const double* x, double* y);
+
+// x^T y over n contiguous entries (the residual-form correlation of a dense column).
+double dot(int n, const double* x, const double* y);
 
 }  // namespace shrinkage

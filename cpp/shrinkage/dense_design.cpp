@@ -47,6 +47,15 @@ void DenseDesign<T>::fill_block(const int* ws, int m, int first, double* H, int 
 }
 
 template <class T>
+WorkingColumns DenseDesign<T>::working_columns(const int* ws, int m, SourceScratch& scratch) {
+  WorkingColumns x;
+  x.n = n_;
+  x.scale = scale();
+  x.packed = gather_working_set(ws, m, scratch);
+  return x;
+}
+
+template <class T>
 void DenseDesign<T>::gradient(const double* b, const double* w, int n_tasks,
                               const std::vector<int>& support, double* q,
                               SourceScratch& scratch) {

@@ -35,6 +35,8 @@ class DenseDesign final : public GramSource {
                         SourceScratch& scratch) override;
   void make_exact(const double* b, const std::vector<int>& features, double* q, double* err,
                   SourceScratch& scratch) override;
+  bool has_columns() const override { return true; }
+  WorkingColumns working_columns(const int* ws, int m, SourceScratch& scratch) override;
 
  private:
   struct Float32View {

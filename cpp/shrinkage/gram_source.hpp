@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "shrinkage/working_columns.hpp"
+
 namespace shrinkage {
 
 // A path's workspace for its source, kept between calls: sources are shared by concurrent
@@ -27,8 +29,6 @@ struct SourceScratch {
   // Sparse X: one Gram column being accumulated (length p, zero between uses).
   std::vector<double> gram_column;
 };
-
-struct SparseColumns;
 
 class GramSource {
  public:
@@ -59,8 +59,13 @@ class GramSource {
                                 SourceScratch& scratch) {
     return false;
   }
-  // X's columns for the residual-form solver, where the source has them (sparse X), or null.
-  virtual const SparseColumns* columns() const { return nullptr; }
+  // Whether the source has X's columns for the residual-form solver (sparse and dense X).
+  virtual bool has_columns() const { return false; }
+  // X_W for the residual-form solver, valid until the next call with this scratch (only where
+  // has_columns()).
+  virtual WorkingColumns working_columns(const int* ws, int m, SourceScratch& scratch) {
+    return {};
+  }
   // Makes exact the given entries of the last bounded_gradient (w unchanged since).
   virtual void make_exact(const double* b, const std::vector<int>& features, double* q,
                           double* err, SourceScratch& scratch) {}

@@ -49,10 +49,10 @@ class PathDriver {
       is_free_[free_.features()[a]] = 1;
       free_slot_[free_.features()[a]] = static_cast<int>(a);
     }
-    // Sparse X: the residual-form solver (one target, no features projected out of the dual
-    // point); the Gram-block solver otherwise.
-    if (gram_.columns() != nullptr && !Penalty::kGrouped && free_.empty())
-      residual_.emplace(*gram_.columns(), opt_, poller_);
+    // Sparse and dense X: the residual-form solver where it pays (one target, no features
+    // projected out of the dual point); the Gram-block solver otherwise.
+    if (gram_.has_columns() && !Penalty::kGrouped && free_.empty())
+      residual_.emplace(opt_, poller_);
   }
 
   PathResult run(const double* alphas, int n_alphas, const double* coef_init,
@@ -94,6 +94,7 @@ class PathDriver {
       poller_.alphas_done(k + 1);
       if (exceeds(opt_.dfmax, nonzero_)) break;
     }
+    out.residual_epochs = residual_epochs_;
     out.gaps.resize(out.n_done);
     out.n_iter.resize(out.n_done);
     out.converged.resize(out.n_done);
@@ -109,8 +110,9 @@ class PathDriver {
   static constexpr int kMaxStalls = 12;  // working-set tightenings without a violator
   static constexpr double kSettledGap = 1e-14;  // relative gap at the objective's rounding
   static constexpr double kFloat32Margin = 0.5;   // of tol, for float32 output
-  static constexpr double kResidualRatio = 8;     // |W|^2 / nnz(X_W) above which: residual
-  static constexpr int kResidualBudget = 100;      // epochs before residual CD counts as stalled
+  static constexpr double kResidualRatio = 8;  // |W|^2 / entries(X_W) above which: residual
+  static constexpr int kResidualBudget = 100;  // epochs before residual CD counts as stalled
+  static constexpr int kResidualTrial = 15;    // the same, where it is on trial
 
   std::size_t at(int j, int t) const { return static_cast<std::size_t>(t) * p_ + j; }
   static bool exceeds(int limit, std::size_t count) {
@@ -186,9 +188,14 @@ class PathDriver {
     bool residual_stalled = false;  // then the block solver's Newton steps finish this alpha
     double inner_target = tol_abs;
     while (true) {
-      if (residual_ && !residual_stalled && residual_pays()) {
-        residual_->load(pen, working_set_.features(), w_.data(), b_.data(), diag_.data());
-        residual_stalled = !residual_->run(pen, c_, inner_target, epochs, kResidualBudget);
+      const int budget = residual_ && !residual_stalled ? residual_budget(pen) : 0;
+      if (budget > 0) {
+        residual_->load(pen, columns_, working_set_.features(), w_.data(), b_.data(),
+                        diag_.data());
+        const int before = epochs;
+        residual_stalled = !residual_->run(pen, c_, inner_target, epochs, budget);
+        residual_epochs_ += epochs - before;
+        trial_stalled_ |= residual_stalled && budget == kResidualTrial;
         residual_->store(w_.data());
       } else {
         const BlockView block = working_set_.pack(gram_, scratch_);
@@ -214,17 +221,24 @@ class PathDriver {
     }
   }
 
-  // Whether the residual form is the cheaper solver for the working set: a residual epoch
-  // costs about three passes over X_W's nonzeros, a block epoch |W|^2 multiply-adds, and the
-  // block solver's Newton steps save epochs that CD in either form would need, hence the
-  // margin (docs/design.md §2).
-  bool residual_pays() const {
-    const SparseColumns& x = *gram_.columns();
-    double nnz = 0;
-    for (int j : working_set_.features())
-      nnz += static_cast<double>(x.indptr[j + 1] - x.indptr[j]);
-    const double m = working_set_.size();
-    return m * m > kResidualRatio * nnz;
+  // The residual form's epoch budget for the working set (whose columns it leaves in
+  // columns_), or 0 where the block solver is the cheaper one. A residual epoch costs about
+  // three passes over X_W's stored entries, a block epoch |W|^2 multiply-adds, and the block
+  // solver's Newton steps save epochs that CD in either form would need on correlated
+  // columns, hence the margin. With an l2 term the block solver also refactorises its Newton
+  // factor at every alpha (l2 changes) and CD is better conditioned, so the residual form
+  // gets a short trial without the margin, until a trial of this path has stalled
+  // (docs/design.md §2).
+  int residual_budget(const Penalty& pen) {
+    const std::vector<int>& ws = working_set_.features();
+    const int m = static_cast<int>(ws.size());
+    columns_ = gram_.working_columns(ws.data(), m, scratch_);
+    double entries = 0;
+    for (int k = 0; k < m; ++k) entries += columns_.entries(k);
+    const double block_epoch = static_cast<double>(m) * m;
+    if (block_epoch > kResidualRatio * entries) return kResidualBudget;
+    if (pen.l2() > 0 && !trial_stalled_ && block_epoch > entries) return kResidualTrial;
+    return 0;
   }
 
   // The working set: the support and the sequential strong rule's survivors (|q_j| >= the
@@ -318,6 +332,9 @@ class PathDriver {
   WorkingSet working_set_;
   BlockSolver<Penalty> block_;
   std::optional<ResidualSolver<Penalty>> residual_;
+  WorkingColumns columns_;  // W's columns, as the residual-form solver reads them
+  bool trial_stalled_ = false;  // a residual-form trial of this path has stalled
+  long residual_epochs_ = 0;
   std::vector<double> diag_;  // the scaled Gram diagonal
   std::vector<char> screened_;  // proved zero at this alpha
   std::vector<char> next_ws_;   // the strong rule: whether j is in the next working set

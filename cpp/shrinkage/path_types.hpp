@@ -64,6 +64,7 @@ struct PathResult {
   std::vector<int> n_iter;
   std::vector<char> converged;
   int n_done = 0;  // the alphas solved and returned: all of them unless a limit stopped the path
+  long residual_epochs = 0;  // of all epochs, those run by the residual-form solver
 };
 
 // Receives each alpha's coefficients as soon as they are final: w is p x n_tasks,

@@ -1,10 +1,11 @@
 // The residual-form working-set solver: cyclic coordinate descent on W that keeps the fit
 // f = X w (n entries) instead of a packed Gram block. A coordinate's gradient is read from f
-// and its update is an axpy over the column's nonzeros, so one update costs 2 nnz(x_j)
+// and its update is an axpy over the column's stored entries, so one update costs 2 entries(x_j)
 // multiply-adds where a block column costs |W|: the solver for sparse X, whose working sets
-// grow into the thousands. Anderson extrapolation every few epochs; the block's gap from the
-// exact q on W after every epoch. Row weights and column centres act through the Design's
-// columns (X is never centred or copied).
+// grow into the thousands, and for dense X whose working set outgrows n. Anderson
+// extrapolation every few epochs; the block's gap from the exact q on W after every epoch.
+// Row weights and column centres act through the design's columns (X is never centred or
+// copied by this solver).
 #pragma once
 
 #include <algorithm>
@@ -18,22 +19,23 @@
 #include "shrinkage/block.hpp"
 #include "shrinkage/gap.hpp"
 #include "shrinkage/path_types.hpp"
-#include "shrinkage/sparse_design.hpp"
+#include "shrinkage/working_columns.hpp"
 
 namespace shrinkage {
 
 template <class Penalty>
 class ResidualSolver {
  public:
-  ResidualSolver(const SparseColumns& columns, const PathOptions& opt, Poller& poller)
-      : x_cols_(columns), opt_(opt), poller_(poller), rng_(opt.seed),
-        fit_(static_cast<std::size_t>(columns.n), 0.0) {}
+  ResidualSolver(const PathOptions& opt, Poller& poller)
+      : opt_(opt), poller_(poller), rng_(opt.seed) {}
 
-  // W's slices of the whole problem's w and b, its scaled Gram diagonal, and the fit X w
-  // (w is zero outside W).
-  void load(const Penalty& pen, const std::vector<int>& features, const double* w,
-            const double* b, const double* diag) {
+  // W's columns, W's slices of the whole problem's w and b, its scaled Gram diagonal, and the
+  // fit X w (w is zero outside W). `columns` must stay valid until store().
+  void load(const Penalty& pen, const WorkingColumns& columns, const std::vector<int>& features,
+            const double* w, const double* b, const double* diag) {
     const int m = static_cast<int>(features.size());
+    x_cols_ = columns;
+    fit_.resize(static_cast<std::size_t>(columns.n));
     features_ = features;
     x_.m = m;
     x_.w.resize(m);
@@ -88,7 +90,6 @@ class ResidualSolver {
   void sweep(const Penalty& pen) {
     for (int i = 0; i < x_.m; ++i) {
       const int k = order_[i];
-      const int j = features_[k];
       const Coordinate& cd = pen.coordinate(x_, k);
       const double old = x_.w[k];
       const double q = gradient(k);
@@ -101,40 +102,37 @@ class ResidualSolver {
       const double delta = fresh - old;
       if (delta != 0.0) {
         x_.w[k] = fresh;
-        x_cols_.add(j, delta, fit_.data());
-        centred_fit_ += delta * x_cols_.offset(j);
+        x_cols_.add(k, delta, fit_.data());
+        centred_fit_ += delta * x_cols_.offset(k);
       }
     }
   }
   // q_k = b_k - (G w)_k, from the fit: G w = scale (X^T S f - W m (m^T w)).
   double gradient(int k) const {
-    const int j = features_[k];
-    return x_.b[k] - x_cols_.scale * (x_cols_.weighted_dot(j, fit_.data()) -
-                                      x_cols_.weight_sum * x_cols_.offset(j) * centred_fit_);
+    return x_.b[k] - x_cols_.scale * (x_cols_.correlation(k, fit_.data()) - centring(k));
   }
+  double centring(int k) const { return x_cols_.weight_sum * x_cols_.offset(k) * centred_fit_; }
+  // q on W from the fit, in one pass over X_W.
   void correlate() {
-    for (int k = 0; k < x_.m; ++k) x_.q[k] = gradient(k);
+    x_cols_.correlations(x_.m, fit_.data(), x_.q.data());
+    for (int k = 0; k < x_.m; ++k) x_.q[k] = x_.b[k] - x_cols_.scale * (x_.q[k] - centring(k));
   }
   // The fit f = X_W w_W and m^T w from scratch, then q on W.
   void refit() {
-    std::fill(fit_.begin(), fit_.end(), 0.0);
+    x_cols_.combine(x_.m, x_.w.data(), fit_.data());
     centred_fit_ = 0.0;
-    for (int k = 0; k < x_.m; ++k)
-      if (x_.w[k] != 0.0) {
-        x_cols_.add(features_[k], x_.w[k], fit_.data());
-        centred_fit_ += x_.w[k] * x_cols_.offset(features_[k]);
-      }
+    for (int k = 0; k < x_.m; ++k) centred_fit_ += x_.w[k] * x_cols_.offset(k);
     correlate();
   }
 
-  SparseColumns x_cols_;
+  WorkingColumns x_cols_;
   const PathOptions& opt_;
   Poller& poller_;
   std::mt19937_64 rng_;
   BlockPoint x_;
   std::vector<int> features_, order_;
   std::vector<double> diag_;
-  std::vector<double> fit_;  // X w, raw (no weights, no centring)
+  std::vector<double> fit_;  // X_W w_W, raw (sparse: no weights, no centring)
   double centred_fit_ = 0;   // m^T w
   Anderson anderson_;
 };

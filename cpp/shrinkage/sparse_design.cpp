@@ -14,9 +14,6 @@ SparseDesign::SparseDesign(const std::int64_t* indptr, const std::int32_t* indic
       weight_(weights ? std::vector<double>(weights, weights + n) : std::vector<double>()),
       offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()),
       weight_sum_(weight_sum) {
-  columns_ = {indptr_, indices_, data_, n_,
-              weight_.empty() ? nullptr : weight_.data(),
-              offset_.empty() ? nullptr : offset_.data(), weight_sum_, scale};
   if (indptr_[0] != 0 || indptr_[p] != nnz)
     throw std::invalid_argument("sparse X: indptr must run from 0 to nnz");
   for (int j = 0; j < p; ++j)
@@ -70,6 +67,20 @@ void SparseDesign::fill_block(const int* ws, int m, int first, double* H, int ld
       for (std::int64_t f = r.start[i]; f < r.start[i + 1]; ++f) acc[r.features[f]] = 0.0;
     }
   }
+}
+
+WorkingColumns SparseDesign::working_columns(const int* ws, int, SourceScratch&) {
+  WorkingColumns x;
+  x.n = n_;
+  x.scale = scale();
+  x.indptr = indptr_;
+  x.indices = indices_;
+  x.data = data_;
+  x.features = ws;
+  x.weights = weight_.empty() ? nullptr : weight_.data();
+  x.offsets = offset_.empty() ? nullptr : offset_.data();
+  x.weight_sum = weight_sum_;
+  return x;
 }
 
 void SparseDesign::gradient(const double* b, const double* w, int n_tasks,

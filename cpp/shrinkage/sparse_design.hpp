@@ -15,36 +15,6 @@
 
 namespace shrinkage {
 
-// X's columns as the residual-form solver reads them (residual_solver.hpp): the CSC arrays,
-// optional row weights s and column centres m, with W = sum s and the Gram's scale, so that
-// G = scale (X^T S X - W m m^T) is applied one column at a time.
-struct SparseColumns {
-  const std::int64_t* indptr = nullptr;
-  const std::int32_t* indices = nullptr;
-  const double* data = nullptr;
-  int n = 0;
-  const double* weights = nullptr;  // n, or null: all 1
-  const double* offsets = nullptr;  // p, or null: no centring
-  double weight_sum = 0;
-  double scale = 1;
-
-  double offset(int j) const { return offsets ? offsets[j] : 0.0; }
-  // x_j^T S f.
-  double weighted_dot(int j, const double* f) const {
-    double s = 0.0;
-    if (weights)
-      for (std::int64_t e = indptr[j]; e < indptr[j + 1]; ++e)
-        s += data[e] * weights[indices[e]] * f[indices[e]];
-    else
-      for (std::int64_t e = indptr[j]; e < indptr[j + 1]; ++e) s += data[e] * f[indices[e]];
-    return s;
-  }
-  // f += a x_j.
-  void add(int j, double a, double* f) const {
-    for (std::int64_t e = indptr[j]; e < indptr[j + 1]; ++e) f[indices[e]] += a * data[e];
-  }
-};
-
 class SparseDesign final : public GramSource {
  public:
   // Checks the CSC structure (indptr non-decreasing from 0 to nnz, row indices in [0, n)) once,
@@ -61,7 +31,8 @@ class SparseDesign final : public GramSource {
                   SourceScratch& scratch) override;
   void gradient(const double* b, const double* w, int n_tasks, const std::vector<int>& support,
                 double* q, SourceScratch& scratch) override;
-  const SparseColumns* columns() const override { return &columns_; }
+  bool has_columns() const override { return true; }
+  WorkingColumns working_columns(const int* ws, int m, SourceScratch& scratch) override;
 
  private:
   struct Rows {  // X in CSR: the features of each row
@@ -82,7 +53,6 @@ class SparseDesign final : public GramSource {
   std::vector<double> weight_;
   std::vector<double> offset_;
   double weight_sum_;
-  SparseColumns columns_;
   std::once_flag rows_once_;
   Rows rows_;
 };
