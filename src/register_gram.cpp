@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -123,20 +124,35 @@ std::unique_ptr<GramSource> dense_design(const py::array& x, const py::array& sq
       optional_data(root_weights, "root_weights", n), optional_data(offsets, "offsets", p));
 }
 
+// X's CSC arrays (indptr int64, indices int32, data float64), and its CSR arrays likewise or
+// None.
+Compressed compressed(const py::array& start, const py::array& index, const py::array& value,
+                      py::ssize_t count, const char* what) {
+  if (start.size() != count + 1)
+    throw std::invalid_argument(std::string(what) + ": indptr of the wrong length");
+  if (index.size() != value.size())
+    throw std::invalid_argument(std::string(what) + ": indices and data of different lengths");
+  return {data_of<std::int64_t>(start, "indptr"), data_of<std::int32_t>(index, "indices"),
+          data_of<double>(value, "data")};
+}
+
 std::unique_ptr<GramSource> sparse_design(const py::array& indptr, const py::array& indices,
-                                          const py::array& data, int n, int p,
-                                          const py::array& sq_norms, double scale,
+                                          const py::array& data, int n, int p, double scale,
                                           const py::object& weights, const py::object& offsets,
-                                          double weight_sum) {
-  if (sq_norms.size() != p || indptr.size() != static_cast<py::ssize_t>(p) + 1)
-    throw std::invalid_argument("sparse_design_gram: sq_norms / indptr of the wrong length");
-  if (indices.size() != data.size())
-    throw std::invalid_argument("sparse_design_gram: indices and data of different lengths");
-  return std::make_unique<SparseDesign>(
-      data_of<std::int64_t>(indptr, "indptr"), data_of<std::int32_t>(indices, "indices"),
-      data_of<double>(data, "data"), n, p, static_cast<std::int64_t>(data.size()),
-      data_of<double>(sq_norms, "sq_norms"), scale, optional_data(weights, "weights", n),
-      optional_data(offsets, "offsets", p), weight_sum);
+                                          const py::object& rows) {
+  const Compressed columns = compressed(indptr, indices, data, p, "sparse X (CSC)");
+  Compressed row_arrays;
+  if (!rows.is_none()) {
+    const auto csr = rows.cast<py::tuple>();
+    if (csr.size() != 3) throw std::invalid_argument("rows: (indptr, indices, data) of CSR X");
+    row_arrays = compressed(csr[0].cast<py::array>(), csr[1].cast<py::array>(),
+                            csr[2].cast<py::array>(), n, "sparse X (CSR)");
+    if (csr[2].cast<py::array>().size() != data.size())
+      throw std::invalid_argument("sparse X: its CSR and CSC arrays hold different nnz");
+  }
+  return std::make_unique<SparseDesign>(columns, row_arrays, n, p, scale,
+                                        optional_data(weights, "weights", n),
+                                        optional_data(offsets, "offsets", p));
 }
 
 // The gradient q = b - G w of a source for one target (tests): exact, or with a threshold its
@@ -271,19 +287,13 @@ void register_gram(py::module_& m) {
       },
       py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::arg("root_weights") = py::none(),
       py::arg("offsets") = py::none(), py::keep_alive<0, 1>());
-  m.def(
-      "sparse_design_gram",
-      [](const py::array& indptr, const py::array& indices, const py::array& data, int n, int p,
-         const py::array& sq_norms, double scale, const py::object& weights,
-         const py::object& offsets, double weight_sum) {
-        return sparse_design(indptr, indices, data, n, p, sq_norms, scale, weights, offsets,
-                             weight_sum);
-      },
-      py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n_samples"),
-      py::arg("n_features"), py::arg("sq_norms"), py::arg("scale"),
-      py::arg("weights") = py::none(), py::arg("offsets") = py::none(),
-      py::arg("weight_sum") = 0.0, py::keep_alive<0, 1>(),
-      py::keep_alive<0, 2>(), py::keep_alive<0, 3>());
+  m.def("sparse_design_gram", &sparse_design, py::arg("indptr"), py::arg("indices"),
+        py::arg("data"), py::arg("n_samples"), py::arg("n_features"), py::arg("scale"),
+        py::arg("weights") = py::none(), py::arg("offsets") = py::none(),
+        py::arg("rows") = py::none(), py::keep_alive<0, 1>(), py::keep_alive<0, 2>(),
+        py::keep_alive<0, 3>(), py::keep_alive<0, 9>(),
+        "A sparse design from X's CSC arrays; `rows`, X's CSR arrays (indptr, indices, data), "
+        "serve the working-set blocks in place of a row-major copy of X.");
 }
 
 }  // namespace shrinkage::bind

@@ -37,6 +37,25 @@ DenseDesign<T>::DenseDesign(const T* x, int n, int p, bool fortran_order, const 
       offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()) {}
 
 template <class T>
+void DenseDesign<T>::reweight(const double* root_weights, const double* offsets) {
+  const std::size_t n = static_cast<std::size_t>(n_), p = static_cast<std::size_t>(n_features());
+  if (root_weights)
+    root_.assign(root_weights, root_weights + n);
+  else
+    root_.clear();
+  if (offsets)
+    offset_.assign(offsets, offsets + p);
+  else
+    offset_.clear();
+  ++weighting_;
+  std::vector<double> column(n);
+  for (std::size_t j = 0; j < p; ++j) {
+    gather_column(static_cast<int>(j), column.data());
+    diag_[j] = sum4(n, [&](std::size_t i) { return column[i] * column[i]; });
+  }
+}
+
+template <class T>
 void DenseDesign<T>::fill_block(const int* ws, int m, int first, double* H, int ldh,
                                 SourceScratch& scratch) {
   if (first >= m) return;
@@ -252,6 +271,12 @@ const double* DenseDesign<T>::gather_working_set(const int* ws, int m,
   auto& feats = scratch.features;
   auto& slot = scratch.column_slot;
   auto& wanted = scratch.wanted;
+  if (scratch.weighting != weighting_) {  // columns of another weighting: none is kept
+    for (int g : feats)
+      if (g >= 0) slot[g] = -1;
+    feats.clear();
+    scratch.weighting = weighting_;
+  }
   if (slot.empty()) {
     slot.assign(static_cast<std::size_t>(n_features()), -1);
     wanted.assign(static_cast<std::size_t>(n_features()), 0);

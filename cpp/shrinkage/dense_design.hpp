@@ -24,6 +24,11 @@ class DenseDesign final : public GramSource {
   DenseDesign(const T* x, int n, int p, bool fortran_order, const double* sq_norms, double scale,
               const double* root_weights = nullptr, const double* offsets = nullptr);
 
+  // New root weights and column centres (optional as in the constructor), such as an IRLS
+  // step's: the diagonal follows in one pass over X; paths' cached columns of Z are dropped
+  // at their next gather. Not while a path reads this design.
+  void reweight(const double* root_weights, const double* offsets);
+
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int, const SourceScratch&) const override { return false; }
   void fill_block(const int* ws, int m, int first, double* H, int ldh,
@@ -62,6 +67,7 @@ class DenseDesign final : public GramSource {
   std::vector<double> diag_;
   std::vector<double> root_;
   std::vector<double> offset_;
+  unsigned weighting_ = 0;  // counts reweight(): cached columns of Z are of one weighting
   std::once_flag view_once_;  // the float32 view is made at the first bounded gradient
   std::unique_ptr<Float32View> view_;
 };

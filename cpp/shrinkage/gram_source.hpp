@@ -21,6 +21,7 @@ struct SourceScratch {
   std::vector<int> features;
   std::vector<int> column_slot;  // each feature's place in `features`, or -1 (length p)
   std::vector<char> wanted;      // gather's marks of the requested features (length p, zero)
+  unsigned weighting = 0;        // the design's weighting the columns were gathered under
   // Wide dense X: what X^T multiplied in the last bounded gradient, its sum (for the column
   // centres) and its float32 vectors.
   std::vector<double> residual_fit;

@@ -2,44 +2,92 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace shrinkage {
 
-SparseDesign::SparseDesign(const std::int64_t* indptr, const std::int32_t* indices,
-                           const double* data, int n, int p, std::int64_t nnz,
-                           const double* sq_norms, double scale, const double* weights,
-                           const double* offsets, double weight_sum)
-    : GramSource(p, scale), indptr_(indptr), indices_(indices), data_(data), n_(n),
-      diag_(sq_norms, sq_norms + p),
-      weight_(weights ? std::vector<double>(weights, weights + n) : std::vector<double>()),
-      offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()),
-      weight_sum_(weight_sum) {
-  if (indptr_[0] != 0 || indptr_[p] != nnz)
-    throw std::invalid_argument("sparse X: indptr must run from 0 to nnz");
-  for (int j = 0; j < p; ++j)
-    if (indptr_[j + 1] < indptr_[j])
-      throw std::invalid_argument("sparse X: indptr must be non-decreasing");
+namespace {
+// start[0..count] non-decreasing from 0 to nnz, index[0..nnz) in [0, range).
+void check_structure(const Compressed& x, int count, int range, std::int64_t nnz,
+                     const char* what) {
+  const std::string name = std::string("sparse X (") + what + "): ";
+  if (x.start[0] != 0 || x.start[count] != nnz)
+    throw std::invalid_argument(name + "indptr must run from 0 to nnz");
+  for (int k = 0; k < count; ++k)
+    if (x.start[k + 1] < x.start[k])
+      throw std::invalid_argument(name + "indptr must be non-decreasing");
   for (std::int64_t e = 0; e < nnz; ++e)
-    if (indices_[e] < 0 || indices_[e] >= n)
-      throw std::invalid_argument("sparse X: a row index is out of range [0, n_samples)");
+    if (x.index[e] < 0 || x.index[e] >= range)
+      throw std::invalid_argument(name + "an index is out of range");
+}
+}  // namespace
+
+SparseDesign::SparseDesign(const Compressed& columns, const Compressed& rows, int n, int p,
+                           double scale, const double* weights, const double* offsets)
+    : GramSource(p, scale), indptr_(columns.start), indices_(columns.index),
+      data_(columns.value), n_(n), diag_(static_cast<std::size_t>(p)), rows_(rows) {
+  const std::int64_t nnz = indptr_[p];
+  check_structure(columns, p, n, nnz, "CSC");
+  if (rows_.start != nullptr) check_structure(rows_, n, p, nnz, "CSR");
+  reweight(weights, offsets);
 }
 
-auto SparseDesign::rows() -> const Rows& {
+// diag_j = sum_i s_i (x_ij - m_j)^2, as the stored rows' terms plus m_j^2 times the weight of
+// the other rows: two non-negative parts, so a large centre cancels nothing. A row's duplicate
+// entries are summed first (scipy's meaning of a duplicate).
+void SparseDesign::reweight(const double* weights, const double* offsets) {
+  const int p = n_features();
+  if (weights)
+    weight_.assign(weights, weights + n_);
+  else
+    weight_.clear();
+  if (offsets)
+    offset_.assign(offsets, offsets + p);
+  else
+    offset_.clear();
+  weight_sum_ = 0.0;
+  for (int i = 0; i < n_; ++i) weight_sum_ += weights ? weights[i] : 1.0;
+  std::vector<double> value(static_cast<std::size_t>(n_), 0.0);
+  std::vector<char> seen(static_cast<std::size_t>(n_), 0);
+  for (int j = 0; j < p; ++j) {
+    const double m = offsets ? offsets[j] : 0.0;
+    for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) value[indices_[e]] += data_[e];
+    double stored = 0.0, stored_weight = 0.0;
+    for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) {
+      const int i = indices_[e];
+      if (seen[i]) continue;
+      seen[i] = 1;
+      const double s = weights ? weights[i] : 1.0;
+      stored += s * (value[i] - m) * (value[i] - m);
+      stored_weight += s;
+    }
+    for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) {
+      value[indices_[e]] = 0.0;
+      seen[indices_[e]] = 0;
+    }
+    diag_[j] = stored + m * m * std::max(0.0, weight_sum_ - stored_weight);
+  }
+}
+
+auto SparseDesign::rows() -> const Compressed& {
   std::call_once(rows_once_, [this] {
+    if (rows_.start != nullptr) return;
     const int p = n_features();
     const std::int64_t nnz = indptr_[p];
-    rows_.start.assign(static_cast<std::size_t>(n_) + 1, 0);
-    for (std::int64_t e = 0; e < nnz; ++e) ++rows_.start[indices_[e] + 1];
-    for (int i = 0; i < n_; ++i) rows_.start[i + 1] += rows_.start[i];
-    rows_.features.resize(static_cast<std::size_t>(nnz));
-    rows_.values.resize(static_cast<std::size_t>(nnz));
-    std::vector<std::int64_t> next(rows_.start.begin(), rows_.start.end() - 1);
+    RowCopy& r = row_copy_;
+    r.start.assign(static_cast<std::size_t>(n_) + 1, 0);
+    for (std::int64_t e = 0; e < nnz; ++e) ++r.start[indices_[e] + 1];
+    for (int i = 0; i < n_; ++i) r.start[i + 1] += r.start[i];
+    r.features.resize(static_cast<std::size_t>(nnz));
+    r.values.resize(static_cast<std::size_t>(nnz));
+    std::vector<std::int64_t> next(r.start.begin(), r.start.end() - 1);
     for (int j = 0; j < p; ++j)
       for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) {
         const std::int64_t at = next[indices_[e]]++;
-        rows_.features[at] = j;
-        rows_.values[at] = data_[e];
+        r.features[at] = j;
+        r.values[at] = data_[e];
       }
+    rows_ = {r.start.data(), r.features.data(), r.values.data()};
   });
   return rows_;
 }
@@ -49,7 +97,7 @@ auto SparseDesign::rows() -> const Rows& {
 void SparseDesign::fill_block(const int* ws, int m, int first, double* H, int ldh,
                               SourceScratch& scratch) {
   if (first >= m) return;
-  const Rows& r = rows();
+  const Compressed& r = rows();
   auto& acc = scratch.gram_column;
   acc.resize(static_cast<std::size_t>(n_features()), 0.0);
   for (int k = first; k < m; ++k) {
@@ -58,13 +106,13 @@ void SparseDesign::fill_block(const int* ws, int m, int first, double* H, int ld
       const int i = indices_[e];
       const double v = weight_.empty() ? data_[e] : weight_[i] * data_[e];
       for (std::int64_t f = r.start[i]; f < r.start[i + 1]; ++f)
-        acc[r.features[f]] += v * r.values[f];
+        acc[r.index[f]] += v * r.value[f];
     }
     double* hk = H + static_cast<std::size_t>(k) * ldh;
     for (int l = 0; l < m; ++l) hk[l] = scale() * (acc[ws[l]] - centring(ws[l], j));
     for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) {
       const int i = indices_[e];
-      for (std::int64_t f = r.start[i]; f < r.start[i + 1]; ++f) acc[r.features[f]] = 0.0;
+      for (std::int64_t f = r.start[i]; f < r.start[i + 1]; ++f) acc[r.index[f]] = 0.0;
     }
   }
 }

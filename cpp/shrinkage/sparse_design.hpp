@@ -1,8 +1,9 @@
-// Sparse CSC X: no length-p Gram column is ever stored. The gradient comes from the residual,
+// Sparse X: no length-p Gram column is ever stored. The gradient comes from the residual,
 // q = b - (X^T S (X_S w_S) - m sum(S X_S w_S)) * scale, one pass over X's nonzeros; the
-// working-set block from the rows each new feature touches, x_j^T S X through a row-major copy
-// of X (its nonzeros, made once), so a new feature costs the nonzeros of its rows, not of X.
-// Row weights s and column centres m give the intercept-fitted, weighted problem's Gram
+// working-set block from the rows each new feature touches, x_j^T S X through X in row-major
+// order (X's own CSR arrays where the caller has them, else a copy of its nonzeros made at the
+// first block), so a new feature costs the nonzeros of its rows, not of X. Row weights s and
+// column centres m give the intercept-fitted, weighted problem's Gram
 // (X - 1 m^T)^T S (X - 1 m^T) = X^T S X - W m m^T (W = sum s), so X stays sparse. Holds no
 // solver state, so concurrent paths may share it (the row-major copy is made under a once_flag).
 #pragma once
@@ -15,15 +16,27 @@
 
 namespace shrinkage {
 
+// A compressed sparse matrix's arrays: CSC (start per column, row indices) or CSR (start per
+// row, column indices); start[0] = 0 and start[last] = nnz.
+struct Compressed {
+  const std::int64_t* start = nullptr;
+  const std::int32_t* index = nullptr;
+  const double* value = nullptr;
+};
+
 class SparseDesign final : public GramSource {
  public:
-  // Checks the CSC structure (indptr non-decreasing from 0 to nnz, row indices in [0, n)) once,
-  // so that no kernel reads or writes out of bounds on a corrupted matrix. weights (n) and
-  // offsets (p) are optional and copied; X's arrays are read in place.
-  SparseDesign(const std::int64_t* indptr, const std::int32_t* indices, const double* data, int n,
-               int p, std::int64_t nnz, const double* sq_norms, double scale,
-               const double* weights = nullptr, const double* offsets = nullptr,
-               double weight_sum = 0.0);
+  // X (n x p) by its CSC arrays and, optionally, the same matrix's CSR arrays (`rows`, all
+  // null if absent). Checks both structures (starts non-decreasing from 0 to the same nnz,
+  // indices in range) once, so that no kernel reads or writes out of bounds on a corrupted
+  // matrix. weights (n) and offsets (p) are optional and copied; X's arrays are read in place.
+  SparseDesign(const Compressed& columns, const Compressed& rows, int n, int p, double scale,
+               const double* weights = nullptr, const double* offsets = nullptr);
+
+  // New row weights (n, or null: all 1) and column centres (p, or null: none), such as an
+  // IRLS step's: the diagonal follows in one pass over X's nonzeros, nothing else is rebuilt.
+  // Not while a path reads this design.
+  void reweight(const double* weights, const double* offsets);
 
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int, const SourceScratch&) const override { return false; }
@@ -35,12 +48,12 @@ class SparseDesign final : public GramSource {
   WorkingColumns working_columns(const int* ws, int m, SourceScratch& scratch) override;
 
  private:
-  struct Rows {  // X in CSR: the features of each row
+  struct RowCopy {  // X in CSR, made from the columns where the caller had no CSR arrays
     std::vector<std::int64_t> start;
     std::vector<std::int32_t> features;
     std::vector<double> values;
   };
-  const Rows& rows();
+  const Compressed& rows();
   double centring(int j, int k) const {
     return offset_.empty() ? 0.0 : weight_sum_ * offset_[j] * offset_[k];
   }
@@ -52,9 +65,10 @@ class SparseDesign final : public GramSource {
   std::vector<double> diag_;
   std::vector<double> weight_;
   std::vector<double> offset_;
-  double weight_sum_;
+  double weight_sum_ = 0;
+  Compressed rows_;
   std::once_flag rows_once_;
-  Rows rows_;
+  RowCopy row_copy_;
 };
 
 }  // namespace shrinkage

@@ -90,11 +90,23 @@ struct Csc {
   std::vector<std::int64_t> indptr;
   std::vector<std::int32_t> indices;
   std::vector<double> data;
-  SparseDesign source(int n, int p, const std::vector<double>& norms) const {
-    return SparseDesign(indptr.data(), indices.data(), data.data(), n, p,
-                        static_cast<std::int64_t>(data.size()), norms.data(), 1.0);
-  }
+  Compressed arrays() const { return {indptr.data(), indices.data(), data.data()}; }
+  SparseDesign source(int n, int p) const { return SparseDesign(arrays(), {}, n, p, 1.0); }
 };
+// The CSR arrays of column-major X (n x p), its zeros dropped.
+inline Csc to_csr(const std::vector<double>& x, int n, int p) {
+  Csc m;  // the same three arrays, over rows
+  m.indptr.push_back(0);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < p; ++j)
+      if (const double v = x[std::size_t(j) * n + i]; v != 0.0) {
+        m.indices.push_back(j);
+        m.data.push_back(v);
+      }
+    m.indptr.push_back(static_cast<std::int64_t>(m.data.size()));
+  }
+  return m;
+}
 inline Csc to_csc(std::vector<double>& x, int n, int p, double threshold, bool reverse_rows) {
   Csc m;
   m.indptr.push_back(0);

@@ -91,9 +91,7 @@ TEST_CASE("the residual-form path on weighted, centred sparse X with degenerate 
       opt.l1_ratio = rho;
       opt.positive = positive;
       opt.tol = 1e-10;
-      SparseDesign sparse(pr.csc.indptr.data(), pr.csc.indices.data(), pr.csc.data.data(), pr.n,
-                          pr.p, static_cast<std::int64_t>(pr.csc.data.size()), pr.norms.data(),
-                          1.0 / pr.n, pr.s.data(), pr.m.data(), pr.total);
+      SparseDesign sparse(pr.csc.arrays(), {}, pr.n, pr.p, 1.0 / pr.n, pr.s.data(), pr.m.data());
       FullGram full(pr.gram.data(), pr.p, 1.0);
       const auto residual = testing::solve_path(sparse, pr.b, 1, pr.c, alphas, opt);
       const auto block = testing::solve_path(full, pr.b, 1, pr.c, alphas, opt);
@@ -135,9 +133,7 @@ TEST_CASE("the residual-form path with per-feature weights and boxes meets tol")
   for (int j = 0; j < pr.p; ++j) top = std::max(top, std::fabs(pr.b[j]) / coords[j].a);
   std::vector<double> alphas(15);
   for (int k = 0; k < 15; ++k) alphas[k] = top / 0.7 * std::pow(1e-2, k / 14.0);
-  SparseDesign sparse(pr.csc.indptr.data(), pr.csc.indices.data(), pr.csc.data.data(), pr.n,
-                      pr.p, static_cast<std::int64_t>(pr.csc.data.size()), pr.norms.data(),
-                      1.0 / pr.n, pr.s.data(), pr.m.data(), pr.total);
+  SparseDesign sparse(pr.csc.arrays(), {}, pr.n, pr.p, 1.0 / pr.n, pr.s.data(), pr.m.data());
   const auto solved = testing::solve_path(sparse, pr.b, 1, pr.c, alphas, opt);
   CHECK(solved.result.residual_epochs > 0);
   for (int k = 0; k < 15; ++k) {
@@ -198,9 +194,7 @@ TEST_CASE("the residual-form solver alone reaches the optimum of its working set
   const auto pr = make(40, 120, 3);
   std::vector<double> root(pr.n);
   for (int i = 0; i < pr.n; ++i) root[i] = std::sqrt(pr.s[i]);
-  SparseDesign sparse(pr.csc.indptr.data(), pr.csc.indices.data(), pr.csc.data.data(), pr.n,
-                      pr.p, static_cast<std::int64_t>(pr.csc.data.size()), pr.norms.data(),
-                      1.0 / pr.n, pr.s.data(), pr.m.data(), pr.total);
+  SparseDesign sparse(pr.csc.arrays(), {}, pr.n, pr.p, 1.0 / pr.n, pr.s.data(), pr.m.data());
   DenseDesign<double> dense(pr.x.data(), pr.n, pr.p, true, pr.norms.data(), 1.0 / pr.n,
                             root.data(), pr.m.data());
   std::vector<int> all(pr.p);

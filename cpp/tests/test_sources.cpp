@@ -30,8 +30,7 @@ TEST_CASE("full, dense-design and sparse sources give the same blocks and gradie
   const double scale = 1.0 / n;
   FullGram full(gram_values.data(), p, scale);
   DenseDesign<double> dense(pr.x.data(), n, p, true, norms.data(), scale);
-  SparseDesign sparse(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
-                      static_cast<std::int64_t>(csc.data.size()), norms.data(), scale);
+  SparseDesign sparse(csc.arrays(), {}, n, p, scale);
   const std::vector<int> ws = {3, 17, 5, 60, 0};
   std::vector<double> w(p, 0.0);
   w[3] = 0.5;
@@ -59,8 +58,9 @@ TEST_CASE("sparse source: duplicates are summed, bad structure is refused") {
   const std::vector<std::int64_t> indptr = {0, 3, 4};
   const std::vector<std::int32_t> indices = {1, 0, 1, 1};
   const std::vector<double> data = {0.5, 1.0, 1.5, 3.0};
-  const std::vector<double> norms = {5.0, 9.0};
-  SparseDesign gram(indptr.data(), indices.data(), data.data(), 2, 2, 4, norms.data(), 1.0);
+  SparseDesign gram({indptr.data(), indices.data(), data.data()}, {}, 2, 2, 1.0);
+  CHECK(gram.diagonal()[0] == 5.0);
+  CHECK(gram.diagonal()[1] == 9.0);
   const int both[2] = {0, 1};
   SourceScratch scratch;
   std::vector<double> H(4);
@@ -75,12 +75,16 @@ TEST_CASE("sparse source: duplicates are summed, bad structure is refused") {
   CHECK(q[0] == doctest::Approx(-5.0));
   CHECK(q[1] == doctest::Approx(-6.0));
   const std::vector<std::int32_t> out_of_range = {1, 0, 2, 1};
-  CHECK_THROWS_AS(SparseDesign(indptr.data(), out_of_range.data(), data.data(), 2, 2, 4,
-                               norms.data(), 1.0),
+  CHECK_THROWS_AS(SparseDesign({indptr.data(), out_of_range.data(), data.data()}, {}, 2, 2, 1.0),
                   std::invalid_argument);
   const std::vector<std::int64_t> decreasing = {0, 3, 2};
-  CHECK_THROWS_AS(SparseDesign(decreasing.data(), indices.data(), data.data(), 2, 2, 2,
-                               norms.data(), 1.0),
+  CHECK_THROWS_AS(SparseDesign({decreasing.data(), indices.data(), data.data()}, {}, 2, 2, 1.0),
+                  std::invalid_argument);
+  // X's CSR arrays are checked as its CSC ones: a column index out of range.
+  const std::vector<std::int64_t> row_start = {0, 1, 4};
+  const std::vector<std::int32_t> bad_features = {0, 0, 2, 1};
+  CHECK_THROWS_AS(SparseDesign({indptr.data(), indices.data(), data.data()},
+                               {row_start.data(), bad_features.data(), data.data()}, 2, 2, 1.0),
                   std::invalid_argument);
 }
 
@@ -98,9 +102,8 @@ TEST_CASE("sparse source: weights and centres give the Gram of sqrt(s) (X - 1 m^
   }
   const auto norms = sq_norms(z, n, p);
   const auto reference = unscaled_gram(z, n, p);
-  SparseDesign sparse(csc.indptr.data(), csc.indices.data(), csc.data.data(), n, p,
-                      static_cast<std::int64_t>(csc.data.size()), norms.data(), 0.5, s.data(),
-                      m.data(), total);
+  SparseDesign sparse(csc.arrays(), {}, n, p, 0.5, s.data(), m.data());
+  for (int j = 0; j < p; ++j) CHECK(sparse.diagonal()[j] == doctest::Approx(norms[j]).epsilon(1e-12));
   const std::vector<int> ws = {4, 0, 11, 7};
   SourceScratch scratch;
   std::vector<double> H(16);
@@ -129,7 +132,7 @@ TEST_CASE("a sparse source shared by threads gives each the same blocks") {
   auto pr = testing::make_problem(n, p, 0.2, 9);
   const Csc csc = to_csc(pr.x, n, p, 0.8, false);
   const auto norms = sq_norms(pr.x, n, p);
-  SparseDesign gram = csc.source(n, p, norms);
+  SparseDesign gram = csc.source(n, p);
   std::vector<int> mismatches(4, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
@@ -177,4 +180,112 @@ TEST_CASE("the wide source's bounded gradient is within its bounds, exact where 
     CHECK(err[j] == 0.0);
     CHECK(q[j] == doctest::Approx(exact[j]).epsilon(1e-10));
   }
+}
+
+TEST_CASE("designs agree: CSC, CSC with X's CSR arrays, dense in both orders, reweighted") {
+  // Every design of one weighted, centred X against dense products of Z = sqrt(s) (X - 1 m^T):
+  // the diagonal, a block, the gradient and the working set's columns; then again after
+  // reweight() to other weights and centres, against designs built afresh with those.
+  const int n = 40, p = 25;
+  auto pr = testing::make_problem(n, p, 0.3, 31);
+  const Csc csc = to_csc(pr.x, n, p, 0.8, false);
+  const Csc csr = testing::to_csr(pr.x, n, p);
+  std::vector<double> x_rows(pr.x.size());
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < p; ++j) x_rows[std::size_t(i) * p + j] = pr.x[std::size_t(j) * n + i];
+  const auto weighting = [&](unsigned seed, std::vector<double>& s, std::vector<double>& m) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0.2, 3.0);
+    s.resize(n);
+    for (double& v : s) v = u(rng);
+    double total = 0;
+    for (double v : s) total += v;
+    m.assign(p, 0.0);  // the weighted column means: the centres an intercept gives
+    for (int j = 0; j < p; ++j)
+      for (int i = 0; i < n; ++i) m[j] += s[i] * pr.x[std::size_t(j) * n + i] / total;
+  };
+  std::vector<double> s1, m1, s2, m2;
+  weighting(1, s1, m1);
+  weighting(2, s2, m2);
+  const double scale = 0.5;
+  const std::vector<int> ws = {4, 0, 11, 7, 19};
+  std::vector<double> w(p, 0.0), b(p);
+  w[0] = 2.0;
+  w[7] = -0.75;
+  w[19] = 0.3;
+  for (int j = 0; j < p; ++j) b[j] = std::cos(j);
+  std::vector<double> f(n);
+  for (int i = 0; i < n; ++i) f[i] = std::sin(0.3 * i);
+
+  // Each source keeps its scratch across the reweighting, as a path would: columns gathered
+  // under the old weights must not be served under the new ones.
+  const auto check = [&](GramSource& source, SourceScratch& scratch, const std::vector<double>& s,
+                         const std::vector<double>& m) {
+    std::vector<double> z(pr.x.size());
+    for (int j = 0; j < p; ++j)
+      for (int i = 0; i < n; ++i)
+        z[std::size_t(j) * n + i] = std::sqrt(s[i]) * (pr.x[std::size_t(j) * n + i] - m[j]);
+    const auto gram = unscaled_gram(z, n, p);
+    for (int j = 0; j < p; ++j)
+      CHECK(source.diagonal()[j] == doctest::Approx(gram[std::size_t(j) * p + j]).epsilon(1e-12));
+    const int k = static_cast<int>(ws.size());
+    std::vector<double> H(std::size_t(k) * k);
+    source.fill_block(ws.data(), k, 0, H.data(), k, scratch);
+    for (int c = 0; c < k; ++c)
+      for (int r = c; r < k; ++r)  // the lower triangle: the part every source fills
+        CHECK(H[std::size_t(c) * k + r] ==
+              doctest::Approx(scale * gram[std::size_t(ws[c]) * p + ws[r]]).epsilon(1e-12));
+    std::vector<double> q(p);
+    source.gradient(b.data(), w.data(), 1, {0, 7, 19}, q.data(), scratch);
+    for (int j = 0; j < p; ++j) {
+      double g = 0;
+      for (int l = 0; l < p; ++l) g += gram[std::size_t(j) * p + l] * w[l];
+      CHECK(q[j] == doctest::Approx(b[j] - scale * g).epsilon(1e-12));
+    }
+    // The residual form's view: correlations with a sample-space vector (sparse: x^T S f with
+    // the centring left to the solver; dense: z^T f) and the fit of a combination.
+    const WorkingColumns cols = source.working_columns(ws.data(), k, scratch);
+    std::vector<double> corr(k), fit(n);
+    cols.correlations(k, f.data(), corr.data());
+    const std::vector<double> v = {0.5, 0.0, -1.0, 2.0, 0.25};
+    cols.combine(k, v.data(), fit.data());
+    for (int c = 0; c < k; ++c) {
+      const int j = ws[c];
+      double expect = 0;
+      for (int i = 0; i < n; ++i)
+        expect += cols.dense() ? z[std::size_t(j) * n + i] * f[i]
+                               : pr.x[std::size_t(j) * n + i] * s[i] * f[i];
+      CHECK(corr[c] == doctest::Approx(expect).epsilon(1e-12));
+      CHECK(cols.correlation(c, f.data()) == doctest::Approx(expect).epsilon(1e-12));
+      CHECK(cols.offset(c) == (cols.dense() ? 0.0 : m[j]));
+    }
+    for (int i = 0; i < n; ++i) {
+      double expect = 0;
+      for (int c = 0; c < k; ++c)
+        expect += v[c] * (cols.dense() ? z[std::size_t(ws[c]) * n + i]
+                                       : pr.x[std::size_t(ws[c]) * n + i]);
+      CHECK(fit[i] == doctest::Approx(expect).epsilon(1e-12));
+    }
+  };
+  const auto roots = [](const std::vector<double>& s) {
+    std::vector<double> r(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) r[i] = std::sqrt(s[i]);
+    return r;
+  };
+  const auto r1 = roots(s1), r2 = roots(s2);
+  const std::vector<double> zeros(p, 0.0);  // norms: recomputed by reweight below
+  SparseDesign from_columns(csc.arrays(), {}, n, p, scale, s1.data(), m1.data());
+  SparseDesign with_rows(csc.arrays(), csr.arrays(), n, p, scale, s1.data(), m1.data());
+  DenseDesign<double> fortran(pr.x.data(), n, p, true, zeros.data(), scale);
+  DenseDesign<double> c_order(x_rows.data(), n, p, false, zeros.data(), scale);
+  fortran.reweight(r1.data(), m1.data());
+  c_order.reweight(r1.data(), m1.data());
+  const std::vector<GramSource*> sources = {&from_columns, &with_rows, &fortran, &c_order};
+  std::vector<SourceScratch> scratches(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) check(*sources[i], scratches[i], s1, m1);
+  from_columns.reweight(s2.data(), m2.data());
+  with_rows.reweight(s2.data(), m2.data());
+  fortran.reweight(r2.data(), m2.data());
+  c_order.reweight(r2.data(), m2.data());
+  for (std::size_t i = 0; i < sources.size(); ++i) check(*sources[i], scratches[i], s2, m2);
 }

@@ -32,9 +32,10 @@ def dense_design_gram(X: NDArray[np.floating[Any]], sq_norms: _Float, scale: flo
                       root_weights: _Float | None = None, offsets: _Float | None = None
                       ) -> GramSource: ...
 def sparse_design_gram(indptr: NDArray[np.int64], indices: NDArray[np.int32], data: _Float,
-                       n_samples: int, n_features: int, sq_norms: _Float, scale: float,
+                       n_samples: int, n_features: int, scale: float,
                        weights: _Float | None = None, offsets: _Float | None = None,
-                       weight_sum: float = 0.0) -> GramSource: ...
+                       rows: tuple[NDArray[np.int64], NDArray[np.int32], _Float] | None = None,
+                       ) -> GramSource: ...
 def enet_path(gram: GramSource, xy: _Float, yy: float, alphas: _Float, coef_init: _Float | None,
               l1_ratio: float, positive: bool, tol: float, max_iter: int,
               screening: bool = True, newton: bool = True, random_order: bool = False,

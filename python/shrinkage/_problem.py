@@ -108,6 +108,7 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
     """The problem of (X, y): plain (the path functions) or weighted and centred (estimators).
     A user Gram is spot-checked against X (scikit-learn's check) when ``check_gram`` (default:
     ``check_input``)."""
+    rows = _csr_arrays(X)
     # check_input=False trusts X's dtype and layout, but not that it is an array at all.
     X = check_X(X) if check_input or not (isinstance(X, np.ndarray) or sp.issparse(X)) else X
     n, p = X.shape
@@ -134,7 +135,7 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
         _from_moments(d, X, Y, w, fit_intercept, diagonal_only=False)
         d.source = _core.full_gram(d.source, 1.0 / d.weight_sum)
     elif sp.issparse(X):
-        _sparse_design(d, X, Y, w, fit_intercept)
+        _sparse_design(d, X, Y, w, fit_intercept, rows)
     else:
         _from_moments(d, X, Y, w, fit_intercept, diagonal_only=True)
         root = None if w is None else np.sqrt(w)
@@ -190,7 +191,17 @@ def _from_moments(d, X, Y, w, fit_intercept, diagonal_only):
     d.source = gram
 
 
-def _sparse_design(d, X, Y, w, fit_intercept):
+def _csr_arrays(X):
+    """The CSR arrays of a user's canonical float64 CSR matrix, read in place by the sparse
+    design for its working-set blocks (X^T X's columns by rows), or None: then the design
+    makes its row-major copy when it first needs one."""
+    if not (sp.issparse(X) and X.format == "csr" and X.dtype == np.float64
+            and X.indices.dtype == np.int32 and X.has_canonical_format):
+        return None
+    return X.indptr.astype(np.int64), X.indices, X.data
+
+
+def _sparse_design(d, X, Y, w, fit_intercept, rows):
     n, p = X.shape
     W = float(n) if w is None else float(w.sum())
     if W <= 0:
@@ -200,15 +211,14 @@ def _sparse_design(d, X, Y, w, fit_intercept):
               else np.zeros(p))
     y_mean = ((Y if w is None else Y * w[:, None]).sum(axis=0) / W if fit_intercept
               else np.zeros(Y.shape[1]))
-    sq_norms = np.asarray(X.multiply(XW).sum(axis=0), dtype=np.float64).ravel() - W * x_mean**2
-    check_finite_statistics(sq_norms)
     Yc = Y - y_mean
     d.weight_sum, d.x_mean, d.y_mean = W, x_mean, y_mean
     d.xy = np.asfortranarray(XW.T @ Yc, dtype=np.float64)  # sum w (y - ybar) = 0: no m term
     d.yy = np.einsum("ij,ij->j", Yc, Yc if w is None else Yc * w[:, None])
     d.source = _core.sparse_design_gram(
         X.indptr.astype(np.int64), X.indices.astype(np.int32, copy=False), X.data, n, p,
-        np.maximum(sq_norms, 0.0), 1.0 / W, w, x_mean if fit_intercept else None, W)
+        1.0 / W, w, x_mean if fit_intercept else None, rows)
+    check_finite_statistics(d.source.diagonal)
 
 
 def _from_user_gram(d, X, Y, w, fit_intercept, gram, Xy, check_gram):
