@@ -4,6 +4,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,13 +20,52 @@ namespace shrinkage::bind {
 
 namespace {
 
+// glmnet's per-feature terms (python/shrinkage/_feature_terms.py) as float64 arrays of length p,
+// checked and packed into the solver's Coordinates once, so the paths of a cross-validation
+// share them. Immutable: the arrays it returns are copies.
+class PackedFeatureTerms {
+ public:
+  PackedFeatureTerms(const py::array& l1_weight, const py::array& l2_weight,
+                     const py::array& lower, const py::array& upper)
+      : p_(checked_int(l1_weight.size(), "n_features")) {
+    const auto column = [this](const py::array& a, const char* name) {
+      if (a.ndim() != 1 || a.shape(0) != p_)
+        throw std::invalid_argument(std::string(name) + " must have n_features entries");
+      const double* d = data_of<double>(a, name);
+      return std::vector<double>(d, d + p_);
+    };
+    const auto a1 = column(l1_weight, "l1_weight"), a2 = column(l2_weight, "l2_weight");
+    const auto lo = column(lower, "lower"), hi = column(upper, "upper");
+    coordinates_.resize(p_);
+    for (int j = 0; j < p_; ++j) {
+      Coordinate& k = coordinates_[j];
+      k = {a1[j], a2[j], lo[j], hi[j]};
+      if (!(k.lo <= 0.0 && k.hi >= 0.0 && k.a >= 0.0 && k.e >= 0.0))
+        throw std::invalid_argument("feature terms need weights >= 0 and lower <= 0 <= upper");
+    }
+  }
+  int n_features() const { return p_; }
+  const std::vector<Coordinate>& coordinates() const { return coordinates_; }
+  py::array_t<double> field(double Coordinate::*member) const {
+    py::array_t<double> out(p_);
+    for (int j = 0; j < p_; ++j) out.mutable_data()[j] = coordinates_[j].*member;
+    return out;
+  }
+
+ private:
+  int p_;
+  std::vector<Coordinate> coordinates_;
+};
+
+// PathOptions as Python sees it: the scalar options, and the per-feature terms (or None).
+struct BoundOptions {
+  PathOptions options;
+  std::shared_ptr<PackedFeatureTerms> features;
+};
+
 py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
-                       const py::array& alphas, const py::object& coef_init, double l1_ratio,
-                       bool positive, double tol, int max_iter, bool screening, bool newton,
-                       bool random_order, std::uint64_t seed, bool float32_output,
-                       const py::object& progress, int dfmax, int pmax,
-                       const py::object& l1_weight, const py::object& l2_weight,
-                       const py::object& lower, const py::object& upper) {
+                       const py::array& alphas, const py::object& coef_init,
+                       const BoundOptions& bound, const py::object& progress) {
   const int p = gram.n_features();
   if (xy.ndim() != 2 || xy.shape(0) != p) throw std::invalid_argument("Xy must be (p, n_tasks)");
   const int n_tasks = checked_int(xy.shape(1), "n_tasks");
@@ -38,46 +79,21 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
       throw std::invalid_argument("coef_init must have p * n_tasks entries");
     w0 = data_of<double>(init, "coef_init", true);
   }
-  PathOptions opt;
-  opt.l1_ratio = l1_ratio;
-  opt.positive = positive;
-  opt.tol = tol;
-  opt.max_iter = max_iter;
-  opt.screening = screening;
-  opt.newton = newton;
-  opt.random_order = random_order;
-  opt.seed = seed;
-  opt.float32_output = float32_output;
-  opt.dfmax = dfmax;
-  opt.pmax = pmax;
-  // Per-feature terms: float64 arrays of length p (or None), packed once per path.
-  const auto feature_terms = [p](const py::object& v, const char* name) -> const double* {
-    if (v.is_none()) return nullptr;
-    const auto a = v.cast<py::array>();
-    if (a.ndim() != 1 || a.shape(0) != p)
-      throw std::invalid_argument(std::string(name) + " must have n_features entries");
-    return data_of<double>(a, name, true);
-  };
-  const double* a1 = feature_terms(l1_weight, "l1_weight");
-  const double* a2 = feature_terms(l2_weight, "l2_weight");
-  const double* lo = feature_terms(lower, "lower");
-  const double* hi = feature_terms(upper, "upper");
+  PathOptions opt = bound.options;
   std::vector<Coordinate> coordinates;
-  if (a1 || a2 || lo || hi) {
+  if (bound.features) {
+    if (bound.features->n_features() != p)
+      throw std::invalid_argument("the feature terms must have n_features entries");
     if (n_tasks > 1) throw std::invalid_argument("per-feature penalty terms take one target");
-    coordinates.resize(p);
-    for (int j = 0; j < p; ++j) {
-      Coordinate& k = coordinates[j];
-      if (a1) k.a = a1[j];
-      if (a2) k.e = a2[j];
-      if (lo) k.lo = lo[j];
-      if (positive) k.lo = 0.0;
-      if (hi) k.hi = hi[j];
-      if (!(k.lo <= 0.0 && k.hi >= 0.0 && k.a >= 0.0 && k.e >= 0.0))
-        throw std::invalid_argument("feature terms need weights >= 0 and lower <= 0 <= upper");
+    coordinates = bound.features->coordinates();
+    bool finite_bounds = false;
+    for (Coordinate& k : coordinates) {
+      if (opt.positive) k.lo = 0.0;
+      finite_bounds |= std::isfinite(k.lo) || std::isfinite(k.hi);
     }
-    opt.features = {coordinates.data(), lo != nullptr || hi != nullptr};
+    opt.features = {coordinates.data(), finite_bounds};
   }
+  const bool float32_output = opt.float32_output;
 
   // Reacquires the GIL to run pending signal handlers (Ctrl-C) and the Python progress hook;
   // an exception there stays set in this thread and stops the path.
@@ -138,19 +154,89 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
 }  // namespace
 
 void register_path(py::module_& m) {
+  py::class_<PackedFeatureTerms, std::shared_ptr<PackedFeatureTerms>>(
+      m, "FeatureTerms",
+      "Per-feature terms of a path, float64 arrays of length p: l1_weight and l2_weight "
+      "multiply a feature's l1 and l2 terms, lower <= w <= upper. Checked and packed once.")
+      .def(py::init<const py::array&, const py::array&, const py::array&, const py::array&>(),
+           py::arg("l1_weight"), py::arg("l2_weight"), py::arg("lower"), py::arg("upper"))
+      .def_property_readonly("l1_weight",
+                             [](const PackedFeatureTerms& t) { return t.field(&Coordinate::a); })
+      .def_property_readonly("l2_weight",
+                             [](const PackedFeatureTerms& t) { return t.field(&Coordinate::e); })
+      .def_property_readonly("lower",
+                             [](const PackedFeatureTerms& t) { return t.field(&Coordinate::lo); })
+      .def_property_readonly("upper",
+                             [](const PackedFeatureTerms& t) { return t.field(&Coordinate::hi); })
+      .def(py::pickle(
+          [](const PackedFeatureTerms& t) {
+            return py::make_tuple(t.field(&Coordinate::a), t.field(&Coordinate::e),
+                                  t.field(&Coordinate::lo), t.field(&Coordinate::hi));
+          },
+          [](const py::tuple& s) {
+            return std::make_shared<PackedFeatureTerms>(
+                s[0].cast<py::array>(), s[1].cast<py::array>(), s[2].cast<py::array>(),
+                s[3].cast<py::array>());
+          }));
+
+  // Every option a path takes, in one object, each named once here (the list below): made
+  // from keywords, changed by replace() into a copy, pickled as a dict of them.
+  auto options = py::class_<BoundOptions>(m, "PathOptions",
+                                          "The options of the compiled path solver.");
+#define SHRINKAGE_PATH_OPTIONS(X)                                                   \
+  X(l1_ratio, "The l1 share of the elastic-net penalty.")                           \
+  X(positive, "Coefficients constrained to be >= 0.")                               \
+  X(tol, "Converged when the duality gap <= tol * yy.")                             \
+  X(max_iter, "Epochs per alpha.")                                                  \
+  X(screening, "Gap-safe screening.")                                               \
+  X(newton, "Newton steps on a stable support.")                                    \
+  X(random_order, "Coordinates in random order (scikit-learn's selection).")        \
+  X(seed, "The random order's seed.")                                               \
+  X(float32_output, "Coefficients returned, and certified, in float32.")            \
+  X(dfmax, "glmnet's dfmax: stop after more non-zero features (negative: none).")   \
+  X(pmax, "glmnet's pmax: stop before more features ever non-zero (negative: none).")
+#define SHRINKAGE_PROPERTY(name, doc)                                               \
+  options.def_property(                                                             \
+      #name, [](const BoundOptions& b) { return b.options.name; },                  \
+      [](BoundOptions& b, decltype(PathOptions::name) v) { b.options.name = v; }, doc);
+  SHRINKAGE_PATH_OPTIONS(SHRINKAGE_PROPERTY)
+#undef SHRINKAGE_PROPERTY
+  options.def_readwrite("features", &BoundOptions::features,
+                        "The per-feature terms (FeatureTerms), or None.");
+  // Keywords set as attributes: an unknown name is an AttributeError, a wrong type a
+  // TypeError.
+  const auto with = [](BoundOptions b, const py::dict& changes) {
+    py::object out = py::cast(std::move(b));
+    for (const auto& [name, value] : changes) out.attr(name) = value;
+    return out;
+  };
+  options.def(py::init([with](const py::kwargs& given) {
+                return with(BoundOptions{}, given).cast<BoundOptions>();
+              }),
+              "PathOptions(**options): the defaults, with the given options set.");
+  options.def(
+      "replace",
+      [with](const BoundOptions& b, const py::kwargs& changes) { return with(b, changes); },
+      "A copy with the given options changed.");
+  options.def(py::pickle(
+      [](const py::object& self) {
+        py::dict state;
+#define SHRINKAGE_STATE(name, doc) state[#name] = self.attr(#name);
+        SHRINKAGE_PATH_OPTIONS(SHRINKAGE_STATE)
+#undef SHRINKAGE_STATE
+        state["features"] = self.attr("features");
+        return state;
+      },
+      [with](const py::dict& state) { return with(BoundOptions{}, state).cast<BoundOptions>(); }));
+#undef SHRINKAGE_PATH_OPTIONS
+
   m.def("enet_path", &enet_path_py, py::arg("gram"), py::arg("xy"), py::arg("yy"),
-        py::arg("alphas"), py::arg("coef_init"), py::arg("l1_ratio"), py::arg("positive"),
-        py::arg("tol"), py::arg("max_iter"), py::arg("screening") = true,
-        py::arg("newton") = true, py::arg("random_order") = false, py::arg("seed") = 0,
-        py::arg("float32_output") = false, py::arg("progress") = py::none(),
-        py::arg("dfmax") = -1, py::arg("pmax") = -1, py::arg("l1_weight") = py::none(),
-        py::arg("l2_weight") = py::none(), py::arg("lower") = py::none(),
-        py::arg("upper") = py::none(),
+        py::arg("alphas"), py::arg("coef_init"), py::arg("options"),
+        py::arg("progress") = py::none(),
         "Elastic-net path from a Gram source; returns (coefs[n_tasks, p, n_done] (float32 "
-        "with float32_output), gaps, n_iter, converged) for the n_done alphas solved: all, "
-        "unless glmnet's dfmax / pmax (negative: none) stopped the path. Statistics are "
-        "normalised: xy = X^T y / n, yy = sum ||y||^2 / n. Per feature (float64, length p, "
-        "or None): l1_weight and l2_weight multiply its l1 and l2 terms, lower <= w <= upper.");
+        "with options.float32_output), gaps, n_iter, converged) for the n_done alphas solved: "
+        "all, unless glmnet's dfmax / pmax stopped the path. Statistics are normalised: "
+        "xy = X^T y / n, yy = sum ||y||^2 / n.");
 }
 
 }  // namespace shrinkage::bind

@@ -1,5 +1,7 @@
 """The compiled building blocks against numpy/LAPACK, called directly."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -49,6 +51,37 @@ def test_bindings_refuse_wrong_dtype_instead_of_copying(rng):
     X = np.asfortranarray(rng.standard_normal((6, 4)))[::2]
     with pytest.raises(ValueError, match="contiguous"):
         _core.dense_gram(X)
+
+
+def test_path_options_are_one_object_that_copies_and_pickles():
+    terms = _core.FeatureTerms(np.array([1.0, 0.0]), np.ones(2), np.array([-np.inf, 0.0]),
+                               np.array([2.0, np.inf]))
+    options = _core.PathOptions(l1_ratio=0.5, tol=1e-8, dfmax=3, features=terms)
+    changed = options.replace(tol=1e-6, float32_output=True)
+    assert (changed.tol, changed.float32_output, changed.l1_ratio) == (1e-6, True, 0.5)
+    assert (options.tol, options.float32_output) == (1e-8, False)  # the original is unchanged
+    restored = pickle.loads(pickle.dumps(changed))
+    assert (restored.l1_ratio, restored.tol, restored.dfmax, restored.pmax) == (0.5, 1e-6, 3, -1)
+    np.testing.assert_array_equal(restored.features.upper, [2.0, np.inf])
+    np.testing.assert_array_equal(restored.features.l1_weight, [1.0, 0.0])
+    with pytest.raises(AttributeError):
+        options.replace(tolerance=1.0)
+
+
+def test_feature_terms_are_checked_when_made_and_when_used(rng):
+    ones = np.ones(3)
+    with pytest.raises(ValueError, match="weights >= 0 and lower <= 0 <= upper"):
+        _core.FeatureTerms(ones, -ones, -ones, ones)
+    with pytest.raises(ValueError, match="weights >= 0 and lower <= 0 <= upper"):
+        _core.FeatureTerms(ones, ones, ones, 2 * ones)
+    with pytest.raises(ValueError, match="n_features entries"):
+        _core.FeatureTerms(ones, np.ones(2), -ones, ones)
+    X = rng.standard_normal((10, 4))
+    source = _core.full_gram(X.T @ X, 0.1)
+    options = _core.PathOptions(features=_core.FeatureTerms(ones, ones, -ones, ones))
+    with pytest.raises(ValueError, match="feature terms must have n_features entries"):
+        _core.enet_path(source, np.asfortranarray(X.T @ X[:, :1]) / 10, 1.0, np.array([0.1]),
+                        None, options)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

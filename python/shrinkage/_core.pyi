@@ -36,13 +36,40 @@ def sparse_design_gram(indptr: NDArray[np.int64], indices: NDArray[np.int32], da
                        weights: _Float | None = None, offsets: _Float | None = None,
                        rows: tuple[NDArray[np.int64], NDArray[np.int32], _Float] | None = None,
                        ) -> GramSource: ...
+class FeatureTerms:
+    def __init__(self, l1_weight: _Float, l2_weight: _Float, lower: _Float,
+                 upper: _Float) -> None: ...
+    @property
+    def l1_weight(self) -> _Float: ...
+    @property
+    def l2_weight(self) -> _Float: ...
+    @property
+    def lower(self) -> _Float: ...
+    @property
+    def upper(self) -> _Float: ...
+
+class PathOptions:
+    l1_ratio: float
+    positive: bool
+    tol: float
+    max_iter: int
+    screening: bool
+    newton: bool
+    random_order: bool
+    seed: int
+    float32_output: bool
+    dfmax: int
+    pmax: int
+    features: FeatureTerms | None
+    def __init__(self, *, l1_ratio: float = 1.0, positive: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, screening: bool = True, newton: bool = True,
+                 random_order: bool = False, seed: int = 0, float32_output: bool = False,
+                 dfmax: int = -1, pmax: int = -1,
+                 features: FeatureTerms | None = None) -> None: ...
+    def replace(self, **changes: Any) -> PathOptions: ...
+
 def enet_path(gram: GramSource, xy: _Float, yy: float, alphas: _Float, coef_init: _Float | None,
-              l1_ratio: float, positive: bool, tol: float, max_iter: int,
-              screening: bool = True, newton: bool = True, random_order: bool = False,
-              seed: int = 0, float32_output: bool = False,
-              progress: Callable[[int], bool] | None = None, dfmax: int = -1, pmax: int = -1,
-              l1_weight: _Float | None = None, l2_weight: _Float | None = None,
-              lower: _Float | None = None, upper: _Float | None = None
+              options: PathOptions, progress: Callable[[int], bool] | None = None
               ) -> tuple[NDArray[np.floating[Any]], _Float, list[int], NDArray[np.bool_]]: ...
 def cholesky_inplace(a: NDArray[np.floating[Any]]) -> int: ...
 def cho_solve_inplace(l: NDArray[np.floating[Any]], b: NDArray[np.floating[Any]]) -> None: ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _core
 from ._threads import run_path
 from ._validation import InvalidParameterError
 
@@ -28,12 +29,12 @@ _NULL_ALPHA = 1e300
 def feature_terms(problem, *, penalty_factor=None, exclude=None, lower_bounds=None,
                   upper_bounds=None, standardize=False, positive=False,
                   rescale_penalty_factor=False):
-    """The C++ path's per-feature keyword arguments (``l1_weight``, ``l2_weight``, ``lower``,
-    ``upper``), or an empty dict for the plain problem."""
+    """The C++ path's per-feature terms (``_core.FeatureTerms``: ``l1_weight``, ``l2_weight``,
+    ``lower``, ``upper``), or None for the plain problem."""
     p = problem.n_features
     if (penalty_factor is None and exclude is None and lower_bounds is None
             and upper_bounds is None and not standardize):
-        return {}
+        return None
     factor = _penalty_factor(penalty_factor, p)
     excluded = ~np.isfinite(factor)
     if exclude is not None:
@@ -54,35 +55,35 @@ def feature_terms(problem, *, penalty_factor=None, exclude=None, lower_bounds=No
         excluded |= scale == 0  # a constant column stays at zero, as in glmnet
         l1_weight, l2_weight = factor * scale, factor * scale**2
     lower, upper = np.where(excluded, 0.0, lower), np.where(excluded, 0.0, upper)
-    return {"l1_weight": np.ascontiguousarray(l1_weight, dtype=np.float64),
-            "l2_weight": np.ascontiguousarray(l2_weight, dtype=np.float64),
-            "lower": np.ascontiguousarray(lower, dtype=np.float64),
-            "upper": np.ascontiguousarray(upper, dtype=np.float64)}
+    return _core.FeatureTerms(*(np.ascontiguousarray(v, dtype=np.float64)
+                                for v in (l1_weight, l2_weight, lower, upper)))
 
 
 def alpha_max(problem, l1_ratio, options):
     """The smallest alpha at which every penalised feature is zero, over the problem's targets:
     the largest push of the gradient toward a side a feature may move to, per unit of its l1
     weight, at the fit of the unpenalised features alone (glmnet's lambda_max). options: the
-    solver's, with feature_terms' arrays."""
+    solver's, with its feature terms."""
     return max(_target_alpha_max(problem, t, l1_ratio, options)
                for t in range(problem.n_targets))
 
 
-def _target_alpha_max(problem, t, l1_ratio, terms):
+def _target_alpha_max(problem, t, l1_ratio, options):
     b = np.asfortranarray(problem.xy[:, [t]] / problem.weight_sum)
     q = b[:, 0]
-    unpenalised = (terms["l1_weight"] == 0) & (terms["upper"] - terms["lower"] > 0)
+    terms = options.features
+    l1_weight, lower, upper = terms.l1_weight, terms.lower, terms.upper
+    unpenalised = (l1_weight == 0) & (upper - lower > 0)
     if unpenalised.any():
-        solver = dict(terms, l1_ratio=1.0, dfmax=-1, pmax=-1, tol=1e-12)
+        solver = options.replace(l1_ratio=1.0, dfmax=-1, pmax=-1, tol=1e-12)
         coefs, _, _, _ = run_path(problem.source, b, problem.yy[t] / problem.weight_sum,
-                                  np.array([_NULL_ALPHA]), None, **solver)
+                                  np.array([_NULL_ALPHA]), None, solver)
         q, _ = problem.source.gradient(q.copy(), coefs[0, :, 0].astype(np.float64))
-    push = np.maximum(np.where(terms["upper"] > 0, q, 0.0), np.where(terms["lower"] < 0, -q, 0.0))
-    penalised = terms["l1_weight"] > 0
+    push = np.maximum(np.where(upper > 0, q, 0.0), np.where(lower < 0, -q, 0.0))
+    penalised = l1_weight > 0
     if not penalised.any():
         return 0.0
-    return float(np.max(push[penalised] / terms["l1_weight"][penalised])) / l1_ratio
+    return float(np.max(push[penalised] / l1_weight[penalised])) / l1_ratio
 
 
 def _penalty_factor(penalty_factor, p):

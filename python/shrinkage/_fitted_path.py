@@ -213,7 +213,7 @@ class Path:
 
     # -- glmnet's print() and plot() --------------------------------------------------------
     def __repr__(self) -> str:
-        lines = [f"Path(l1_ratio={self._options['l1_ratio']:g}, {len(self.alphas)} alphas)",
+        lines = [f"Path(l1_ratio={self._options.l1_ratio:g}, {len(self.alphas)} alphas)",
                  f"{'':>4} {'Df':>5} {'%Dev':>7} {'Alpha':>10}"]
         for k, (df, dev, alpha) in enumerate(zip(self.df, self.dev_ratio, self.alphas,
                                                   strict=True)):
@@ -265,7 +265,7 @@ class Path:
             start = int(np.searchsorted(-self.alphas, -alpha, side="right")) - 1
             init = None if start < 0 else np.asfortranarray(self.coefs[:, [start]],
                                                             dtype=np.float64)
-            options = dict(self._options, dfmax=-1, pmax=-1)
+            options = self._options.replace(dfmax=-1, pmax=-1)
             solved, _, _ = _path.solve(self._problem, np.array([alpha]), options, init)
             coefs[:, k] = solved[0, :, 0]
         return coefs.astype(self.coefs.dtype, copy=False), self._intercepts(coefs)

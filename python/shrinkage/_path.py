@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _feature_terms, _problem
+from . import _core, _feature_terms, _problem
 from ._exceptions import convergence_warning, warn
 from ._threads import run_path, thread_map
 from ._validation import check_parameters, real_array
@@ -221,15 +221,15 @@ def multi_target_path(X: Any, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: float
 
 def solver_options(l1_ratio, positive, tol, max_iter, *, selection="cyclic", random_state=None,
                    do_screening=True, dfmax=None, pmax=None):
-    """The C++ path's options (its keyword arguments but float32_output, which the problem's
-    dtype decides); validated by the callers."""
-    return {
-        "l1_ratio": float(l1_ratio), "positive": bool(positive), "tol": float(tol),
-        "max_iter": int(max_iter), "screening": bool(do_screening),
-        "random_order": selection == "random",
-        "seed": _seed(random_state) if selection == "random" else 0,
-        "dfmax": -1 if dfmax is None else int(dfmax), "pmax": -1 if pmax is None else int(pmax),
-    }
+    """The C++ path's options (``_core.PathOptions``; float32_output is set by the solve from
+    the problem's dtype, the per-feature terms by ``with_feature_terms``); validated by the
+    callers."""
+    return _core.PathOptions(
+        l1_ratio=float(l1_ratio), positive=bool(positive), tol=float(tol),
+        max_iter=int(max_iter), screening=bool(do_screening),
+        random_order=selection == "random",
+        seed=_seed(random_state) if selection == "random" else 0,
+        dfmax=-1 if dfmax is None else int(dfmax), pmax=-1 if pmax is None else int(pmax))
 
 
 def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):
@@ -237,13 +237,12 @@ def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):
     threads (the GIL is released). coef_init: (n_targets, p) or None.
     Returns coefs (n_targets, p, n_alphas), gaps (n_targets, n_alphas), n_iters per target."""
     xy, yy = problem.xy / problem.weight_sum, problem.yy / problem.weight_sum
-    float32_output = problem.dtype == np.float32
+    options = options.replace(float32_output=problem.dtype == np.float32)
 
     def solve_one(t, stop):
         w0 = None if coef_init is None else np.asfortranarray(coef_init[t][:, None])
         return run_path(problem.source, np.asfortranarray(xy[:, [t]]), yy[t], alphas, w0,
-                        progress=lambda _done: stop.is_set(), float32_output=float32_output,
-                        **options)
+                        options, progress=lambda _done: stop.is_set())
 
     results = thread_map(solve_one, range(problem.n_targets), n_jobs)
     coefs = np.stack([r[0][0] for r in results]).astype(problem.dtype, copy=False)
@@ -252,7 +251,7 @@ def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):
     for t in range(problem.n_targets):
         _check_certificates(alphas, gaps[t], yy[t])
     for t in np.flatnonzero(~converged.all(axis=1)):
-        _warn_not_converged(alphas, gaps[t], converged[t], options["tol"] * yy[t], problem.dtype)
+        _warn_not_converged(alphas, gaps[t], converged[t], options.tol * yy[t], problem.dtype)
     return coefs, gaps, [r[2] for r in results]
 
 
@@ -266,10 +265,10 @@ def solve(problem, alphas, options, coef_init=None, *, verbose=False, progress=N
     yy = float(problem.yy.sum() / problem.weight_sum)
     coefs, gaps, n_iters, converged = run_path(
         problem.source, problem.xy / problem.weight_sum, yy, alphas, coef_init,
-        progress=progress, float32_output=problem.dtype == np.float32, **options)
+        options.replace(float32_output=problem.dtype == np.float32), progress=progress)
     _check_certificates(alphas, gaps, yy)
     if not converged.all():
-        _warn_not_converged(alphas, gaps, converged, options["tol"] * yy, problem.dtype)
+        _warn_not_converged(alphas, gaps, converged, options.tol * yy, problem.dtype)
     if coefs.shape[-1] < len(alphas):
         _warn_stopped(alphas, coefs, options)
     return coefs.astype(problem.dtype, copy=False), gaps, n_iters
@@ -279,11 +278,11 @@ def _warn_stopped(alphas, coefs, options):
     """Where and why dfmax or pmax stopped the path (coefs: the alphas solved)."""
     done = coefs.shape[-1]
     df = int(np.count_nonzero(np.any(coefs[:, :, -1] != 0, axis=0))) if done else 0
-    if 0 <= options["dfmax"] < df:
+    if 0 <= options.dfmax < df:
         why = (f"{df} features are non-zero at alpha={alphas[done - 1]:.4g}, more than "
-               f"dfmax={options['dfmax']}")
+               f"dfmax={options.dfmax}")
     else:
-        why = (f"more than pmax={options['pmax']} features would have been non-zero along the "
+        why = (f"more than pmax={options.pmax} features would have been non-zero along the "
                f"path at alpha={alphas[done]:.4g}")
     warn(f"The path stopped after {done} of {len(alphas)} alphas: {why}; the alphas solved "
          "are returned.", UserWarning)
@@ -353,12 +352,12 @@ def with_feature_terms(problem, options, terms, alphas, eps, multitask=False):
     _feature_terms.feature_terms) to the solver's ``options`` and returns the alpha grid: the
     given alphas, decreasing, or an int's geometric grid from alpha_max (that of the
     per-feature problem when there is one)."""
-    l1_ratio, positive = options["l1_ratio"], options["positive"]
-    options.update(_feature_terms.feature_terms(problem, positive=positive, **terms))
+    l1_ratio, positive = options.l1_ratio, options.positive
+    options.features = _feature_terms.feature_terms(problem, positive=positive, **terms)
     if not isinstance(alphas, (int, np.integer)):
         return np.sort(np.asarray(alphas, dtype=np.float64))[::-1].copy()
     top = (_feature_terms.alpha_max(problem, l1_ratio, options)
-           if "l1_weight" in options and l1_ratio > 0 else None)
+           if options.features is not None and l1_ratio > 0 else None)
     return problem.alpha_grid(l1_ratio, eps, int(alphas), positive, multitask, alpha_max=top)
 
 

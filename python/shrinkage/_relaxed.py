@@ -45,9 +45,11 @@ def relaxed_fits(problem, coefs, options):
 
 
 def _bounds(options, p):
-    lower = options.get("lower", np.zeros(p) if options.get("positive") else np.full(p, -np.inf))
-    return np.asarray(lower, dtype=np.float64), np.asarray(options.get("upper", np.full(p, np.inf)),
-                                                           dtype=np.float64)
+    if options.features is not None:
+        lower, upper = options.features.lower, options.features.upper
+    else:
+        lower, upper = np.full(p, -np.inf), np.full(p, np.inf)
+    return (np.maximum(lower, 0.0) if options.positive else lower), upper
 
 
 def _least_squares(gram, rhs, lower, upper):

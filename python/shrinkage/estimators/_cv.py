@@ -338,8 +338,8 @@ class ElasticNetCV(LinearPredictor):
         """The solver's options on one problem (standardising reads its own columns' scales,
         as cv.glmnet standardises each fold)."""
         options = self._plain_options(l1_ratio)
-        options.update(_feature_terms.feature_terms(problem, positive=self.positive,
-                                                    **self._feature_terms()))
+        options.features = _feature_terms.feature_terms(problem, positive=self.positive,
+                                                        **self._feature_terms())
         return options
 
     def _plain_options(self, l1_ratio):
