@@ -41,7 +41,8 @@ the three single-target paths one after the other (and scikit-learn's multi-task
 With ``--threads``: the Gram floor (n >= p) and shrinkage's path at 1, 2, 4, ... BLAS threads up
 to the machine's cores (threadpoolctl), each against one thread.
 
-With ``--cv``: LassoCV with 5 KFold folds and 100 alphas, and RidgeCV on 20 alphas by
+With ``--cv``: LassoCV with 5 KFold folds and 100 alphas (sparse problems: ElasticNetCV at
+l1_ratio 0.5 too), and RidgeCV on 20 alphas by
 leave-one-out and by the same 5 folds, each beside scikit-learn's estimator with the same alphas,
 folds and tol, and the chosen alpha of each. scikit-learn's LassoCV on wide problems (W1: about
 15 minutes) runs only with ``--slow``.
@@ -471,25 +472,29 @@ def compare_sparse(name, tol, slow, l1_ratio=1.0):
 
 
 def compare_cv_sparse(name, tol, slow):
-    """LassoCV(cv=5) on sparse data beside scikit-learn's with the same folds and alphas (the
-    intercept fitted: sparse X is centred implicitly on both sides)."""
+    """LassoCV(cv=5) and ElasticNetCV(l1_ratio=0.5, cv=5) on sparse data beside
+    scikit-learn's with the same folds and alphas (the intercept fitted: sparse X is centred
+    implicitly on both sides)."""
     from sklearn import linear_model as sk
     from sklearn.model_selection import KFold
 
     X, y = sparse_problem(name)
     eps = 1e-2 if name in SPARSE_PROBLEMS else 1e-3
-    lasso = {"cv": KFold(5), "alphas": grid(X, y - y.mean(), eps), "tol": tol}
     rows = []
-    for label, estimator in (("shrinkage LassoCV", shrinkage.LassoCV),
-                             ("scikit-learn LassoCV", sk.LassoCV)):
-        if estimator is sk.LassoCV and not (slow or X.nnz <= 2_000_000):
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            t, _, model = best_time(lambda e=estimator: e(**lasso).fit(X, y), 1)
-        rows.append((label, t, model.alpha_))
-    print(f"\n{name}: n={X.shape[0]}, p={X.shape[1]}, nnz={X.nnz}, LassoCV 100 alphas x 5 "
-          f"folds, eps={eps:g}, tol={tol:g}; seconds of one fit")
+    for kind, l1_ratio in (("LassoCV", 1.0), ("ElasticNetCV", 0.5)):
+        params = {"cv": KFold(5), "alphas": grid(X, y - y.mean(), eps, l1_ratio), "tol": tol}
+        if l1_ratio < 1:
+            params["l1_ratio"] = l1_ratio
+        for label, estimator in ((f"shrinkage {kind}", getattr(shrinkage, kind)),
+                                 (f"scikit-learn {kind}", getattr(sk, kind))):
+            if label.startswith("scikit") and not (slow or X.nnz <= 2_000_000):
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t, _, model = best_time(lambda e=estimator: e(**params).fit(X, y), 1)
+            rows.append((label, t, model.alpha_))
+    print(f"\n{name}: n={X.shape[0]}, p={X.shape[1]}, nnz={X.nnz}, 100 alphas x 5 folds, "
+          f"eps={eps:g}, tol={tol:g}; seconds of one fit")
     print(f"  {'estimator':40s} {'seconds':>9s} {'alpha_':>12s}")
     for label, t, alpha in rows:
         print(f"  {label:40s} {t:9.3f} {alpha:12.6g}")
