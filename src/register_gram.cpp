@@ -116,12 +116,17 @@ std::unique_ptr<GramSource> full(const py::array& gram, double scale) {
 template <class T>
 std::unique_ptr<GramSource> dense_design(const py::array& x, const py::array& sq_norms,
                                             double scale, const py::object& root_weights,
-                                            const py::object& offsets) {
+                                            const py::object& offsets,
+                                            const py::object& share_view_with) {
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
   if (sq_norms.size() != p) throw std::invalid_argument("sq_norms: wrong length");
-  return std::make_unique<DenseDesign<T>>(
+  auto design = std::make_unique<DenseDesign<T>>(
       data_of<T>(x, "X"), n, p, is_fortran(x), data_of<double>(sq_norms, "sq_norms"), scale,
       optional_data(root_weights, "root_weights", n), optional_data(offsets, "offsets", p));
+  if (!share_view_with.is_none())
+    if (const auto* other = dynamic_cast<const DenseDesign<T>*>(&share_view_with.cast<GramSource&>()))
+      design->share_view_with(*other);
+  return design;
 }
 
 // X's CSC arrays (indptr int64, indices int32, data float64), and its CSR arrays likewise or
@@ -280,13 +285,18 @@ void register_gram(py::module_& m) {
   m.def(
       "dense_design_gram",
       [](const py::array& x, const py::array& sq_norms, double scale,
-         const py::object& root_weights, const py::object& offsets) {
+         const py::object& root_weights, const py::object& offsets,
+         const py::object& share_view_with) {
         return by_dtype(x, [&](auto t) {
-          return dense_design<decltype(t)>(x, sq_norms, scale, root_weights, offsets);
+          return dense_design<decltype(t)>(x, sq_norms, scale, root_weights, offsets,
+                                           share_view_with);
         });
       },
       py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::arg("root_weights") = py::none(),
-      py::arg("offsets") = py::none(), py::keep_alive<0, 1>());
+      py::arg("offsets") = py::none(), py::arg("share_view_with") = py::none(),
+      py::keep_alive<0, 1>(),
+      "A wide dense design; share_view_with: a dense design over the same X (a fold's whole "
+      "data), whose float32 view of X this one shares instead of making its own.");
   m.def("sparse_design_gram", &sparse_design, py::arg("indptr"), py::arg("indices"),
         py::arg("data"), py::arg("n_samples"), py::arg("n_features"), py::arg("scale"),
         py::arg("weights") = py::none(), py::arg("offsets") = py::none(),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <type_traits>
 
 #include "shrinkage/blas.hpp"
@@ -35,6 +36,14 @@ DenseDesign<T>::DenseDesign(const T* x, int n, int p, bool fortran_order, const 
       root_(root_weights ? std::vector<double>(root_weights, root_weights + n)
                          : std::vector<double>()),
       offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()) {}
+
+template <class T>
+void DenseDesign<T>::share_view_with(const DenseDesign& other) {
+  if (other.x_ != x_ || other.n_ != n_ || other.n_features() != n_features() ||
+      other.fortran_ != fortran_)
+    throw std::invalid_argument("designs share a float32 view only over the same X");
+  view_ = other.view_;
+}
 
 template <class T>
 void DenseDesign<T>::reweight(const double* root_weights, const double* offsets) {
@@ -183,7 +192,8 @@ void DenseDesign<T>::make_exact(const double* b, const std::vector<int>& feature
 // products could overflow, when n is too large for the error bound, or below kMinRows.
 template <class T>
 auto DenseDesign<T>::float32_view() -> const Float32View* {
-  std::call_once(view_once_, [this] {
+  ViewSlot& slot = *view_;
+  std::call_once(slot.once, [this, &slot] {
     const std::size_t p = static_cast<std::size_t>(n_features()), n = std::size_t(n_);
     if (n < kMinRows || n * std::ldexp(1.0, -24) >= 0.5) return;
     auto view = std::make_unique<Float32View>();
@@ -212,9 +222,9 @@ auto DenseDesign<T>::float32_view() -> const Float32View* {
       v = std::sqrt(v);
       if (!(v <= 1e30)) return;
     }
-    view_ = std::move(view);
+    slot.view = std::move(view);
   });
-  return view_.get();
+  return slot.view.get();
 }
 
 // x_j^T u in double.

@@ -6,7 +6,8 @@
 // gradient passes, each bound by memory bandwidth, can instead read a float32 view of X (X
 // itself if float32, else a copy made at the first such pass: half of X's bytes) and come
 // with error bounds, exact where it matters (bounded_gradient). Holds no solver state, so
-// concurrent paths may share it (the view is made once, under a once_flag).
+// concurrent paths may share it (the view is made once, under a once_flag); designs over the
+// same X with other weights (a cross-validation's folds) can share one view.
 #pragma once
 
 #include <memory>
@@ -29,6 +30,11 @@ class DenseDesign final : public GramSource {
   // at their next gather. Not while a path reads this design.
   void reweight(const double* root_weights, const double* offsets);
 
+  // Shares `other`'s float32 view of X (made by whichever design first needs it), so designs
+  // of one X under other weights hold one copy. Throws if `other` reads another array.
+  void share_view_with(const DenseDesign& other);
+  bool shares_view_with(const DenseDesign& other) const { return view_ == other.view_; }
+
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int, const SourceScratch&) const override { return false; }
   void fill_block(const int* ws, int m, int first, double* H, int ldh,
@@ -50,6 +56,10 @@ class DenseDesign final : public GramSource {
     std::vector<float> copy;
     std::vector<double> norms;
   };
+  struct ViewSlot {  // the view, made once, possibly for several designs
+    std::once_flag once;
+    std::unique_ptr<Float32View> view;
+  };
   const Float32View* float32_view();
   double exact_product(int j, const double* u) const;
   void design_times(const double* w, int n_tasks, const std::vector<int>& support,
@@ -68,8 +78,8 @@ class DenseDesign final : public GramSource {
   std::vector<double> root_;
   std::vector<double> offset_;
   unsigned weighting_ = 0;  // counts reweight(): cached columns of Z are of one weighting
-  std::once_flag view_once_;  // the float32 view is made at the first bounded gradient
-  std::unique_ptr<Float32View> view_;
+  std::shared_ptr<ViewSlot> view_ = std::make_shared<ViewSlot>();  // made at the first
+                                                                     // bounded gradient
 };
 
 extern template class DenseDesign<float>;

@@ -182,6 +182,37 @@ TEST_CASE("the wide source's bounded gradient is within its bounds, exact where 
   }
 }
 
+TEST_CASE("designs of one X under other weights share one float32 view") {
+  // A fold's design shares the whole data's view: its bounded gradient is the one it computes
+  // with a view of its own, bit for bit; a design over another X refuses to share.
+  const int n = 300, p = 120;
+  auto pr = testing::make_problem(n, p, 0.5, 13);
+  const auto norms = sq_norms(pr.x, n, p);
+  std::vector<double> root(n);
+  for (int i = 0; i < n; ++i) root[i] = i % 5 ? 1.0 : 0.0;  // a fold: every fifth row held out
+  DenseDesign<double> whole(pr.x.data(), n, p, true, norms.data(), 1.0 / n);
+  DenseDesign<double> fold(pr.x.data(), n, p, true, norms.data(), 1.0 / n, root.data());
+  DenseDesign<double> alone(pr.x.data(), n, p, true, norms.data(), 1.0 / n, root.data());
+  CHECK_FALSE(fold.shares_view_with(whole));
+  fold.share_view_with(whole);
+  CHECK(fold.shares_view_with(whole));
+  CHECK_FALSE(alone.shares_view_with(whole));
+  std::vector<double> w(p, 0.0), b(p), q1(p), q2(p), e1(p), e2(p);
+  w[3] = 0.5;
+  w[40] = -0.25;
+  for (int j = 0; j < p; ++j) b[j] = std::cos(j);
+  SourceScratch s1, s2;
+  REQUIRE(fold.bounded_gradient(b.data(), w.data(), {3, 40}, {}, q1.data(), e1.data(), s1));
+  REQUIRE(alone.bounded_gradient(b.data(), w.data(), {3, 40}, {}, q2.data(), e2.data(), s2));
+  for (int j = 0; j < p; ++j) {
+    CHECK(q1[j] == q2[j]);
+    CHECK(e1[j] == e2[j]);
+  }
+  std::vector<double> other(pr.x);
+  DenseDesign<double> elsewhere(other.data(), n, p, true, norms.data(), 1.0 / n);
+  CHECK_THROWS_AS(elsewhere.share_view_with(whole), std::invalid_argument);
+}
+
 TEST_CASE("designs agree: CSC, CSC with X's CSR arrays, dense in both orders, reweighted") {
   // Every design of one weighted, centred X against dense products of Z = sqrt(s) (X - 1 m^T):
   // the diagonal, a block, the gradient and the working set's columns; then again after

@@ -29,8 +29,8 @@ def shifted_moments(X: NDArray[np.floating[Any]], Y: _Float, rows: NDArray[np.in
                     diagonal_only: bool = False
                     ) -> tuple[float, _Float, _Float, _Float, _Float, _Float]: ...
 def dense_design_gram(X: NDArray[np.floating[Any]], sq_norms: _Float, scale: float,
-                      root_weights: _Float | None = None, offsets: _Float | None = None
-                      ) -> GramSource: ...
+                      root_weights: _Float | None = None, offsets: _Float | None = None,
+                      share_view_with: GramSource | None = None) -> GramSource: ...
 def sparse_design_gram(indptr: NDArray[np.int64], indices: NDArray[np.int32], data: _Float,
                        n_samples: int, n_features: int, scale: float,
                        weights: _Float | None = None, offsets: _Float | None = None,

@@ -104,10 +104,11 @@ def from_statistics(stats, fit_intercept=True):
 
 
 def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto", Xy=None,
-              check_input=True, check_gram=None):
+              check_input=True, check_gram=None, like=None):
     """The problem of (X, y): plain (the path functions) or weighted and centred (estimators).
     A user Gram is spot-checked against X (scikit-learn's check) when ``check_gram`` (default:
-    ``check_input``)."""
+    ``check_input``). ``like``: a problem over the same X under other weights (a
+    cross-validation's whole data), whose float32 view of wide dense X this one shares."""
     rows = _csr_arrays(X)
     # check_input=False trusts X's dtype and layout, but not that it is an array at all.
     X = check_X(X) if check_input or not (isinstance(X, np.ndarray) or sp.issparse(X)) else X
@@ -140,7 +141,8 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
         _from_moments(d, X, Y, w, fit_intercept, diagonal_only=True)
         root = None if w is None else np.sqrt(w)
         d.source = _core.dense_design_gram(X, d.source, 1.0 / d.weight_sum, root,
-                                           d.x_mean if fit_intercept else None)
+                                           d.x_mean if fit_intercept else None,
+                                           None if like is None else like.source)
     if Xy is not None:
         d.xy = _check_xy(Xy, p, Y.shape[1])
     return d

@@ -186,7 +186,7 @@ class ElasticNetCV(LinearPredictor):
             return self._fit_statistics(total, folds, l1_ratios, X.dtype)
         whole = _problem.from_data(X, y, sample_weight=w, fit_intercept=self.fit_intercept,
                                    precompute=False, check_input=False)
-        folds = [(self._lazy_fold(X, y, w, train), train, test) for train, test in splits]
+        folds = [(self._lazy_fold(X, y, w, train, whole), train, test) for train, test in splits]
 
         def errors(train, test, coefs, intercepts):  # from the rows: no cancellation floor
             return (_rows_mse(X, y, w, test, coefs, intercepts),
@@ -323,12 +323,12 @@ class ElasticNetCV(LinearPredictor):
         problem.dtype = np.dtype(dtype)  # coefficients in X's dtype, as scikit-learn returns
         return problem
 
-    def _lazy_fold(self, X, y, w, train):
+    def _lazy_fold(self, X, y, w, train, whole):
         mask = np.zeros(X.shape[0])
         mask[train] = 1.0
         return _problem.from_data(X, y, sample_weight=mask if w is None else w * mask,
                                   fit_intercept=self.fit_intercept, precompute=False,
-                                  check_input=False)
+                                  check_input=False, like=whole)
 
     def _grid(self, problem, l1_ratio):
         return _path.with_feature_terms(problem, self._plain_options(l1_ratio),
