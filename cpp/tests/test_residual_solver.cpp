@@ -41,7 +41,10 @@ WeightedProblem make(int n, int p, unsigned seed, double threshold = 2.0) {
   std::copy(col(1), col(2), col(3));
   std::transform(col(2), col(3), col(5), [](double v) { return 2 * v; });
   std::fill(col(7), col(8), 0.0);
-  WeightedProblem w{n, p, {}, testing::to_csc(x, n, p, threshold, false)};
+  WeightedProblem w;
+  w.n = n;
+  w.p = p;
+  w.csc = testing::to_csc(x, n, p, threshold, false);
   w.x = x;
   w.s.resize(n);
   for (int i = 0; i < n; ++i) w.total += w.s[i] = 0.25 + (i % 5) * 0.5;
