@@ -2,6 +2,7 @@
 
 import doctest
 import importlib
+from pathlib import Path
 
 import pytest
 
@@ -21,3 +22,20 @@ def test_docstring_examples(name):
     module = importlib.import_module(f"shrinkage.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_readme_quick_start_runs_as_written(tmp_path, monkeypatch):
+    """The README's quick start, exactly as printed there, runs and writes its figure."""
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    if not readme.exists():
+        pytest.skip("the README is in the source tree only (this run is of an installed wheel)")
+    pytest.importorskip("sklearn")
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    section = readme.read_text().split("## Quick start", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md (quick start)", "exec"), {})
+    assert (tmp_path / "lasso_cv.png").stat().st_size > 10_000
