@@ -125,6 +125,38 @@ def test_sparse_matches_dense(rng):
                                    atol=1e-12)
 
 
+@pytest.mark.parametrize("offset", [1e6, 1e9, 1e12, 1e15])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_columns_with_large_offsets_keep_their_variance(rng, offset, weighted):
+    """A sparse column stored with a large offset against its spread (a timestamp), beside a
+    constant one and ordinary sparse columns: X^T W X - W m m^T would cancel the offset
+    column's variance to nothing (and certify a fit without it); its moments must be those of
+    the column about any of its values, exactly computable here since x - offset is exact."""
+    n = 300
+    ordinary = sp.random(n, 3, density=0.3, random_state=2, data_rvs=rng.standard_normal)
+    stamp = offset + rng.uniform(0, 4, n)
+    constant = np.full(n, offset)
+    X = sp.hstack([ordinary, sp.csc_matrix(stamp[:, None]), sp.csc_matrix(constant[:, None])],
+                  format="csc")
+    y = ordinary @ np.array([1.0, -2.0, 0.5]) + 0.3 * (stamp - offset) + rng.standard_normal(n)
+    w = rng.uniform(0.5, 2, n) if weighted else np.ones(n)
+    stats = GramStats.from_arrays(X, y, w if weighted else None)
+    shifted = X.toarray()
+    shifted[:, 3:] -= offset  # exact: the entries are within a factor 2 of the offset
+    gram, xy, _ = reference_moments(shifted, y[:, None], w)
+    scale = np.sqrt(np.outer(np.diag(gram), np.diag(gram))) + 1e-300
+    assert np.all(np.abs(stats.gram - gram) <= 1e-10 * scale)
+    assert np.all(stats.gram[4] == 0) and np.all(stats.gram[:, 4] == 0)  # constant: exactly 0
+    np.testing.assert_allclose(stats.xy, xy[:, 0], rtol=1e-9, atol=1e-9 * np.abs(xy).max())
+    # The fits agree with the dense data's: the offset column is in the model.
+    sample_weight = w if weighted else None
+    sparse_fit = shrinkage.Lasso(alpha=0.01, tol=1e-10).fit(X, y, sample_weight=sample_weight)
+    dense_fit = shrinkage.Lasso(alpha=0.01, tol=1e-10).fit(X.toarray(), y,
+                                                           sample_weight=sample_weight)
+    assert abs(sparse_fit.coef_[3]) > 0.1
+    np.testing.assert_allclose(sparse_fit.coef_, dense_fit.coef_, rtol=1e-6, atol=1e-9)
+
+
 def test_multi_target_shapes(rng):
     X, Y = shifted_problem(rng, 40, 3, k=4, offset=1.0)
     s = GramStats.from_arrays(X, Y)

@@ -117,9 +117,9 @@ class GramStats:
         """Statistics of one block of rows (dense or sparse X, 1-D or 2-D y).
 
         Dense X goes through the C++ kernel in row blocks (BLAS syrk about the weighted mean,
-        no copy of X); sparse X through sparse products, X^T W X - W m m^T (exact for
-        centred-ish data; the subtraction loses digits when means are large against the
-        spread, so center such sparse data or use dense blocks).
+        no copy of X); sparse X through sparse products, X^T W X - W m m^T, with the columns
+        whose means are large against their spread (where that subtraction would lose
+        digits) centred explicitly.
         """
         X = check_X(X)
         n = X.shape[0]
@@ -360,6 +360,9 @@ def _mean_estimate(A, w):
 
 
 def _sparse_moments(X, Y, w):
+    """Sparse X's moments by sparse products, X^T W X - W m m^T. Where that subtraction would
+    cancel most digits of a column's variance (a large offset against the spread, such as a
+    timestamp), the column is centred explicitly instead (_recentre)."""
     X = X.astype(np.float64, copy=False)  # products in double: the data array is nnz long
     W = float(X.shape[0]) if w is None else float(w.sum())
     if W == 0:
@@ -370,12 +373,44 @@ def _sparse_moments(X, Y, w):
     y_mean = WY.sum(axis=0) / W
     check_square(X.shape[1], "The Gram matrix of X", "use precompute=False (the lazy path: "
                  "Gram entries only for the working set).")
-    gram = add_outer((X.T @ XW).toarray().astype(np.float64, copy=False), -W, x_mean, x_mean)
-    check_finite_statistics(np.diag(gram))
+    gram = (X.T @ XW).toarray().astype(np.float64, copy=False)
+    raw_diag = np.diag(gram).copy()
+    add_outer(gram, -W, x_mean, x_mean)
     Yc = Y - y_mean
     xy = np.asarray(XW.T @ Yc, dtype=np.float64)  # sum of w (y - ybar) is zero: no x_mean term
+    cancelling = np.flatnonzero(~(raw_diag <= _MAX_CANCELLATION * np.diag(gram)))
+    if cancelling.size:
+        _recentre(X, XW, w, W, Yc, cancelling, x_mean, gram, xy)
+    check_finite_statistics(np.diag(gram))
     yy = np.einsum("ij,ij->j", Yc, Yc if w is None else Yc * w[:, None])
     return W, x_mean, y_mean, gram, xy, yy
+
+
+# A column whose raw second moment exceeds its centred one this many times loses about
+# log10 of it in digits to the subtraction (rounding of 1e-16 relative to the raw moment).
+_MAX_CANCELLATION = 1e4
+
+
+def _recentre(X, XW, w, W, Yc, columns, x_mean, gram, xy):
+    """Recomputes, in place, the moments of ``columns`` about a value each column holds:
+    with z = x_h - c_h (c_h its entry nearest its mean, so a constant column gives exactly 0) and
+    d_h = the weighted mean of z, m_h = c_h + d_h, and for any column k
+    (x_k - m_k)^T W (x_h - m_h) = x_k^T W z - W m_k d_h (no large terms left for k outside
+    ``columns``), (z_k - d_k)^T W (z_h - d_h) within them, and xy_h = z^T W (y - ybar).
+    Such columns are nearly dense (z zeros in a column give it a variance of at least about
+    z (1 - z) m^2), so the dense n x len(columns) block is about their own size."""
+    dense = X[:, columns].toarray()
+    nearest = np.argmin(np.abs(dense - x_mean[columns]), axis=0)  # the entry nearest the mean
+    shift = dense[nearest, np.arange(columns.size)]
+    Z = dense - shift
+    ZW = Z if w is None else Z * w[:, None]
+    d = ZW.sum(axis=0) / W
+    x_mean[columns] = shift + d
+    cross = np.asarray(XW.T @ Z) - W * np.outer(x_mean, d)  # (x_k - m_k)^T W (x_h - m_h)
+    cross[columns] = Z.T @ ZW - W * np.outer(d, d)
+    gram[:, columns] = cross
+    gram[columns, :] = cross.T
+    xy[columns] = ZW.T @ Yc - np.outer(d, (Yc if w is None else Yc * w[:, None]).sum(axis=0))
 
 
 def _with_progress(iterable, progress, total):
