@@ -342,3 +342,26 @@ def test_verbose_cv_prints_a_line_per_path(capsys):
     shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, alphas=5, verbose=1).fit(X, y)
     lines = [line for line in capsys.readouterr().out.splitlines() if "[ElasticNetCV]" in line]
     assert len(lines) == 6 and "fold 3/3, l1_ratio 1" in lines[-1]
+
+
+@pytest.mark.parametrize("make", [lambda: shrinkage.Lasso(alpha=0.05),
+                                  lambda: shrinkage.ElasticNet(alpha=0.05, l1_ratio=0.5),
+                                  lambda: shrinkage.LassoCV(cv=3),
+                                  lambda: shrinkage.ElasticNetCV(cv=3),
+                                  lambda: shrinkage.Ridge(alpha=1.0),
+                                  lambda: shrinkage.RidgeCV()])
+@pytest.mark.parametrize("view", ["columns", "rows", "both"])
+def test_strided_views_are_taken_as_scikit_learn_takes_them(make, view, rng):
+    """Column and row slices (non-contiguous views) fit as their contiguous copies do, and stay
+    unmodified, as in scikit-learn."""
+    X, y = make_correlated_regression(120, 40, random_state=5)
+    index = {"columns": np.s_[:, :25], "rows": np.s_[::2], "both": np.s_[::2, ::2]}[view]
+    Xv = X[index]
+    yv = y[::2] if view in ("rows", "both") else y
+    assert not (Xv.flags.c_contiguous or Xv.flags.f_contiguous)
+    before = Xv.copy()
+    model = make().fit(Xv, yv)
+    np.testing.assert_allclose(model.coef_, make().fit(np.array(Xv), yv).coef_, rtol=1e-12,
+                               atol=1e-14)
+    np.testing.assert_allclose(model.predict(Xv), model.predict(np.array(Xv)), rtol=1e-12)
+    np.testing.assert_array_equal(Xv, before)

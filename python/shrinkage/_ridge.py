@@ -19,7 +19,8 @@ from . import _core, _path, _problem
 from . import _statistics as statistics
 from ._exceptions import warn
 from ._memory import check_square
-from ._validation import InvalidParameterError, check_gram, check_X, check_y, real_array
+from ._validation import (InvalidParameterError, check_gram, check_X, check_y, contiguous,
+                          real_array)
 from .statistics import GramStats
 from .statistics._gramstats import check_sample_weight
 
@@ -283,14 +284,6 @@ class RidgeSystem:
     def intercepts(self, coef):
         """ybar - xbar^T w for coefficients coef (n_targets, p): zero without an intercept."""
         return self.y_mean - coef @ self.x_mean
-
-
-def contiguous(X):
-    """Dense X as the BLAS kernels read it (contiguous rows or columns; a copy only for a
-    strided view), sparse X as it is."""
-    if sp.issparse(X) or X.flags.c_contiguous or X.flags.f_contiguous:
-        return X
-    return np.asfortranarray(X)
 
 
 def weighted_means(X, Y, weights, fit_intercept):

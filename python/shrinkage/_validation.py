@@ -32,12 +32,19 @@ def check_X(X):
             X = X.astype(np.float64)
         if X.ndim != 2:
             raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}.")
-        if not (X.flags.c_contiguous or X.flags.f_contiguous):
-            X = np.asfortranarray(X)
+        X = contiguous(X)
     n, p = X.shape
     if n < 1 or p < 1:
         raise ValueError(f"X has shape {X.shape}: need at least one sample and one feature.")
     return X
+
+
+def contiguous(X):
+    """Dense X as the kernels read it (contiguous rows or columns; a copy only for a strided
+    view, such as a column slice), sparse X as it is."""
+    if sp.issparse(X) or X.flags.c_contiguous or X.flags.f_contiguous:
+        return X
+    return np.asfortranarray(X)
 
 
 def canonical_csc(X):

@@ -22,7 +22,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 from .. import _feature_terms, _path, _problem
 from .._relaxed import relaxed_fits
 from .._threads import thread_map
-from .._validation import check_parameters
+from .._validation import check_parameters, contiguous
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
 from ..statistics._gramstats import check_sample_weight
 from ._linear import (
@@ -169,6 +169,7 @@ class ElasticNetCV(LinearPredictor):
         refuse_statistics(self, X)
         X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
                              y_numeric=True, multi_output=True)
+        X = contiguous(X)
         if y.ndim == 2 and y.shape[1] > 1:
             raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
         y = column_or_1d(y, warn=True)

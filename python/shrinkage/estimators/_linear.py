@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _path, _problem
 from .._exceptions import warn
-from .._validation import check_parameters
+from .._validation import check_parameters, contiguous
 from ..statistics import GramStats
 
 
@@ -63,6 +63,7 @@ def fit_problem(estimator, X, y, sample_weight, precompute, check_input=True):
     if check_input:
         X, y = validate_data(estimator, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
                              multi_output=True, y_numeric=True)
+        X = contiguous(X)
     else:
         estimator.n_features_in_ = X.shape[1]
     multi_output = estimator.__sklearn_tags__().target_tags.multi_output

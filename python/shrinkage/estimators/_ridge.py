@@ -28,12 +28,12 @@ from .._ridge import (
     centred_kernel,
     centred_transpose_product,
     check_solver,
-    contiguous,
     fit_ridge,
     weighted_means,
 )
 from ..statistics import GramStats
 from ..statistics._folds import split_statistics
+from .._validation import contiguous
 from ..statistics._gramstats import check_sample_weight
 from ._linear import LinearPredictor, checked_alpha_entries, refuse_statistics
 from ._routing import cv_router, split_params
