@@ -181,6 +181,29 @@ def test_csv_blocks_name_the_bad_lines(tmp_path, table):
         GramStats.from_chunks(streams.csv_blocks(tmp_path / "short.csv", target="target"))
 
 
+def test_a_column_has_one_role(tmp_path, table):
+    """The target (or weight) named among the features, or a header naming the target twice,
+    would fit the target with itself: refused, by name, for CSV and Parquet."""
+    data, weights = table
+    write_csv(tmp_path / "data.csv", data, weights)
+    with pytest.raises(ValueError, match="target column 'target' is also a feature"):
+        streams.csv_blocks(tmp_path / "data.csv", target="target", columns=["a", "target"])
+    with pytest.raises(ValueError, match="sample_weight column 'w' is also a feature"):
+        streams.csv_blocks(tmp_path / "data.csv", target=3, sample_weight="w", columns=[0, "w"])
+    with pytest.raises(ValueError, match="both the target and the sample_weight"):
+        streams.csv_blocks(tmp_path / "data.csv", target="w", sample_weight="w")
+    lines = (tmp_path / "data.csv").read_text().splitlines()
+    lines[0] = lines[0].replace("a", "target", 1)  # the header names the target twice
+    (tmp_path / "twice.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="names 'target' 2 times"):
+        streams.csv_blocks(tmp_path / "twice.csv", target="target")
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"a": data[:, 0], "y": data[:, 3]}), tmp_path / "data.parquet")
+    with pytest.raises(ValueError, match="target column 'y' is also a feature"):
+        streams.parquet_blocks(tmp_path / "data.parquet", target="y", columns=["a", "y"])
+
+
 def test_parquet_blocks(tmp_path, table):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

@@ -202,6 +202,8 @@ def csv_blocks(path: Any, *, target: str | int, sample_weight: str | int | None 
     taken = {target_col, weight_col}
     features = ([index(c) for c in columns] if columns is not None
                 else [j for j in range(len(names)) if j not in taken])
+    _check_roles(path, [names[j] for j in features], names[target_col],
+                 None if weight_col is None else names[weight_col])
     block_rows = _block_rows(block_rows, len(names))
 
     def read():
@@ -250,6 +252,7 @@ def parquet_blocks(path: Any, *, target: str, sample_weight: str | None = None,
             raise ValueError(f"{path} has no column {name!r} (columns: {names})")
     features = list(columns) if columns is not None else [
         c for c in names if c not in (target, sample_weight)]
+    _check_roles(path, features, target, sample_weight)
     wanted = [*features, target] + ([] if sample_weight is None else [sample_weight])
     block_rows = _block_rows(block_rows, len(wanted))
 
@@ -430,11 +433,24 @@ def _block(block, features, target, y, sample_weight, rows):
     return X, y_block, np.asarray(sample_weight[rows])
 
 
+def _check_roles(path, features, target, weight):
+    """A column is a feature, the target or the weight, never two of them: a target read as a
+    feature too gives a perfect, meaningless fit."""
+    for role, name in (("target", target), ("sample_weight", weight)):
+        if name is not None and name in features:
+            raise ValueError(f"{path}: the {role} column {name!r} is also a feature column")
+    if target == weight:
+        raise ValueError(f"{path}: column {target!r} is both the target and the sample_weight")
+
+
 def _column_indexer(names, path):
     def index(column):
         if isinstance(column, str) and not column.lstrip("-").isdigit():
             if column not in names:
                 raise ValueError(f"{path} has no column {column!r} (columns: {names})")
+            if names.count(column) > 1:
+                raise ValueError(f"{path}: the header names {column!r} {names.count(column)} "
+                                 "times; give the column by its index")
             return names.index(column)
         j = int(column)
         if not -len(names) <= j < len(names):
