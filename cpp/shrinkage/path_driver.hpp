@@ -113,6 +113,7 @@ class PathDriver {
   static constexpr double kResidualRatio = 8;  // |W|^2 / entries(X_W) above which: residual
   static constexpr int kResidualBudget = 100;  // epochs before residual CD counts as stalled
   static constexpr int kResidualTrial = 15;    // the same, where it is on trial
+  static constexpr int kTrialMinimum = 256;    // smaller working sets: no trial
 
   std::size_t at(int j, int t) const { return static_cast<std::size_t>(t) * p_ + j; }
   static bool exceeds(int limit, std::size_t count) {
@@ -227,8 +228,9 @@ class PathDriver {
   // solver's Newton steps save epochs that CD in either form would need on correlated
   // columns, hence the margin. With an l2 term the block solver also refactorises its Newton
   // factor at every alpha (l2 changes) and CD is better conditioned, so the residual form
-  // gets a short trial without the margin, until a trial of this path has stalled
-  // (docs/design.md §2).
+  // gets a short trial without the margin, until a trial of this path has stalled; not on
+  // working sets of a few hundred features, whose block costs little and whose Newton steps
+  // finish exactly (docs/design.md §2).
   int residual_budget(const Penalty& pen) {
     const std::vector<int>& ws = working_set_.features();
     const int m = static_cast<int>(ws.size());
@@ -237,7 +239,8 @@ class PathDriver {
     for (int k = 0; k < m; ++k) entries += columns_.entries(k);
     const double block_epoch = static_cast<double>(m) * m;
     if (block_epoch > kResidualRatio * entries) return kResidualBudget;
-    if (pen.l2() > 0 && !trial_stalled_ && block_epoch > entries) return kResidualTrial;
+    if (pen.l2() > 0 && !trial_stalled_ && m >= kTrialMinimum && block_epoch > entries)
+      return kResidualTrial;
     return 0;
   }
 

@@ -151,7 +151,7 @@ TEST_CASE("the residual-form path with per-feature weights and boxes meets tol")
 }
 
 TEST_CASE("the residual-form path on weighted, centred dense X, either order") {
-  const auto pr = make(30, 200, 8);
+  const auto pr = make(30, 600, 8);
   std::vector<double> x_rows(pr.x.size());  // X in row-major (C) order
   for (int i = 0; i < pr.n; ++i)
     for (int j = 0; j < pr.p; ++j)
