@@ -365,3 +365,20 @@ def test_strided_views_are_taken_as_scikit_learn_takes_them(make, view, rng):
                                atol=1e-14)
     np.testing.assert_allclose(model.predict(Xv), model.predict(np.array(Xv)), rtol=1e-12)
     np.testing.assert_array_equal(Xv, before)
+
+
+@pytest.mark.parametrize("shape", [(90, 6), (60, 150)])
+def test_a_fold_of_zero_weight_is_left_out_of_the_cv_means(shape, rng):
+    """Test rows that all have zero weight define no error: that fold's mse_path_ column is
+    NaN and the choice is the one the other folds make alone (cv.glmnet weights folds by their
+    test weight), on tall data (fold statistics) and wide data (fold designs)."""
+    X, y = make_correlated_regression(*shape, random_state=3)
+    w = rng.uniform(0.5, 2.0, shape[0])
+    w[: shape[0] // 3] = 0.0
+    splits = list(KFold(3).split(X))
+    model = shrinkage.LassoCV(cv=splits, alpha_rule="1se").fit(X, y, sample_weight=w)
+    others = shrinkage.LassoCV(cv=splits[1:], alphas=model.alphas_, alpha_rule="1se").fit(
+        X, y, sample_weight=w)
+    assert np.isnan(model.mse_path_[:, 0]).all()
+    np.testing.assert_allclose(model.mse_path_[:, 1:], others.mse_path_, rtol=1e-10)
+    assert model.alpha_ == others.alpha_ and model.alpha_min_ == others.alpha_min_

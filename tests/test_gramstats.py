@@ -114,6 +114,27 @@ def test_zero_weight_rows_count_as_samples_but_change_nothing(rng):
     np.testing.assert_allclose(with_zeros.xy, dropped.xy, rtol=1e-12)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_blocks_of_zero_weight_are_legal_and_change_nothing(rng, sparse):
+    """A block whose weights are all zero counts its rows and adds nothing: streams and fold
+    statistics may hold such blocks; only fitting from no weight at all is refused."""
+    X, y = rng.standard_normal((90, 4)), rng.standard_normal(90)
+    w = np.ones(90)
+    w[:30] = 0.0
+    Xs = sp.csr_matrix(X) if sparse else X
+    empty = GramStats.from_arrays(Xs[:30], y[:30], w[:30])
+    assert (empty.n_samples, empty.weight_sum) == (30, 0.0) and not empty.gram.any()
+    chunks = GramStats.from_chunks((Xs[s:s + 30], y[s:s + 30], w[s:s + 30])
+                                   for s in range(0, 90, 30))
+    whole = GramStats.from_arrays(Xs, y, w)
+    assert chunks.n_samples == 90
+    for name in ("x_mean", "y_mean", "gram", "xy", "yy"):
+        np.testing.assert_allclose(getattr(chunks, name), getattr(whole, name), rtol=1e-12,
+                                   atol=1e-12)
+    with pytest.raises(ValueError, match="holds no data"):
+        shrinkage.lasso_path(empty, None)
+
+
 def test_sparse_matches_dense(rng):
     X = sp.random(200, 12, density=0.3, random_state=1, format="csr")
     y = rng.standard_normal(200)
@@ -191,12 +212,12 @@ def test_bad_input_is_named(rng):
         GramStats.from_arrays(X, y, np.ones(9))
     with pytest.raises(ValueError, match="non-negative"):
         GramStats.from_arrays(X, y, -np.ones(10))
-    with pytest.raises(ValueError, match="sum to zero"):
-        GramStats.from_arrays(X, y, np.zeros(10))
     bad = X.copy()
     bad[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN or infinity"):
         GramStats.from_arrays(bad, y)
+    with pytest.raises(ValueError, match="NaN or infinity"):  # with zero weights too
+        GramStats.from_arrays(bad, y, np.zeros(10))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         GramStats.from_arrays(X, y[:5])
     small = GramStats.from_arrays(X[:3], y[:3])

@@ -22,7 +22,7 @@ from ._memory import check_square
 from ._validation import (InvalidParameterError, check_gram, check_X, check_y, contiguous,
                           real_array)
 from .statistics import GramStats
-from .statistics._gramstats import check_sample_weight
+from .statistics._gramstats import check_fit_weight
 
 # Every solver name scikit-learn's Ridge and ridge_regression accept: all define one minimiser.
 SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs")
@@ -168,7 +168,7 @@ def ridge_regression(X: Any, y: Any, alpha: float | ArrayLike, *,
     X = check_X(X) if check_input else X
     n = X.shape[0]
     y = check_y(y, n, X.dtype)
-    w = check_sample_weight(sample_weight, n)
+    w = check_fit_weight(sample_weight, n)
     system = RidgeSystem.from_data(X, y, w, return_intercept, positive)
     coef = fit_ridge(system, alpha)
     intercept = system.intercepts(coef).astype(X.dtype)

@@ -139,21 +139,21 @@ def plot_cv(model: Any, *, l1_ratio: float | None = None, ax: Any = None) -> Any
     is_chosen = bool(np.isclose(shown_ratio, chosen_ratio))
     ax = plt.gca() if ax is None else ax
 
-    n_folds = mse.shape[1]
+    n_folds = int(np.isfinite(mse[0]).sum())  # folds with an error (not all zero weight)
     curves = [(mse, "validation", "C0")]
     if train is not None:
         curves.append((np.asarray(train), "training", "C1"))
     for errors, name, color in curves:
-        mean, spread = errors.mean(axis=1), errors.std(axis=1)
+        mean, spread = np.nanmean(errors, axis=1), np.nanstd(errors, axis=1)
         ax.plot(alphas, mean, color=color, label=f"{name} (mean of {n_folds} folds)")
         ax.fill_between(alphas, mean - spread, mean + spread, color=color, alpha=0.2,
                         linewidth=0, label=f"{name} ± 1 sd over folds")
     gamma = getattr(model, "gamma_", 1.0)
     if relaxed is not None and is_chosen and gamma < 1.0:
         at = int(np.flatnonzero(np.isclose(model.gammas_, gamma))[0])
-        ax.plot(alphas, np.asarray(relaxed)[at].mean(axis=1), color="C2",
+        ax.plot(alphas, np.nanmean(np.asarray(relaxed)[at], axis=1), color="C2",
                 label=f"validation, relaxed (gamma = {gamma:g})")
-    mean = mse.mean(axis=1)
+    mean = np.nanmean(mse, axis=1)
     best = int(np.argmin(mean))
     if is_chosen:
         alpha_chosen = float(model.alpha_)
@@ -196,11 +196,12 @@ def _cv_estimator(model):
 
 def _one_standard_error(alphas, mse):
     """glmnet's lambda.1se: the largest alpha whose mean error over folds is within one
-    standard error (sd with ddof 1 over sqrt(folds)) of the smallest mean."""
-    mean = mse.mean(axis=1)
+    standard error (sd with ddof 1 over sqrt(folds)) of the smallest mean; folds without an
+    error (NaN: test rows of zero weight) are left out."""
+    mean = np.nanmean(mse, axis=1)
     best = int(np.argmin(mean))
-    n_folds = mse.shape[1]
-    error = mse[best].std(ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
+    n_folds = int(np.isfinite(mse[best]).sum())
+    error = np.nanstd(mse[best], ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
     return float(alphas[mean <= mean[best] + error].max())
 
 

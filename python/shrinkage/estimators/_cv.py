@@ -24,7 +24,7 @@ from .._relaxed import relaxed_fits
 from .._threads import thread_map
 from .._validation import check_parameters, contiguous
 from ..statistics._folds import split_statistics, squared_error, squared_error_floor
-from ..statistics._gramstats import check_sample_weight
+from ..statistics._gramstats import check_fit_weight
 from ._linear import (
     LinearPredictor,
     checked_alpha_entries,
@@ -174,7 +174,7 @@ class ElasticNetCV(LinearPredictor):
             raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}")
         y = column_or_1d(y, warn=True)
         n = X.shape[0]
-        w = check_sample_weight(sample_weight, n)
+        w = check_fit_weight(sample_weight, n)
         l1_ratios = self._checked_l1_ratios()
         splits = [(np.asarray(tr), np.asarray(te))
                   for tr, te in check_cv(self.cv).split(X, y, **split)]
@@ -259,11 +259,13 @@ class ElasticNetCV(LinearPredictor):
         shape = (len(l1_ratios), n_folds, gammas.size, -1)
         mse = np.reshape([r[0] for r in results], shape)
         train_mse = np.reshape([r[1] for r in results], shape)
-        floor = np.reshape([r[2] for r in results], shape).mean(axis=1)
+        # A fold whose test rows all have zero weight has no error (NaN): the means and the
+        # spread are over the other folds, as cv.glmnet weights folds by their test weight.
+        floor = np.nanmean(np.reshape([r[2] for r in results], shape), axis=1)
         nonzeros = np.reshape([r[3] for r in results], (len(l1_ratios), n_folds, -1)).mean(axis=1)
         # The smallest mean error; errors within rounding of it tie, and ties go to the larger
         # alpha, then to the larger gamma, then to the earlier l1_ratio.
-        mean_mse = mse.mean(axis=1)  # (n_l1_ratio, n_gammas, n_alphas)
+        mean_mse = np.nanmean(mse, axis=1)  # (n_l1_ratio, n_gammas, n_alphas)
         tied = mean_mse <= mean_mse.min() + floor
         i_best = int(np.flatnonzero(tied.any(axis=(1, 2)))[0])
         g_best, k_best = _first_alpha_last_gamma(tied[i_best])
@@ -271,7 +273,8 @@ class ElasticNetCV(LinearPredictor):
         # glmnet's one-standard-error rule on the chosen l1_ratio's errors: the largest alpha
         # (then gamma) whose mean error is within one standard error (over folds) of the
         # smallest.
-        spread = (mse[i_best].std(axis=0, ddof=1) / np.sqrt(n_folds) if n_folds > 1
+        counted = int(np.isfinite(mse[i_best, :, 0, 0]).sum())
+        spread = (np.nanstd(mse[i_best], axis=0, ddof=1) / np.sqrt(counted) if counted > 1
                   else np.zeros(mse.shape[2:]))
         g_1se, k_1se = _first_alpha_last_gamma(
             mean_mse[i_best] <= mean_mse[i_best, g_best, k_best] + spread[g_best, k_best])
@@ -417,4 +420,6 @@ def _rows_mse(X, y, w, rows, coefs, intercepts):
     fit = np.asarray(block @ coefs[support]) + intercepts
     residual = y[rows][:, None] - fit
     weights = np.ones(len(rows)) if w is None else w[rows]
+    if not weights.any():  # rows of zero weight: no error is defined
+        return np.full(residual.shape[1], np.nan)
     return weights @ residual**2 / weights.sum()

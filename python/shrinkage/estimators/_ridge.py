@@ -34,7 +34,7 @@ from .._ridge import (
 from ..statistics import GramStats
 from ..statistics._folds import split_statistics
 from .._validation import contiguous
-from ..statistics._gramstats import check_sample_weight
+from ..statistics._gramstats import check_fit_weight
 from ._linear import LinearPredictor, checked_alpha_entries, refuse_statistics
 from ._routing import cv_router, split_params
 
@@ -112,7 +112,7 @@ default="auto"
             X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
                                  dtype=[np.float64, np.float32], multi_output=True,
                                  y_numeric=True)
-            w = check_sample_weight(sample_weight, X.shape[0])
+            w = check_fit_weight(sample_weight, X.shape[0])
             system = RidgeSystem.from_data(X, y, w, self.fit_intercept, self.positive)
         self._set_coef(fit_ridge(system, self.alpha), system)
         self.n_iter_ = None
@@ -220,7 +220,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
                              dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
         X = contiguous(X)
-        w = check_sample_weight(sample_weight, X.shape[0])
+        w = check_fit_weight(sample_weight, X.shape[0])
         splits = [(np.asarray(tr), np.asarray(te))
                   for tr, te in check_cv(self.cv).split(X, y, **split)]
         scores = np.empty((len(splits), alphas.size))
@@ -262,7 +262,7 @@ class RidgeCV(MultiOutputMixin, LinearPredictor):
                  "this warning (shrinkage's leave-one-out is the same in every mode).",
                  FutureWarning)
         n = X.shape[0]
-        w = check_sample_weight(sample_weight, n)
+        w = check_fit_weight(sample_weight, n)
         loo = _LeaveOneOut(X, y, w, self.fit_intercept)
         scorer = None if self.scoring is None else get_scorer(self.scoring)
         n_targets = loo.Yc.shape[1]

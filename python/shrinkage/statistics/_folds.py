@@ -75,6 +75,8 @@ def squared_error(stats, coefs, intercepts):
     """Weighted mean squared error over the rows of ``stats`` (1-D y) of the models
     (coefs[:, k], intercepts[k]); coefs is (p, n_models)."""
     terms = _error_terms(stats, coefs, intercepts)
+    if stats.weight_sum == 0:  # rows of zero weight: no error is defined
+        return np.full(np.shape(terms[0]), np.nan)
     return np.maximum(sum(terms), 0.0) / stats.weight_sum
 
 
@@ -84,6 +86,8 @@ def squared_error_floor(stats, coefs, intercepts):
     of the largest term cover the products and the statistics' own accumulation."""
     terms = _error_terms(stats, coefs, intercepts)
     largest = np.max(np.abs(np.stack(terms)), axis=0)
+    if stats.weight_sum == 0:
+        return np.full(largest.shape, np.nan)
     return 64 * np.finfo(np.float64).eps * largest / stats.weight_sum
 
 

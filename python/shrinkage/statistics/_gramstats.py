@@ -324,6 +324,15 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None
     return np.ascontiguousarray(w)
 
 
+def check_fit_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
+    """check_sample_weight for a fit, which needs some weight: all-zero weights are refused
+    (statistics of such rows are legal, and merge as nothing)."""
+    w = check_sample_weight(sample_weight, n_samples)
+    if w is not None and not w.any():
+        raise ValueError("The sample weights sum to zero.")
+    return w
+
+
 def centred_moments(X, Y, w, rows=None, diagonal_only=False):
     """(W, x_mean, y_mean, gram, xy, yy) of dense X's rows (all, or ``rows``) about their
     weighted mean. Two passes: a mean estimate, then the kernel's shifted moments with the
@@ -342,12 +351,21 @@ def centred_moments(X, Y, w, rows=None, diagonal_only=False):
     W, s1x, s1y, s2xx, s2xy, s2yy = _core.shifted_moments(
         X, Y, None if rows is None else np.ascontiguousarray(rows, dtype=np.int64), w,
         shift_x, shift_y, diagonal_only)
-    if W == 0:
-        raise ValueError("The weights of the rows sum to zero.")
+    if W == 0:  # rows that count as samples and change nothing (the kernel skipped them)
+        if not (np.isfinite(X if rows is None else X[rows]).all()
+                and np.isfinite(Y if rows is None else Y[rows]).all()):
+            raise ValueError("Input X or y contains NaN or infinity.")
+        return _no_weight(X.shape[1], Y.shape[1], diagonal_only)
     dx, dy = s1x / W, s1y / W
     gram = s2xx.ravel() - W * dx * dx if diagonal_only else add_outer(s2xx, -W, dx, dx)
     check_finite_statistics(np.diag(gram) if not diagonal_only else gram)
     return (W, shift_x + dx, shift_y + dy, gram, s2xy - W * np.outer(dx, dy), s2yy - W * dy * dy)
+
+
+def _no_weight(p, k, diagonal_only):
+    """The moments of rows whose weights are all zero: the identity of merging."""
+    gram = np.zeros(p) if diagonal_only else np.zeros((p, p))
+    return 0.0, np.zeros(p), np.zeros(k), gram, np.zeros((p, k)), np.zeros(k)
 
 
 def _mean_estimate(A, w):
@@ -365,8 +383,8 @@ def _sparse_moments(X, Y, w):
     timestamp), the column is centred explicitly instead (_recentre)."""
     X = X.astype(np.float64, copy=False)  # products in double: the data array is nnz long
     W = float(X.shape[0]) if w is None else float(w.sum())
-    if W == 0:
-        raise ValueError("The weights of the rows sum to zero.")
+    if W == 0:  # rows that count as samples and change nothing (check_X saw them finite)
+        return _no_weight(X.shape[1], Y.shape[1], diagonal_only=False)
     XW = X if w is None else sp.diags(w) @ X
     x_mean = np.asarray(XW.sum(axis=0), dtype=np.float64).ravel() / W
     WY = Y if w is None else Y * w[:, None]
