@@ -324,3 +324,20 @@ def test_small_grams_skip_the_memory_check(monkeypatch):
     shrinkage.ridge_path(X, y, [1.0])
     with pytest.raises(AssertionError, match="small Gram"):
         _memory.check_square(3000, "A Gram", "")  # 72 MB: checked
+
+
+def test_glmnet_limits_beyond_int_are_no_limit(data):
+    """dfmax / pmax of 2^31 or more (any count of features is below them) run as no limit,
+    instead of a binding TypeError."""
+    X, y = data
+    plain = shrinkage.path(X, y)
+    for limits in ({"dfmax": 2**31}, {"pmax": 2**40}):
+        np.testing.assert_array_equal(shrinkage.path(X, y, **limits).coefs, plain.coefs)
+
+
+def test_penalty_factor_too_small_for_alpha_max_is_named(data):
+    """A subnormal penalty factor makes alpha_max overflow: say so, and that 0 is the way to
+    leave a feature unpenalised, instead of a non-finite gap at alpha=inf."""
+    X, y = data
+    with pytest.raises(ValueError, match="alpha_max overflows: a penalty factor .* of 1e-320"):
+        shrinkage.path(X, y, penalty_factor=[1e-320, 1, 1, 1, 1, 1])

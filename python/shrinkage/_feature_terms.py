@@ -64,8 +64,15 @@ def alpha_max(problem, l1_ratio, options):
     the largest push of the gradient toward a side a feature may move to, per unit of its l1
     weight, at the fit of the unpenalised features alone (glmnet's lambda_max). options: the
     solver's, with its feature terms."""
-    return max(_target_alpha_max(problem, t, l1_ratio, options)
-               for t in range(problem.n_targets))
+    with np.errstate(over="ignore"):
+        top = max(_target_alpha_max(problem, t, l1_ratio, options)
+                  for t in range(problem.n_targets))
+    if not np.isfinite(top):
+        weights = options.features.l1_weight
+        raise ValueError(f"alpha_max overflows: a penalty factor (or standardised weight) of "
+                         f"{weights[weights > 0].min():.3g} divides the gradient beyond float64's "
+                         "range; use 0 to leave a feature unpenalised.")
+    return top
 
 
 def _target_alpha_max(problem, t, l1_ratio, options):

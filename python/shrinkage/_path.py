@@ -229,7 +229,13 @@ def solver_options(l1_ratio, positive, tol, max_iter, *, selection="cyclic", ran
         max_iter=int(max_iter), screening=bool(do_screening),
         random_order=selection == "random",
         seed=_seed(random_state) if selection == "random" else 0,
-        dfmax=-1 if dfmax is None else int(dfmax), pmax=-1 if pmax is None else int(pmax))
+        dfmax=_feature_limit(dfmax), pmax=_feature_limit(pmax))
+
+
+def _feature_limit(limit):
+    """glmnet's dfmax / pmax for the solver: -1 for none; a count of features never exceeds
+    2^31 - 1 (the solver's int), so a larger limit is the same as that one."""
+    return -1 if limit is None else min(int(limit), 2**31 - 1)
 
 
 def solve_targets(problem, alphas, options, coef_init=None, n_jobs=None):

@@ -114,7 +114,9 @@ class ElasticNetCV(LinearPredictor):
         iterations are those of its penalised fit).
     alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
     mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
-        Validation mean squared error of each fold.
+        Validation mean squared error of each fold (sample-weighted); NaN for a fold whose
+        test rows all have zero weight, which the means and the one-standard-error rule leave
+        out.
     train_mse_path_ : ndarray, as ``mse_path_``
     n_nonzero_path_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
     n_features_in_ : int
