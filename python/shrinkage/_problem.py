@@ -24,7 +24,7 @@ from ._validation import (
     check_y,
     real_array,
 )
-from .statistics._gramstats import GramStats, centred_moments, check_sample_weight
+from .statistics._gramstats import GramStats, centred_moments, check_fit_weight
 
 TINY_ALPHA = np.finfo(float).resolution  # scikit-learn's floor for a degenerate grid
 
@@ -115,7 +115,7 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
     n, p = X.shape
     y = check_y(y, n, X.dtype)
     Y = np.asfortranarray(y.reshape(n, -1), dtype=np.float64)
-    w = check_sample_weight(sample_weight, n)
+    w = check_fit_weight(sample_weight, n)
     dtype = X.dtype
     if sp.issparse(X):
         X = canonical_csc(X)
@@ -183,8 +183,6 @@ def _from_moments(d, X, Y, w, fit_intercept, diagonal_only):
         x_mean, y_mean = np.zeros(p), np.zeros(k)
         gram = gram.ravel() if diagonal_only else gram
     check_finite_statistics(gram if diagonal_only else np.diag(gram))
-    if W <= 0:
-        raise ValueError("The sample weights sum to zero.")
     d.weight_sum = float(W)
     d.x_mean = np.asarray(x_mean, dtype=np.float64) if fit_intercept else np.zeros(p)
     d.y_mean = np.asarray(y_mean, dtype=np.float64) if fit_intercept else np.zeros(k)
@@ -206,8 +204,6 @@ def _csr_arrays(X):
 def _sparse_design(d, X, Y, w, fit_intercept, rows):
     n, p = X.shape
     W = float(n) if w is None else float(w.sum())
-    if W <= 0:
-        raise ValueError("The sample weights sum to zero.")
     XW = X if w is None else sp.diags(w) @ X
     x_mean = (np.asarray(XW.sum(axis=0), dtype=np.float64).ravel() / W if fit_intercept
               else np.zeros(p))
