@@ -23,6 +23,14 @@ const T* data_of(const py::array& a, const char* name, bool need_fortran = false
   return static_cast<const T*>(a.data());
 }
 
+// A float64 vector of `size` entries, or null for None.
+inline const double* optional_data(const py::object& a, const char* name, py::ssize_t size) {
+  if (a.is_none()) return nullptr;
+  const auto arr = a.cast<py::array>();
+  if (arr.size() != size) throw std::invalid_argument(std::string(name) + ": wrong length");
+  return data_of<double>(arr, name);
+}
+
 inline bool is_fortran(const py::array& a) {
   return a.ndim() < 2 || (a.flags() & py::array::c_style) == 0;
 }

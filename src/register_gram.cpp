@@ -58,13 +58,6 @@ py::object cross_product_py(const py::array& x, const py::array& y) {
   return std::move(out);
 }
 
-const double* optional_data(const py::object& a, const char* name, py::ssize_t size) {
-  if (a.is_none()) return nullptr;
-  const auto arr = a.cast<py::array>();
-  if (arr.size() != size) throw std::invalid_argument(std::string(name) + ": wrong length");
-  return data_of<double>(arr, name);
-}
-
 // Weighted moments about a shift over a subset of rows (see moments.hpp), all float64:
 // (weight_sum, s1x (p), s1y (k), s2xx (p x p, or its diagonal p), s2xy (p x k), s2yy (k)).
 template <class T>
@@ -114,15 +107,15 @@ std::unique_ptr<GramSource> full(const py::array& gram, double scale) {
 }
 
 template <class T>
-std::unique_ptr<GramSource> dense_design(const py::array& x, const py::array& sq_norms,
-                                            double scale, const py::object& root_weights,
+std::unique_ptr<Design> dense_design(const py::array& x, const py::array& sq_norms,
+                                            double scale, const py::object& weights,
                                             const py::object& offsets,
                                             const py::object& share_view_with) {
   const int n = checked_int(x.shape(0), "n_samples"), p = checked_int(x.shape(1), "n_features");
   if (sq_norms.size() != p) throw std::invalid_argument("sq_norms: wrong length");
   auto design = std::make_unique<DenseDesign<T>>(
       data_of<T>(x, "X"), n, p, is_fortran(x), data_of<double>(sq_norms, "sq_norms"), scale,
-      optional_data(root_weights, "root_weights", n), optional_data(offsets, "offsets", p));
+      optional_data(weights, "weights", n), optional_data(offsets, "offsets", p));
   if (!share_view_with.is_none())
     if (const auto* other = dynamic_cast<const DenseDesign<T>*>(&share_view_with.cast<GramSource&>()))
       design->share_view_with(*other);
@@ -141,7 +134,7 @@ Compressed compressed(const py::array& start, const py::array& index, const py::
           data_of<double>(value, "data")};
 }
 
-std::unique_ptr<GramSource> sparse_design(const py::array& indptr, const py::array& indices,
+std::unique_ptr<Design> sparse_design(const py::array& indptr, const py::array& indices,
                                           const py::array& data, int n, int p, double scale,
                                           const py::object& weights, const py::object& offsets,
                                           const py::object& rows) {
@@ -224,6 +217,8 @@ void bind_source(py::module_& m) {
            py::arg("threshold") = py::none(), py::arg("exact") = std::vector<int>())
       .def("block", &source_block, py::arg("features"),
            "The scaled Gram block G[features, features].");
+  py::class_<Design, GramSource>(m, "Design",
+                                 "Dense or sparse X as a Gram source that a datafit can reweight.");
 }
 
 }  // namespace
@@ -285,14 +280,14 @@ void register_gram(py::module_& m) {
   m.def(
       "dense_design_gram",
       [](const py::array& x, const py::array& sq_norms, double scale,
-         const py::object& root_weights, const py::object& offsets,
+         const py::object& weights, const py::object& offsets,
          const py::object& share_view_with) {
         return by_dtype(x, [&](auto t) {
-          return dense_design<decltype(t)>(x, sq_norms, scale, root_weights, offsets,
+          return dense_design<decltype(t)>(x, sq_norms, scale, weights, offsets,
                                            share_view_with);
         });
       },
-      py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::arg("root_weights") = py::none(),
+      py::arg("X"), py::arg("sq_norms"), py::arg("scale"), py::arg("weights") = py::none(),
       py::arg("offsets") = py::none(), py::arg("share_view_with") = py::none(),
       py::keep_alive<0, 1>(),
       "A wide dense design; share_view_with: a dense design over the same X (a fold's whole "

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "arrays.hpp"
+#include "options.hpp"
 #include "shrinkage/enet_path.hpp"
 
 namespace py = pybind11;
@@ -19,49 +20,6 @@ namespace py = pybind11;
 namespace shrinkage::bind {
 
 namespace {
-
-// glmnet's per-feature terms (python/shrinkage/_feature_terms.py) as float64 arrays of length p,
-// checked and packed into the solver's Coordinates once, so the paths of a cross-validation
-// share them. Immutable: the arrays it returns are copies.
-class PackedFeatureTerms {
- public:
-  PackedFeatureTerms(const py::array& l1_weight, const py::array& l2_weight,
-                     const py::array& lower, const py::array& upper)
-      : p_(checked_int(l1_weight.size(), "n_features")) {
-    const auto column = [this](const py::array& a, const char* name) {
-      if (a.ndim() != 1 || a.shape(0) != p_)
-        throw std::invalid_argument(std::string(name) + " must have n_features entries");
-      const double* d = data_of<double>(a, name);
-      return std::vector<double>(d, d + p_);
-    };
-    const auto a1 = column(l1_weight, "l1_weight"), a2 = column(l2_weight, "l2_weight");
-    const auto lo = column(lower, "lower"), hi = column(upper, "upper");
-    coordinates_.resize(p_);
-    for (int j = 0; j < p_; ++j) {
-      Coordinate& k = coordinates_[j];
-      k = {a1[j], a2[j], lo[j], hi[j]};
-      if (!(k.lo <= 0.0 && k.hi >= 0.0 && k.a >= 0.0 && k.e >= 0.0))
-        throw std::invalid_argument("feature terms need weights >= 0 and lower <= 0 <= upper");
-    }
-  }
-  int n_features() const { return p_; }
-  const std::vector<Coordinate>& coordinates() const { return coordinates_; }
-  py::array_t<double> field(double Coordinate::*member) const {
-    py::array_t<double> out(p_);
-    for (int j = 0; j < p_; ++j) out.mutable_data()[j] = coordinates_[j].*member;
-    return out;
-  }
-
- private:
-  int p_;
-  std::vector<Coordinate> coordinates_;
-};
-
-// PathOptions as Python sees it: the scalar options, and the per-feature terms (or None).
-struct BoundOptions {
-  PathOptions options;
-  std::shared_ptr<PackedFeatureTerms> features;
-};
 
 py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
                        const py::array& alphas, const py::object& coef_init,
@@ -79,35 +37,10 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
       throw std::invalid_argument("coef_init must have p * n_tasks entries");
     w0 = data_of<double>(init, "coef_init", true);
   }
-  PathOptions opt = bound.options;
-  std::vector<Coordinate> coordinates;
-  if (bound.features) {
-    if (bound.features->n_features() != p)
-      throw std::invalid_argument("the feature terms must have n_features entries");
-    if (n_tasks > 1) throw std::invalid_argument("per-feature penalty terms take one target");
-    coordinates = bound.features->coordinates();
-    bool finite_bounds = false;
-    for (Coordinate& k : coordinates) {
-      if (opt.positive) k.lo = 0.0;
-      finite_bounds |= std::isfinite(k.lo) || std::isfinite(k.hi);
-    }
-    opt.features = {coordinates.data(), finite_bounds};
-  }
+  const ResolvedOptions resolved(bound, p, n_tasks);
+  const PathOptions& opt = resolved.options;
   const bool float32_output = opt.float32_output;
-
-  // Reacquires the GIL to run pending signal handlers (Ctrl-C) and the Python progress hook;
-  // an exception there stays set in this thread and stops the path.
-  Checkpoint checkpoint = [&progress](int alphas_done) {
-    py::gil_scoped_acquire acquire;
-    if (PyErr_CheckSignals() != 0) return true;
-    if (progress.is_none()) return false;
-    try {
-      return progress(alphas_done).cast<bool>();
-    } catch (py::error_already_set& e) {
-      e.restore();
-      return true;
-    }
-  };
+  const Checkpoint checkpoint = python_checkpoint(progress);
 
   // Each alpha's coefficients go straight into the returned array, in its dtype: float32 when
   // the caller returns float32, so no float64 copy of the whole path is ever held. The array
@@ -127,20 +60,8 @@ py::tuple enet_path_py(GramSource& gram, const py::array& xy, double yy,
   const CoefficientSink sink = float32_output
                                    ? store_into(static_cast<float*>(coefs.mutable_data()))
                                    : store_into(static_cast<double*>(coefs.mutable_data()));
-  PathResult res;
-  bool interrupted = false;
-  {
-    py::gil_scoped_release release;
-    try {
-      res = enet_path(gram, b, n_tasks, yy, a, n_alphas, w0, opt, checkpoint, sink);
-    } catch (const PathInterrupted&) {
-      interrupted = true;
-    }
-  }
-  if (interrupted) {
-    if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
-    throw py::error_already_set();
-  }
+  const PathResult res = run_interruptible(
+      [&] { return enet_path(gram, b, n_tasks, yy, a, n_alphas, w0, opt, checkpoint, sink); });
   py::array_t<double> gaps(res.n_done);
   std::copy(res.gaps.begin(), res.gaps.end(), gaps.mutable_data());
   py::array_t<bool> converged(res.n_done);

@@ -103,11 +103,11 @@ def test_bounded_gradient_bounds_its_error(dtype, order, data, rng):
         X[:, 3] *= 1e31 if dtype == np.float64 else 1e37
     X = np.asarray(X, dtype=dtype, order=order)
     Z = X.astype(np.float64)
-    root = offsets = None
+    weights = offsets = None
     if data == "weighted and centred":
-        root, offsets = np.sqrt(rng.uniform(0.1, 2.0, n)), Z.mean(axis=0)
-        Z = (Z - offsets) * root[:, None]
-    source = _core.dense_design_gram(X, (Z**2).sum(axis=0), 1.0 / n, root, offsets)
+        weights, offsets = rng.uniform(0.1, 2.0, n), Z.mean(axis=0)
+        Z = (Z - offsets) * np.sqrt(weights)[:, None]
+    source = _core.dense_design_gram(X, (Z**2).sum(axis=0), 1.0 / n, weights, offsets)
     w = np.zeros(p)
     w[rng.choice(p, 30, replace=False)] = rng.standard_normal(30) / np.sqrt((Z**2).mean())
     b = rng.standard_normal(p) * np.abs(Z.T @ (Z @ w) / n).max()

@@ -27,14 +27,20 @@ double sum4(std::size_t n, Term&& term) {
   for (; i < n; ++i) partial[0] += term(i);
   return (partial[0] + partial[1]) + (partial[2] + partial[3]);
 }
+
+std::vector<double> roots(const double* weights, int n) {
+  std::vector<double> r;
+  if (weights)
+    for (int i = 0; i < n; ++i) r.push_back(std::sqrt(weights[i]));
+  return r;
+}
 }  // namespace
 
 template <class T>
 DenseDesign<T>::DenseDesign(const T* x, int n, int p, bool fortran_order, const double* sq_norms,
-                            double scale, const double* root_weights, const double* offsets)
-    : GramSource(p, scale), x_(x), n_(n), fortran_(fortran_order), diag_(sq_norms, sq_norms + p),
-      root_(root_weights ? std::vector<double>(root_weights, root_weights + n)
-                         : std::vector<double>()),
+                            double scale, const double* weights, const double* offsets)
+    : Design(p, scale), x_(x), n_(n), fortran_(fortran_order), diag_(sq_norms, sq_norms + p),
+      root_(roots(weights, n)),
       offset_(offsets ? std::vector<double>(offsets, offsets + p) : std::vector<double>()) {}
 
 template <class T>
@@ -46,12 +52,9 @@ void DenseDesign<T>::share_view_with(const DenseDesign& other) {
 }
 
 template <class T>
-void DenseDesign<T>::reweight(const double* root_weights, const double* offsets) {
+void DenseDesign<T>::reweight(const double* weights, const double* offsets) {
   const std::size_t n = static_cast<std::size_t>(n_), p = static_cast<std::size_t>(n_features());
-  if (root_weights)
-    root_.assign(root_weights, root_weights + n);
-  else
-    root_.clear();
+  root_ = roots(weights, n_);
   if (offsets)
     offset_.assign(offsets, offsets + p);
   else
@@ -62,6 +65,29 @@ void DenseDesign<T>::reweight(const double* root_weights, const double* offsets)
     gather_column(static_cast<int>(j), column.data());
     diag_[j] = sum4(n, [&](std::size_t i) { return column[i] * column[i]; });
   }
+}
+
+template <class T>
+void DenseDesign<T>::times(const double* w, double* out) const {
+  const std::size_t n = static_cast<std::size_t>(n_), p = static_cast<std::size_t>(n_features());
+  std::fill(out, out + n, 0.0);
+  if (fortran_) {  // only the columns of w's nonzeros
+    for (std::size_t j = 0; j < p; ++j)
+      if (w[j] != 0.0) {
+        const T* xj = x_ + j * n;
+        for (std::size_t i = 0; i < n; ++i) out[i] += w[j] * static_cast<double>(xj[i]);
+      }
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const T* xi = x_ + i * p;
+    out[i] = sum4(p, [&](std::size_t j) { return static_cast<double>(xi[j]) * w[j]; });
+  }
+}
+
+template <class T>
+void DenseDesign<T>::transposed_times(const double* u, double* out) const {
+  cross_product(x_, n_, n_features(), fortran_, u, 1, out);
 }
 
 template <class T>

@@ -14,21 +14,24 @@
 #include <mutex>
 #include <vector>
 
-#include "shrinkage/gram_source.hpp"
+#include "shrinkage/design.hpp"
 
 namespace shrinkage {
 
 template <class T>  // X's element type: float or double (explicitly instantiated)
-class DenseDesign final : public GramSource {
+class DenseDesign final : public Design {
  public:
-  // root_weights (n, optional): sqrt of the row weights; offsets (p, optional): column centres.
+  // weights (n, optional): the row weights; offsets (p, optional): column centres; sq_norms:
+  // the unscaled diagonal under those.
   DenseDesign(const T* x, int n, int p, bool fortran_order, const double* sq_norms, double scale,
-              const double* root_weights = nullptr, const double* offsets = nullptr);
+              const double* weights = nullptr, const double* offsets = nullptr);
 
-  // New root weights and column centres (optional as in the constructor), such as an IRLS
-  // step's: the diagonal follows in one pass over X; paths' cached columns of Z are dropped
-  // at their next gather. Not while a path reads this design.
-  void reweight(const double* root_weights, const double* offsets);
+  // The diagonal follows in one pass over X; paths' cached columns of Z are dropped at their
+  // next gather.
+  void reweight(const double* weights, const double* offsets) override;
+  int n_samples() const override { return n_; }
+  void times(const double* w, double* out) const override;
+  void transposed_times(const double* u, double* out) const override;
 
   // Shares `other`'s float32 view of X (made by whichever design first needs it), so designs
   // of one X under other weights hold one copy. Throws if `other` reads another array.
@@ -75,7 +78,7 @@ class DenseDesign final : public GramSource {
   int n_;
   bool fortran_;
   std::vector<double> diag_;
-  std::vector<double> root_;
+  std::vector<double> root_;  // the square roots of the row weights
   std::vector<double> offset_;
   unsigned weighting_ = 0;  // counts reweight(): cached columns of Z are of one weighting
   std::shared_ptr<ViewSlot> view_ = std::make_shared<ViewSlot>();  // made at the first

@@ -24,7 +24,7 @@ void check_structure(const Compressed& x, int count, int range, std::int64_t nnz
 
 SparseDesign::SparseDesign(const Compressed& columns, const Compressed& rows, int n, int p,
                            double scale, const double* weights, const double* offsets)
-    : GramSource(p, scale), indptr_(columns.start), indices_(columns.index),
+    : Design(p, scale), indptr_(columns.start), indices_(columns.index),
       data_(columns.value), n_(n), diag_(static_cast<std::size_t>(p)), rows_(rows) {
   const std::int64_t nnz = indptr_[p];
   check_structure(columns, p, n, nnz, "CSC");
@@ -66,6 +66,22 @@ void SparseDesign::reweight(const double* weights, const double* offsets) {
       seen[indices_[e]] = 0;
     }
     diag_[j] = stored + m * m * std::max(0.0, weight_sum_ - stored_weight);
+  }
+}
+
+void SparseDesign::times(const double* w, double* out) const {
+  std::fill(out, out + n_, 0.0);
+  for (int j = 0; j < n_features(); ++j)
+    if (w[j] != 0.0)
+      for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e)
+        out[indices_[e]] += data_[e] * w[j];
+}
+
+void SparseDesign::transposed_times(const double* u, double* out) const {
+  for (int j = 0; j < n_features(); ++j) {
+    double v = 0;
+    for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) v += data_[e] * u[indices_[e]];
+    out[j] = v;
   }
 }
 

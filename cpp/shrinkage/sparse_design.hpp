@@ -12,7 +12,7 @@
 #include <mutex>
 #include <vector>
 
-#include "shrinkage/gram_source.hpp"
+#include "shrinkage/design.hpp"
 
 namespace shrinkage {
 
@@ -24,7 +24,7 @@ struct Compressed {
   const double* value = nullptr;
 };
 
-class SparseDesign final : public GramSource {
+class SparseDesign final : public Design {
  public:
   // X (n x p) by its CSC arrays and, optionally, the same matrix's CSR arrays (`rows`, all
   // null if absent). Checks both structures (starts non-decreasing from 0 to the same nnz,
@@ -33,10 +33,11 @@ class SparseDesign final : public GramSource {
   SparseDesign(const Compressed& columns, const Compressed& rows, int n, int p, double scale,
                const double* weights = nullptr, const double* offsets = nullptr);
 
-  // New row weights (n, or null: all 1) and column centres (p, or null: none), such as an
-  // IRLS step's: the diagonal follows in one pass over X's nonzeros, nothing else is rebuilt.
-  // Not while a path reads this design.
-  void reweight(const double* weights, const double* offsets);
+  // The diagonal follows in one pass over X's nonzeros; nothing else is rebuilt.
+  void reweight(const double* weights, const double* offsets) override;
+  int n_samples() const override { return n_; }
+  void times(const double* w, double* out) const override;
+  void transposed_times(const double* u, double* out) const override;
 
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int, const SourceScratch&) const override { return false; }

@@ -164,8 +164,6 @@ TEST_CASE("the residual-form path on weighted, centred dense X, either order") {
   for (int i = 0; i < pr.n; ++i)
     for (int j = 0; j < pr.p; ++j)
       x_rows[std::size_t(i) * pr.p + j] = pr.x[std::size_t(j) * pr.n + i];
-  std::vector<double> root(pr.n);
-  for (int i = 0; i < pr.n; ++i) root[i] = std::sqrt(pr.s[i]);
   double top = 0;
   for (double v : pr.b) top = std::max(top, std::fabs(v));
   FullGram full(pr.gram.data(), pr.p, 1.0);
@@ -178,7 +176,7 @@ TEST_CASE("the residual-form path on weighted, centred dense X, either order") {
       opt.l1_ratio = rho;
       opt.tol = 1e-10;
       DenseDesign<double> dense(fortran ? pr.x.data() : x_rows.data(), pr.n, pr.p, fortran,
-                                pr.norms.data(), 1.0 / pr.n, root.data(), pr.m.data());
+                                pr.norms.data(), 1.0 / pr.n, pr.s.data(), pr.m.data());
       const auto residual = testing::solve_path(dense, pr.b, 1, pr.c, alphas, opt);
       const auto block = testing::solve_path(full, pr.b, 1, pr.c, alphas, opt);
       INFO("l1_ratio " << rho << ", Fortran order " << fortran);
@@ -191,11 +189,9 @@ TEST_CASE("the residual-form solver alone reaches the optimum of its working set
   // All features form W; without the driver's certificates and fallbacks, the solver's own
   // epochs must reach the block's gap target (a broken update or gradient would stall).
   const auto pr = make(40, 120, 3);
-  std::vector<double> root(pr.n);
-  for (int i = 0; i < pr.n; ++i) root[i] = std::sqrt(pr.s[i]);
   SparseDesign sparse(pr.csc.arrays(), {}, pr.n, pr.p, 1.0 / pr.n, pr.s.data(), pr.m.data());
   DenseDesign<double> dense(pr.x.data(), pr.n, pr.p, true, pr.norms.data(), 1.0 / pr.n,
-                            root.data(), pr.m.data());
+                            pr.s.data(), pr.m.data());
   std::vector<int> all(pr.p);
   std::iota(all.begin(), all.end(), 0);
   std::vector<double> diag(pr.norms);

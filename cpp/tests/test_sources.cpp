@@ -188,11 +188,11 @@ TEST_CASE("designs of one X under other weights share one float32 view") {
   const int n = 300, p = 120;
   auto pr = testing::make_problem(n, p, 0.5, 13);
   const auto norms = sq_norms(pr.x, n, p);
-  std::vector<double> root(n);
-  for (int i = 0; i < n; ++i) root[i] = i % 5 ? 1.0 : 0.0;  // a fold: every fifth row held out
+  std::vector<double> weight(n);
+  for (int i = 0; i < n; ++i) weight[i] = i % 5 ? 1.0 : 0.0;  // a fold: every fifth row held out
   DenseDesign<double> whole(pr.x.data(), n, p, true, norms.data(), 1.0 / n);
-  DenseDesign<double> fold(pr.x.data(), n, p, true, norms.data(), 1.0 / n, root.data());
-  DenseDesign<double> alone(pr.x.data(), n, p, true, norms.data(), 1.0 / n, root.data());
+  DenseDesign<double> fold(pr.x.data(), n, p, true, norms.data(), 1.0 / n, weight.data());
+  DenseDesign<double> alone(pr.x.data(), n, p, true, norms.data(), 1.0 / n, weight.data());
   CHECK_FALSE(fold.shares_view_with(whole));
   fold.share_view_with(whole);
   CHECK(fold.shares_view_with(whole));
@@ -216,7 +216,8 @@ TEST_CASE("designs of one X under other weights share one float32 view") {
 TEST_CASE("designs agree: CSC, CSC with X's CSR arrays, dense in both orders, reweighted") {
   // Every design of one weighted, centred X against dense products of Z = sqrt(s) (X - 1 m^T):
   // the diagonal, a block, the gradient and the working set's columns; then again after
-  // reweight() to other weights and centres, against designs built afresh with those.
+  // reweight() to other weights and centres, against designs built afresh with those; and the
+  // products with X itself.
   const int n = 40, p = 25;
   auto pr = testing::make_problem(n, p, 0.3, 31);
   const Csc csc = to_csc(pr.x, n, p, 0.8, false);
@@ -297,26 +298,35 @@ TEST_CASE("designs agree: CSC, CSC with X's CSR arrays, dense in both orders, re
                                        : pr.x[std::size_t(ws[c]) * n + i]);
       CHECK(fit[i] == doctest::Approx(expect).epsilon(1e-12));
     }
+    // X itself, as a datafit reads it: neither weighted nor centred.
+    std::vector<double> xw(n), xtf(p);
+    auto& design = dynamic_cast<Design&>(source);
+    design.times(w.data(), xw.data());
+    design.transposed_times(f.data(), xtf.data());
+    for (int i = 0; i < n; ++i) {
+      double expect = 0;
+      for (int j = 0; j < p; ++j) expect += pr.x[std::size_t(j) * n + i] * w[j];
+      CHECK(xw[i] == doctest::Approx(expect).epsilon(1e-12));
+    }
+    for (int j = 0; j < p; ++j) {
+      double expect = 0;
+      for (int i = 0; i < n; ++i) expect += pr.x[std::size_t(j) * n + i] * f[i];
+      CHECK(xtf[j] == doctest::Approx(expect).epsilon(1e-12));
+    }
   };
-  const auto roots = [](const std::vector<double>& s) {
-    std::vector<double> r(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) r[i] = std::sqrt(s[i]);
-    return r;
-  };
-  const auto r1 = roots(s1), r2 = roots(s2);
   const std::vector<double> zeros(p, 0.0);  // norms: recomputed by reweight below
   SparseDesign from_columns(csc.arrays(), {}, n, p, scale, s1.data(), m1.data());
   SparseDesign with_rows(csc.arrays(), csr.arrays(), n, p, scale, s1.data(), m1.data());
   DenseDesign<double> fortran(pr.x.data(), n, p, true, zeros.data(), scale);
   DenseDesign<double> c_order(x_rows.data(), n, p, false, zeros.data(), scale);
-  fortran.reweight(r1.data(), m1.data());
-  c_order.reweight(r1.data(), m1.data());
+  fortran.reweight(s1.data(), m1.data());
+  c_order.reweight(s1.data(), m1.data());
   const std::vector<GramSource*> sources = {&from_columns, &with_rows, &fortran, &c_order};
   std::vector<SourceScratch> scratches(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) check(*sources[i], scratches[i], s1, m1);
   from_columns.reweight(s2.data(), m2.data());
   with_rows.reweight(s2.data(), m2.data());
-  fortran.reweight(r2.data(), m2.data());
-  c_order.reweight(r2.data(), m2.data());
+  fortran.reweight(s2.data(), m2.data());
+  c_order.reweight(s2.data(), m2.data());
   for (std::size_t i = 0; i < sources.size(); ++i) check(*sources[i], scratches[i], s2, m2);
 }

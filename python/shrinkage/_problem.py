@@ -139,8 +139,7 @@ def from_data(X, y, *, sample_weight=None, fit_intercept=False, precompute="auto
         _sparse_design(d, X, Y, w, fit_intercept, rows)
     else:
         _from_moments(d, X, Y, w, fit_intercept, diagonal_only=True)
-        root = None if w is None else np.sqrt(w)
-        d.source = _core.dense_design_gram(X, d.source, 1.0 / d.weight_sum, root,
+        d.source = _core.dense_design_gram(X, d.source, 1.0 / d.weight_sum, w,
                                            d.x_mean if fit_intercept else None,
                                            None if like is None else like.source)
     if Xy is not None:
