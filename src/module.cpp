@@ -11,6 +11,7 @@ namespace py = pybind11;
 namespace shrinkage::bind {
 void register_gram(py::module_& m);
 void register_path(py::module_& m);
+void register_binomial(py::module_& m);
 void register_linalg(py::module_& m);
 }  // namespace shrinkage::bind
 
@@ -28,5 +29,6 @@ PYBIND11_MODULE(_core, m) {
         "The instruction-set level whose clones of the hot loops run on this CPU.");
   shrinkage::bind::register_gram(m);
   shrinkage::bind::register_path(m);
+  shrinkage::bind::register_binomial(m);
   shrinkage::bind::register_linalg(m);
 }

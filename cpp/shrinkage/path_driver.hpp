@@ -238,7 +238,7 @@ class PathDriver {
     double entries = 0;
     for (int k = 0; k < m; ++k) entries += columns_.entries(k);
     const double block_epoch = static_cast<double>(m) * m;
-    if (block_epoch > kResidualRatio * entries) return kResidualBudget;
+    if (opt_.residual_first || block_epoch > kResidualRatio * entries) return kResidualBudget;
     if (pen.l2() > 0 && !trial_stalled_ && m >= kTrialMinimum && block_epoch > entries)
       return kResidualTrial;
     return 0;

@@ -83,6 +83,19 @@ class ElasticNet {
   double coef_norm(const Coordinate& k, Row&& w) const {
     return w(0) == 0.0 ? 0.0 : k.a * std::fabs(w(0));
   }
+  // The coordinate's whole penalty l1 a |w| + l2/2 e w^2 (w inside its box).
+  double value(const Coordinate& k, double w) const {
+    return w == 0.0 ? 0.0 : l1_ * k.a * std::fabs(w) + 0.5 * l2_ * k.e * w * w;
+  }
+  // Its conjugate: sup over lo <= w <= hi of u w - value(w), +inf toward an unbounded side
+  // that no curvature holds (the dual point of a datafit without a Gram, logistic.hpp).
+  double conjugate(const Coordinate& k, double u) const {
+    const double curvature = l2_ * k.e, excess = std::fabs(u) - l1_ * k.a;
+    const double side = u > 0 ? k.hi : -k.lo;  // how far w may go toward u's sign
+    if (!(excess > 0) || side == 0.0) return 0.0;
+    const double w = curvature > 0 ? std::min(excess / curvature, side) : side;
+    return w == kInf ? kInf : excess * w - 0.5 * curvature * w * w;
+  }
   // Without an l1 term and without bounds the whole working set is the support.
   bool is_smooth() const { return l1_ == 0.0 && !positive_ && !has_finite_bounds(); }
   // Whether a block's coefficients lie in their boxes (an extrapolated point must).
