@@ -64,7 +64,7 @@ class BinomialSolver {
       for (double v : r_) sum += v;
       for (int i = 0; i < n_; ++i) r_[i] -= c_[i] * sum;
     }
-    design_.transposed_times(r_.data(), u_.data());
+    design_.transposed_times(r_.data(), 1, u_.data());
     const double l1 = pen.l1(), l2 = pen.l2();
     double t = 1;  // the largest scale of r whose conjugate is finite
     for (int j = 0; j < p_; ++j) {
@@ -163,38 +163,34 @@ class BinomialSolver {
       weight += v[i];
       zbar += v[i] * z[i];
     }
-    std::vector<double> centres;
-    if (data_.fit_intercept) {
-      zbar /= weight;
-      centres.resize(p_);
-      design_.transposed_times(v.data(), centres.data());
-      for (double& m : centres) m /= weight;
-    } else {
-      zbar = 0;
-    }
+    zbar = data_.fit_intercept ? zbar / weight : 0.0;
     double c = 0;
     for (int i = 0; i < n_; ++i) {
       const double d = z[i] - zbar;
       c += v[i] * d * d;
-      z[i] = v[i] * d;
+      z[i] = v[i] * d;  // the model's weighted response, whose X^T is b
+      v[i] /= design_.scale();  // the design scales its Gram view back
     }
-    std::vector<double> b(p_);
-    design_.transposed_times(z.data(), b.data());
-    for (double& vi : v) vi /= design_.scale();  // the design scales its Gram view back
-    design_.reweight(v.data(), data_.fit_intercept ? centres.data() : nullptr);
+    b_.resize(p_);
+    centres_.resize(p_);
+    design_.reweight_for_model(v.data(), data_.fit_intercept, z.data(), b_.data(),
+                               centres_.data());
+    const double* b = b_.data();
+    const double* centres = centres_.data();
 
     PathOptions inner = opt_;
     inner.tol = c > 0 ? target / c : 1.0;
     inner.dfmax = inner.pmax = -1;
     inner.float32_output = false;
-    inner.residual_first = true;
     // The caller's checkpoint polls for interruption; alphas finished are the outer path's.
     const Checkpoint poll = [this](int done) { return done < 0 && checkpoint_ && checkpoint_(-1); };
     step_w_.assign(w_.begin(), w_.end());
-    PathDriver<ElasticNet> driver(design_, b.data(), 1, c, inner, poll);
-    const PathResult res = driver.run(&alpha, 1, w_.data(), [this](int, const double* w) {
-      std::copy(w, w + p_, step_w_.begin());
-    });
+    // The model's gradient at w is the datafit's, X^T r (r summing to zero with an
+    // intercept): u from the last certificate, at this point.
+    PathDriver<ElasticNet> driver(design_, b, 1, c, inner, poll);
+    const PathResult res = driver.run(
+        &alpha, 1, w_.data(), [this](int, const double* w) { std::copy(w, w + p_, step_w_.begin()); },
+        u_.data());
     step_beta_ = 0;
     if (data_.fit_intercept) {
       step_beta_ = zbar;
@@ -257,7 +253,7 @@ class BinomialSolver {
   std::vector<double> w_;
   double beta_ = 0;
   std::vector<double> eta_, r_, u_;
-  std::vector<double> model_weights_, work_, direction_, step_w_, deta_, trial_eta_, trial_w_;
+  std::vector<double> model_weights_, work_, b_, centres_, direction_, step_w_, deta_, trial_eta_, trial_w_;
   double step_beta_ = 0;
 };
 

@@ -67,6 +67,63 @@ void DenseDesign<T>::reweight(const double* weights, const double* offsets) {
   }
 }
 
+// The diagonal comes from each column's weighted squares about a reference value a_j (its
+// previous centre, which the next model's moves little from), as sum w (x - a)^2 - W (m - a)^2;
+// a column where the correction is not small against the sum is summed again about m, so no
+// cancellation reaches the diagonal.
+template <class T>
+void DenseDesign<T>::reweight_for_model(const double* weights, bool centred, const double* u,
+                                        double* b, double* centres) {
+  const std::size_t n = static_cast<std::size_t>(n_), p = static_cast<std::size_t>(n_features());
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) total += weights[i];
+  std::vector<double> ref(p, 0.0), sums(p, 0.0), squares(p, 0.0);
+  if (centred && !offset_.empty()) ref = offset_;
+  std::fill(b, b + p, 0.0);
+  const auto x = [&](std::size_t i, std::size_t j) {
+    return static_cast<double>(fortran_ ? x_[j * n + i] : x_[i * p + j]);
+  };
+  if (fortran_) {
+    for (std::size_t j = 0; j < p; ++j) {
+      const T* xj = x_ + j * n;
+      const double a = ref[j];
+      sums[j] = sum4(n, [&](std::size_t i) { return weights[i] * static_cast<double>(xj[i]); });
+      b[j] = sum4(n, [&](std::size_t i) { return u[i] * static_cast<double>(xj[i]); });
+      squares[j] = sum4(n, [&](std::size_t i) {
+        const double d = static_cast<double>(xj[i]) - a;
+        return weights[i] * d * d;
+      });
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const T* xi = x_ + i * p;
+      const double wi = weights[i], ui = u[i];
+      for (std::size_t j = 0; j < p; ++j) {
+        const double v = static_cast<double>(xi[j]), d = v - ref[j];
+        sums[j] += wi * v;
+        b[j] += ui * v;
+        squares[j] += wi * d * d;
+      }
+    }
+  }
+  root_ = roots(weights, n_);
+  offset_.assign(p, 0.0);
+  for (std::size_t j = 0; j < p; ++j) {
+    const double m = centred ? sums[j] / total : 0.0, shift = m - ref[j];
+    double d = squares[j] - total * shift * shift;
+    if (!(total * shift * shift <= 1e-6 * squares[j]))
+      d = sum4(n, [&](std::size_t i) {
+        const double e = x(i, j) - m;
+        return weights[i] * e * e;
+      });
+    diag_[j] = d;
+    offset_[j] = m;
+    if (centred) centres[j] = m;
+  }
+  if (!centred) offset_.clear();
+  ++weighting_;
+}
+
 template <class T>
 void DenseDesign<T>::times(const double* w, double* out) const {
   const std::size_t n = static_cast<std::size_t>(n_), p = static_cast<std::size_t>(n_features());
@@ -86,8 +143,8 @@ void DenseDesign<T>::times(const double* w, double* out) const {
 }
 
 template <class T>
-void DenseDesign<T>::transposed_times(const double* u, double* out) const {
-  cross_product(x_, n_, n_features(), fortran_, u, 1, out);
+void DenseDesign<T>::transposed_times(const double* u, int k, double* out) const {
+  cross_product(x_, n_, n_features(), fortran_, u, k, out);
 }
 
 template <class T>

@@ -31,7 +31,10 @@ class DenseDesign final : public Design {
   void reweight(const double* weights, const double* offsets) override;
   int n_samples() const override { return n_; }
   void times(const double* w, double* out) const override;
-  void transposed_times(const double* u, double* out) const override;
+  void transposed_times(const double* u, int k, double* out) const override;
+  // One pass over X for the weights' column sums, X^T u and the diagonal.
+  void reweight_for_model(const double* weights, bool centred, const double* u, double* b,
+                          double* centres) override;
 
   // Shares `other`'s float32 view of X (made by whichever design first needs it), so designs
   // of one X under other weights hold one copy. Throws if `other` reads another array.

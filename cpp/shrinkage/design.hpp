@@ -4,6 +4,10 @@
 // view is that model's. One class per data representation: dense_design.hpp, sparse_design.hpp.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
 #include "shrinkage/gram_source.hpp"
 
 namespace shrinkage {
@@ -17,8 +21,28 @@ class Design : public GramSource {
   virtual void reweight(const double* weights, const double* offsets) = 0;
   // out = X w (n entries) of the raw X: neither weighted nor centred.
   virtual void times(const double* w, double* out) const = 0;
-  // out = X^T u (p entries) of the raw X.
-  virtual void transposed_times(const double* u, double* out) const = 0;
+  // out = X^T U (p x k, column-major) of the raw X for U (n x k, column-major): k vectors in
+  // one pass over X.
+  virtual void transposed_times(const double* u, int k, double* out) const = 0;
+  // The design of a quadratic model (an IRLS step): reweights to `weights` (n), centred at
+  // their weighted column means when `centred` (written to `centres`, p entries), and
+  // returns b = X^T u (p) for a sample-space vector u. Here in two passes over X (the
+  // products, then the diagonal); a representation may fuse them.
+  virtual void reweight_for_model(const double* weights, bool centred, const double* u,
+                                  double* b, double* centres) {
+    const int n = n_samples(), p = n_features();
+    std::vector<double> columns(u, u + n), products(static_cast<std::size_t>(p) * 2);
+    double total = 0;
+    if (centred) {
+      columns.insert(columns.end(), weights, weights + n);
+      for (int i = 0; i < n; ++i) total += weights[i];
+    }
+    transposed_times(columns.data(), centred ? 2 : 1, products.data());
+    std::copy(products.begin(), products.begin() + p, b);
+    if (centred)
+      for (int j = 0; j < p; ++j) centres[j] = products[p + j] / total;
+    reweight(weights, centred ? centres : nullptr);
+  }
 };
 
 }  // namespace shrinkage

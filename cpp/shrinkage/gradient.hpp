@@ -5,6 +5,7 @@
 // KKT checks read magnitudes plus bounds, so they stay exact where it matters.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -53,6 +54,13 @@ class Gradient {
     }
     gram_.gradient(b_.data(), w.data(), n_tasks_, support_, q_.data(), scratch_);
     std::fill(bound_.begin(), bound_.end(), 0.0);
+  }
+
+  // Takes q as given, exact (known to the caller for the current w).
+  void assign(const double* q) {
+    std::copy(q, q + q_.size(), q_.begin());
+    std::fill(bound_.begin(), bound_.end(), 0.0);
+    bounded_ = false;
   }
 
   // Makes exact the entries whose bound reaches `threshold`.

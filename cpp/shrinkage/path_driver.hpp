@@ -55,15 +55,20 @@ class PathDriver {
       residual_.emplace(opt_, poller_);
   }
 
+  // coef_init (p x n_tasks) or null; gradient_init: q = b - G coef_init where the caller
+  // knows it (else null: computed here).
   PathResult run(const double* alphas, int n_alphas, const double* coef_init,
-                 const CoefficientSink& sink) {
+                 const CoefficientSink& sink, const double* gradient_init = nullptr) {
     PathResult out;
     out.gaps.assign(n_alphas, 0.0);
     out.n_iter.assign(n_alphas, 0);
     out.converged.assign(n_alphas, 1);
     if (coef_init != nullptr) {
       std::copy(coef_init, coef_init + w_.size(), w_.begin());
-      gradient_.recompute(w_, working_set_.features(), Gradient::kAllExact);
+      if (gradient_init != nullptr)
+        gradient_.assign(gradient_init);
+      else
+        gradient_.recompute(w_, working_set_.features(), Gradient::kAllExact);
     }
     double l1_prev = 0;  // the strong rule's previous l1: alpha_max's for the first alpha
     const Penalty unpenalised = Penalty::at(0.0, opt_, nt_);
@@ -238,7 +243,7 @@ class PathDriver {
     double entries = 0;
     for (int k = 0; k < m; ++k) entries += columns_.entries(k);
     const double block_epoch = static_cast<double>(m) * m;
-    if (opt_.residual_first || block_epoch > kResidualRatio * entries) return kResidualBudget;
+    if (block_epoch > kResidualRatio * entries) return kResidualBudget;
     if (pen.l2() > 0 && !trial_stalled_ && m >= kTrialMinimum && block_epoch > entries)
       return kResidualTrial;
     return 0;

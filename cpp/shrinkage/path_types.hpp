@@ -56,10 +56,6 @@ struct PathOptions {
   // features ever non-zero along the path (that alpha excluded).
   int dfmax = -1;
   int pmax = -1;
-  // Sparse and dense X: the residual-form solver first, whatever the working set's size. For
-  // a caller that solves each Gram once (a Newton step's quadratic model): a working-set
-  // block would be built for the few epochs of one warm-started solve.
-  bool residual_first = false;
   FeatureTerms features;
 };
 

@@ -77,12 +77,15 @@ void SparseDesign::times(const double* w, double* out) const {
         out[indices_[e]] += data_[e] * w[j];
 }
 
-void SparseDesign::transposed_times(const double* u, double* out) const {
-  for (int j = 0; j < n_features(); ++j) {
-    double v = 0;
-    for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) v += data_[e] * u[indices_[e]];
-    out[j] = v;
-  }
+void SparseDesign::transposed_times(const double* u, int k, double* out) const {
+  const int p = n_features();
+  for (int j = 0; j < p; ++j)
+    for (int t = 0; t < k; ++t) {
+      const double* ut = u + static_cast<std::size_t>(t) * n_;
+      double v = 0;
+      for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e) v += data_[e] * ut[indices_[e]];
+      out[static_cast<std::size_t>(t) * p + j] = v;
+    }
 }
 
 auto SparseDesign::rows() -> const Compressed& {

@@ -37,7 +37,7 @@ class SparseDesign final : public Design {
   void reweight(const double* weights, const double* offsets) override;
   int n_samples() const override { return n_; }
   void times(const double* w, double* out) const override;
-  void transposed_times(const double* u, double* out) const override;
+  void transposed_times(const double* u, int k, double* out) const override;
 
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int, const SourceScratch&) const override { return false; }
