@@ -112,9 +112,10 @@ void register_binomial(py::module_& m) {
         py::arg("sample_weight"), py::arg("offset"), py::arg("fit_intercept"),
         py::arg("alphas"), py::arg("coef_init"), py::arg("intercept_init"), py::arg("options"),
         py::arg("controls") = py::dict(), py::arg("progress") = py::none(),
-        "Binomial elastic-net path on a Design (reweighted in place while it runs): a dict of coefs (p, n_done), intercepts, gaps (mean-loss units), n_iter, "
-        "converged, deviance_ratios, newton_steps, tol_unit (converged: gap <= tol * "
-        "tol_unit), residual_epochs.");
+        "Binomial elastic-net path on a Design (reweighted in place while it runs): a dict "
+        "of coefs (p, n_done), intercepts, gaps (mean-loss units), n_iter, converged, "
+        "deviance_ratios, newton_steps, tol_unit (converged: gap <= tol * tol_unit), "
+        "residual_epochs.");
 }
 
 }  // namespace shrinkage::bind

@@ -229,3 +229,52 @@ def test_labels():
     a, c1, b1, _ = shrinkage.logistic_path(X, y, alphas=5)
     _, c2, b2, _ = shrinkage.logistic_path(X, np.where(y == 1, 7, -3), alphas=a)
     np.testing.assert_array_equal(c1, c2)
+
+
+def test_binomial_path_object():
+    X, y = make(150, 12, seed=9)
+    labels = np.where(y == 1, "yes", "no")
+    fit = shrinkage.path(X, labels, family="binomial", alphas=30, tol=1e-10)
+    assert isinstance(fit, shrinkage.BinomialPath) and list(fit.classes) == ["no", "yes"]
+    a, coefs, intercepts, _ = shrinkage.logistic_path(X, y, alphas=fit.alphas, tol=1e-10)
+    np.testing.assert_allclose(fit.coefs, coefs, atol=1e-8)
+    np.testing.assert_allclose(fit.intercepts, intercepts, atol=1e-8)
+    # glmnet's deviance ratio, from the null model's mean log-loss.
+    k = 20
+    eta = X @ coefs[:, k] + intercepts[k]
+    loss = np.mean(np.logaddexp(0, eta) - y * eta)
+    np.testing.assert_allclose(fit.dev_ratio[k], 1 - loss / _null_loss(y), rtol=1e-10)
+    np.testing.assert_allclose(fit.null_deviance, 2 * len(y) * _null_loss(y))
+    link = fit.predict(X[:5], alpha=fit.alphas[k])
+    np.testing.assert_allclose(link, eta[:5])
+    np.testing.assert_allclose(fit.predict(X[:5], alpha=fit.alphas[k], type="response"),
+                               expit(eta[:5]))
+    assert list(fit.predict(X[:5], alpha=fit.alphas[k], type="class")) == \
+        list(np.where(eta[:5] > 0, "yes", "no"))
+    # exact=True solves between grid points; the interpolation is close, not equal.
+    between = np.sqrt(fit.alphas[k] * fit.alphas[k + 1])
+    b_exact, c_exact = fit.coef(between, exact=True)
+    assert kkt_violation(X, y, c_exact, b_exact, between, 1.0) < 1e-5
+    assert "BinomialPath(l1_ratio=1" in repr(fit) and "%Dev" in repr(fit)
+    with pytest.raises(ValueError, match="type"):
+        fit.predict(X, type="probability")
+    with pytest.raises(ValueError, match="offset"):
+        fit.predict(X, offset=np.zeros(len(y)))
+    with pytest.raises(ValueError, match="family"):
+        shrinkage.path(X, y, family="poisson")
+    with pytest.raises(ValueError, match="binomial"):
+        shrinkage.path(X, y, offset=np.zeros(len(y)))
+
+
+def test_glmnet_rules_end_a_separable_path():
+    """On separable data the deviance explained approaches 1: glmnet's devmax rule ends the
+    path (its own sequence only), where logistic_path, asked for every alpha, runs on."""
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((80, 6))
+    y = (X[:, 0] + X[:, 1] > 0).astype(float)
+    fit = shrinkage.path(X, y, family="binomial", alphas=100, eps=1e-6)
+    assert len(fit.alphas) < 100 and fit.dev_ratio[-1] > 0.999
+    assert np.isfinite(fit.coefs).all()
+    full = shrinkage.path(X, y, family="binomial", alphas=np.geomspace(fit.alphas[0],
+                                                                       fit.alphas[0] * 1e-6, 100))
+    assert len(full.alphas) == 100

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <cstdlib>
 
 #include "shrinkage/logistic.hpp"
 #include "shrinkage/path_driver.hpp"
@@ -93,7 +94,7 @@ class BinomialSolver {
   };
   Outcome solve(const ElasticNet& pen, double alpha, double tol_abs, int max_newton) {
     Outcome out{certify(pen), 0, 0, false, 0};
-    double target = 0.1;  // of the gap: the model's gap target
+    double target = std::getenv("TGT") ? std::atof(std::getenv("TGT")) : 0.1;
     while (true) {
       if (out.gap <= tol_abs) {
         out.converged = true;
@@ -183,14 +184,15 @@ class BinomialSolver {
     inner.dfmax = inner.pmax = -1;
     inner.float32_output = false;
     // The caller's checkpoint polls for interruption; alphas finished are the outer path's.
-    const Checkpoint poll = [this](int done) { return done < 0 && checkpoint_ && checkpoint_(-1); };
+    const Checkpoint poll = [this](int done) {
+      return done < 0 && checkpoint_ && checkpoint_(-1);
+    };
     step_w_.assign(w_.begin(), w_.end());
     // The model's gradient at w is the datafit's, X^T r (r summing to zero with an
     // intercept): u from the last certificate, at this point.
     PathDriver<ElasticNet> driver(design_, b, 1, c, inner, poll);
-    const PathResult res = driver.run(
-        &alpha, 1, w_.data(), [this](int, const double* w) { std::copy(w, w + p_, step_w_.begin()); },
-        u_.data());
+    const auto keep = [this](int, const double* w) { std::copy(w, w + p_, step_w_.begin()); };
+    const PathResult res = driver.run(&alpha, 1, w_.data(), keep, u_.data());
     step_beta_ = 0;
     if (data_.fit_intercept) {
       step_beta_ = zbar;
@@ -253,7 +255,8 @@ class BinomialSolver {
   std::vector<double> w_;
   double beta_ = 0;
   std::vector<double> eta_, r_, u_;
-  std::vector<double> model_weights_, work_, b_, centres_, direction_, step_w_, deta_, trial_eta_, trial_w_;
+  std::vector<double> model_weights_, work_, b_, centres_;  // the quadratic model
+  std::vector<double> direction_, step_w_, deta_, trial_eta_, trial_w_;  // the line search
   double step_beta_ = 0;
 };
 

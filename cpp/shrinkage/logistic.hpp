@@ -4,7 +4,8 @@
 // needs of it: its value, the residual r = c (y - sigmoid(eta)) (minus its gradient in eta),
 // its curvature (the IRLS weights of the quadratic model), and its conjugate for the dual
 // point theta = t r, t in [0, 1]:
-//     D = -sum_i c_i H(y_i - theta_i / c_i) - sum_i theta_i o_i,  H(mu) = mu log mu + (1-mu) log(1-mu)
+//     D = -sum_i c_i H(y_i - theta_i / c_i) - sum_i theta_i o_i,
+// H(mu) = mu log mu + (1 - mu) log(1 - mu)
 // (o the offsets). y - t (y - p) lies between y and p, so every such point is feasible.
 #pragma once
 
@@ -27,7 +28,9 @@ class Logistic {
   double offset(int i) const { return offsets_ ? offsets_[i] : 0.0; }
 
   // log(1 + e^x) without overflow.
-  static double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+  static double softplus(double x) {
+    return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  }
   static double sigmoid(double x) {
     if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
     const double e = std::exp(x);

@@ -10,7 +10,7 @@ import importlib
 from . import _blas_bridge, _core, _exceptions, streams
 from ._binomial import logistic_path
 from ._config import show_config
-from ._fitted_path import Path, path
+from ._fitted_path import BinomialPath, Path, path
 from ._path import enet_path, lasso_path, multi_target_path
 from ._ridge import ridge_path, ridge_regression
 from .statistics import GramStats
@@ -44,7 +44,7 @@ def __dir__():
 
 __version__ = "0.1.0"
 __all__ = [
-    "ConvergenceWarning", "ElasticNet", "ElasticNetCV", "GramStats", "Lasso", "LassoCV", "Path",
+    "BinomialPath", "ConvergenceWarning", "ElasticNet", "ElasticNetCV", "GramStats", "Lasso", "LassoCV", "Path",
     "Ridge", "RidgeCV", "__version__", "enet_path", "lasso_path", "logistic_path",
     "multi_target_path", "path",
     "ridge_path", "ridge_regression", "show_config", "streams",

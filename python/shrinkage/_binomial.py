@@ -181,7 +181,7 @@ class BinomialProblem:
     def initial_point(self, coef_init, intercept_init):
         if coef_init is None:
             return None, 0.0
-        w0 = real_array(coef_init, "coef_init").astype(np.float64).ravel()
+        w0 = np.ascontiguousarray(real_array(coef_init, "coef_init"), np.float64).ravel()
         if w0.shape != (self.n_features,) or not np.isfinite(w0).all():
             raise ValueError(f"coef_init must hold {self.n_features} finite values.")
         b0 = 0.0 if intercept_init is None else float(intercept_init)

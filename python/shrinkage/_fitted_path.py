@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit
 
 from . import _path, _problem
 from ._relaxed import relaxed_fits
@@ -21,8 +22,9 @@ from ._validation import check_parameters
 from .statistics import GramStats
 
 
-def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: Any = 100,
-         eps: float = 1e-3, fit_intercept: bool = True, sample_weight: ArrayLike | None = None,
+def path(X: Any, y: ArrayLike | None = None, *, family: str = "gaussian", l1_ratio: float = 1.0,
+         alphas: Any = 100, eps: float = 1e-3, fit_intercept: bool = True,
+         sample_weight: ArrayLike | None = None, offset: ArrayLike | None = None,
          positive: bool = False, precompute: bool | str | ArrayLike = "auto", tol: float = 1e-4,
          max_iter: int = 1000, dfmax: int | None = None, pmax: int | None = None,
          relax: bool = False, penalty_factor: ArrayLike | None = None,
@@ -37,11 +39,19 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
     ``ElasticNet`` with weights. One intercept per alpha (unpenalised, from the weighted means),
     weights and centring in the statistics, X never copied or centred.
 
+    ``family="binomial"`` fits glmnet's logistic regression path instead (the weighted mean
+    log-loss in place of the squared error; see :func:`logistic_path`), with glmnet's rules
+    that end a path early: once 99.9% of the null deviance is explained, or an alpha explains
+    less than 1e-5 of it more than the previous one (after at least 5 alphas). It returns a
+    :class:`BinomialPath`.
+
     Parameters
     ----------
     X : array-like or sparse matrix of shape (n_samples, n_features), or GramStats
         A :class:`GramStats` (with ``y=None``) carries its own weights and means.
     y : array-like of shape (n_samples,)
+        Two classes with ``family="binomial"`` (the larger label is the positive class).
+    family : {"gaussian", "binomial"}, default="gaussian"
     l1_ratio : float in [0, 1], default=1.0 (the lasso)
     alphas : int or array-like, default=100
         An int: that many on the geometric grid from alpha_max down by ``eps``.
@@ -49,6 +59,8 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
     fit_intercept : bool, default=True
     sample_weight : array-like of shape (n_samples,), default=None
         Observation weights (glmnet's ``weights``; the objective divides by their sum).
+    offset : array-like of shape (n_samples,), default=None
+        glmnet's ``offset`` (binomial family only): a known part of the linear predictor.
     positive : bool, default=False
     precompute : "auto", bool or array, default="auto"
         As in :func:`enet_path`.
@@ -104,6 +116,25 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
     """
     check_parameters("path", l1_ratio=l1_ratio, eps=eps, alphas=alphas, tol=tol,
                      max_iter=max_iter, dfmax=dfmax, pmax=pmax)
+    terms = {"penalty_factor": penalty_factor, "exclude": exclude, "lower_bounds": lower_bounds,
+             "upper_bounds": upper_bounds, "standardize": standardize,
+             "rescale_penalty_factor": rescale_penalty_factor}
+    if family == "binomial":
+        if isinstance(X, GramStats) or y is None:
+            raise ValueError("The binomial family needs X and y (GramStats summarise a "
+                             "least-squares problem only).")
+        if relax:
+            raise NotImplementedError("relax=True is not implemented for the binomial family "
+                                      "yet.")
+        return BinomialPath.fit(X, y, l1_ratio=l1_ratio, alphas=alphas, eps=eps,
+                                fit_intercept=fit_intercept, sample_weight=sample_weight,
+                                offset=offset, positive=positive, tol=tol, max_iter=max_iter,
+                                dfmax=dfmax, pmax=pmax, terms=terms)
+    if family != "gaussian":
+        raise ValueError(f"family must be 'gaussian' or 'binomial', got {family!r} (the "
+                         "multinomial and Poisson families are not implemented yet).")
+    if offset is not None:
+        raise ValueError("offset is for the binomial family: subtract it from y instead.")
     if isinstance(X, GramStats):
         if y is not None or sample_weight is not None:
             raise ValueError("With GramStats as X, y and sample_weight must be None.")
@@ -117,9 +148,6 @@ def path(X: Any, y: ArrayLike | None = None, *, l1_ratio: float = 1.0, alphas: A
         problem = _problem.from_data(X, y, sample_weight=sample_weight,
                                      fit_intercept=fit_intercept, precompute=precompute)
     options = _path.solver_options(l1_ratio, positive, tol, max_iter, dfmax=dfmax, pmax=pmax)
-    terms = {"penalty_factor": penalty_factor, "exclude": exclude, "lower_bounds": lower_bounds,
-             "upper_bounds": upper_bounds, "standardize": standardize,
-             "rescale_penalty_factor": rescale_penalty_factor}
     grid = _path.with_feature_terms(problem, options, terms, alphas, eps)
     coefs, gaps, n_iters = _path.solve(problem, grid, options)
     return Path(problem, grid[:coefs.shape[-1]], coefs[0], gaps, n_iters, options, relax)
@@ -213,7 +241,8 @@ class Path:
 
     # -- glmnet's print() and plot() --------------------------------------------------------
     def __repr__(self) -> str:
-        lines = [f"Path(l1_ratio={self._options.l1_ratio:g}, {len(self.alphas)} alphas)",
+        lines = [f"{type(self).__name__}(l1_ratio={self._options.l1_ratio:g}, "
+                 f"{len(self.alphas)} alphas)",
                  f"{'':>4} {'Df':>5} {'%Dev':>7} {'Alpha':>10}"]
         for k, (df, dev, alpha) in enumerate(zip(self.df, self.dev_ratio, self.alphas,
                                                   strict=True)):
@@ -274,3 +303,81 @@ class Path:
         relaxed, intercepts = relaxed_fits(self._problem, np.asarray(coefs, np.float64),
                                            self._options)
         return relaxed.astype(self.coefs.dtype, copy=False), intercepts
+
+
+class BinomialPath(Path):
+    """A fitted logistic regression path (made by :func:`path` with ``family="binomial"``):
+    glmnet's binomial fit. The attributes of :class:`Path`, with ``gaps`` in the objective's
+    units (the weighted mean log-loss), ``dev_ratio`` the fraction of the null deviance
+    explained and ``null_deviance`` glmnet's ``nulldev`` (``2 sum_i w_i`` times the null
+    model's mean log-loss); ``classes`` holds the two labels, the second the positive one.
+    """
+
+    # glmnet.control()'s defaults for ending a path early.
+    CONTROLS = {"devmax": 0.999, "fdev": 1e-5, "min_alphas": 5, "max_newton": 100}
+
+    @classmethod
+    def fit(cls, X, y, *, l1_ratio, alphas, eps, fit_intercept, sample_weight, offset, positive,
+            tol, max_iter, dfmax, pmax, terms):
+        from ._binomial import BinomialProblem
+
+        problem = BinomialProblem(X, y, sample_weight, offset, fit_intercept)
+        options = _path.solver_options(l1_ratio, positive, tol, max_iter, dfmax=dfmax,
+                                       pmax=pmax)
+        grid = problem.alpha_grid(options, terms, alphas, eps)
+        # glmnet ends only its own sequence early, never the lambdas a user gives.
+        controls = cls.CONTROLS if isinstance(alphas, (int, np.integer)) else {}
+        result = problem.solve(grid, options, controls=controls)
+        return cls(problem, grid[:result["coefs"].shape[1]], result, options)
+
+    def __init__(self, problem, alphas, result, options):
+        self._problem, self._options = problem, options
+        self.classes = problem.classes
+        self.alphas = alphas
+        self.coefs = result["coefs"].astype(problem.dtype, copy=False)
+        self.intercepts = result["intercepts"]
+        self.gaps = result["gaps"]
+        self.n_iter = list(result["n_iter"])
+        self.df = np.count_nonzero(self.coefs, axis=0)
+        self.dev_ratio = result["deviance_ratios"]
+        weight = len(problem.y) if problem.weight is None else float(problem.weight.sum())
+        self.null_deviance = 2 * weight * (problem.null_loss - problem.saturated_loss)
+        self.relaxed_coefs = self.relaxed_intercepts = None
+
+    def predict(self, X: Any, alpha: ArrayLike | None = None, *, exact: bool = False,
+                gamma: float = 1.0, type: str = "link",
+                offset: ArrayLike | None = None) -> NDArray[Any]:
+        """glmnet's ``predict``: the linear predictor (``type="link"``), the probability of
+        the positive class (``"response"``) or the label (``"class"``) at ``alpha`` (as
+        :meth:`Path.coef`); ``offset``: the new samples' offsets, needed when the path was
+        fitted with one."""
+        if type not in ("link", "response", "class"):
+            raise ValueError(f"type must be 'link', 'response' or 'class', got {type!r}.")
+        if (offset is None) != (self._problem.offset is None):
+            raise ValueError("offset must be given for prediction exactly when the path was "
+                             "fitted with one.")
+        eta = super().predict(X, alpha, exact=exact, gamma=gamma)
+        if offset is not None:
+            o = np.asarray(offset, dtype=np.float64).ravel()
+            if o.shape[0] != eta.shape[0]:
+                raise ValueError(f"offset has {o.shape[0]} values for {eta.shape[0]} samples.")
+            eta = eta + (o if eta.ndim == 1 else o[:, None])
+        if type == "link":
+            return eta
+        if type == "response":
+            return expit(eta)
+        return self.classes[(eta > 0).astype(int)]
+
+    def _solve_at(self, wanted):
+        problem = self._problem
+        coefs = np.empty((self.coefs.shape[0], wanted.size))
+        intercepts = np.empty(wanted.size)
+        options = self._options.replace(dfmax=-1, pmax=-1)
+        for k, alpha in enumerate(wanted):
+            start = int(np.searchsorted(-self.alphas, -alpha, side="right")) - 1
+            init = (None if start < 0
+                    else np.ascontiguousarray(self.coefs[:, start], np.float64))
+            b0 = 0.0 if start < 0 else float(self.intercepts[start])
+            result = problem.solve(np.array([alpha]), options, init, b0)
+            coefs[:, k], intercepts[k] = result["coefs"][:, 0], result["intercepts"][0]
+        return coefs.astype(self.coefs.dtype, copy=False), intercepts
