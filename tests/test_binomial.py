@@ -14,6 +14,7 @@ from shrinkage._binomial import binary_response
 sklearn = pytest.importorskip("sklearn")
 from sklearn.datasets import load_breast_cancer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.utils.class_weight import compute_sample_weight  # noqa: E402
 
 
 def make(n=120, p=30, seed=0, density=None, informative=4):
@@ -102,9 +103,9 @@ def test_optimality_and_certificate(sparse, l1_ratio):
             assert lasso_gap(X, y, coefs[:, k], intercepts[k], a[k]) <= 1e-10 * unit + 1e-15
 
 
-def _null_loss(y):
-    """The mean log-loss of the intercept-only model."""
-    m = y.mean()
+def _null_loss(y, s=None):
+    """The (weighted) mean log-loss of the intercept-only model."""
+    m = np.average(y, weights=s)
     return -(m * np.log(m) + (1 - m) * np.log(1 - m))
 
 
@@ -278,3 +279,43 @@ def test_glmnet_rules_end_a_separable_path():
     full = shrinkage.path(X, y, family="binomial", alphas=np.geomspace(fit.alphas[0],
                                                                        fit.alphas[0] * 1e-6, 100))
     assert len(full.alphas) == 100
+
+
+def test_logistic_regression_matches_scikit_learn(cancer):
+    """The default (l2) against scikit-learn's lbfgs run to a tight tolerance, and the lasso
+    against saga: the same objective, ours certified within its gap."""
+    X, y = cancer
+    for params, solver in (({}, "lbfgs"), ({"l1_ratio": 1.0, "C": 0.3}, "saga"),
+                           ({"l1_ratio": 0.5, "C": 2.0, "class_weight": "balanced"}, "saga")):
+        ours = shrinkage.LogisticRegression(tol=1e-12, **params).fit(X, y)
+        ref = LogisticRegression(solver=solver, tol=1e-12, max_iter=100_000, **params).fit(X, y)
+        np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-4, rtol=1e-4)
+        np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+        assert ours.coef_.shape == (1, X.shape[1]) and ours.intercept_.shape == (1,)
+        s = compute_sample_weight(params.get("class_weight"), y)
+        assert ours.dual_gap_ <= 1e-12 * 2 * _null_loss(y, s)
+
+
+def test_logistic_regression_weights_warm_start_and_spellings():
+    X, y = make(120, 8, seed=13)
+    labels = np.where(y == 1, "spam", "ham")
+    balanced = shrinkage.LogisticRegression(class_weight="balanced", tol=1e-12).fit(X, labels)
+    share = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    weighted = shrinkage.LogisticRegression(tol=1e-12).fit(X, labels, sample_weight=share)
+    np.testing.assert_allclose(balanced.coef_, weighted.coef_, rtol=1e-8)
+    assert list(balanced.classes_) == ["ham", "spam"]
+    assert set(balanced.predict(X)) <= {"ham", "spam"}
+    np.testing.assert_allclose(balanced.predict_log_proba(X), np.log(balanced.predict_proba(X)))
+    cold = shrinkage.LogisticRegression(C=0.5, l1_ratio=1.0, tol=1e-12).fit(X, y)
+    warm = shrinkage.LogisticRegression(C=0.5, l1_ratio=1.0, tol=1e-12, warm_start=True)
+    warm.fit(X, y)
+    warm.fit(X, y)  # from its own solution: nothing left to do
+    assert warm.n_iter_[0] == 0
+    np.testing.assert_allclose(warm.coef_, cold.coef_, atol=1e-8)
+    with pytest.warns(FutureWarning, match="'penalty' was deprecated"):
+        old = shrinkage.LogisticRegression(penalty="l1", C=0.5, l1_ratio=1.0, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(old.coef_, cold.coef_, atol=1e-8)
+    with pytest.raises(NotImplementedError, match="multinomial"):
+        shrinkage.LogisticRegression().fit(X, np.arange(len(y)) % 3)
+    with pytest.raises(NotImplementedError, match="C=np.inf"):
+        shrinkage.LogisticRegression(C=np.inf).fit(X, y)

@@ -11,6 +11,7 @@ ESTIMATORS = [
     shrinkage.Lasso(), shrinkage.ElasticNet(), shrinkage.Ridge(), shrinkage.LassoCV(),
     shrinkage.LassoCV(relax=True),
     shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0]), shrinkage.RidgeCV(), shrinkage.RidgeCV(cv=3),
+    shrinkage.LogisticRegression(), shrinkage.LogisticRegression(l1_ratio=1.0, C=0.5),
 ]
 
 

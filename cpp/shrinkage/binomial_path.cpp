@@ -14,6 +14,7 @@ namespace shrinkage {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kSettledGap = 1e-14;  // relative gap at the objective's rounding
 
 std::vector<double> unit_weights(const BinomialData& data) {
   const int n = data.design.n_samples();
@@ -91,11 +92,15 @@ class BinomialSolver {
     bool converged;
     long residual_epochs;
   };
-  Outcome solve(const ElasticNet& pen, double alpha, double tol_abs, int max_newton) {
+  // The starting point is accepted as it is within `accepted` (the path driver's rule: the
+  // user's warm start within tol_abs, the previous alpha's solution only at the objective's
+  // rounding, so that the path does not stay flat where it moves).
+  Outcome solve(const ElasticNet& pen, double alpha, double tol_abs, double accepted,
+                int max_newton) {
     Outcome out{certify(pen), 0, 0, false, 0};
     double target = kModelTarget;  // of the gap: the model's gap target
     while (true) {
-      if (out.gap <= tol_abs) {
+      if (out.gap <= (out.steps == 0 ? accepted : tol_abs)) {
         out.converged = true;
         return out;
       }
@@ -301,7 +306,10 @@ BinomialPathResult binomial_path(const BinomialData& data, const double* alphas,
   std::size_t ever_nonzero = 0;
   for (int k = 0; k < n_alphas; ++k) {
     const ElasticNet pen = ElasticNet::at(alphas[k], opt, 1);
-    const auto result = solver.solve(pen, alphas[k], opt.tol * out.tol_unit, controls.max_newton);
+    const double tol_abs = opt.tol * out.tol_unit;
+    const bool users_start = k == 0 && coef_init != nullptr;
+    const double accepted = users_start ? tol_abs : std::min(tol_abs, kSettledGap * out.tol_unit);
+    const auto result = solver.solve(pen, alphas[k], tol_abs, accepted, controls.max_newton);
     std::size_t nonzero = 0;
     for (int j = 0; j < p; ++j)
       if (solver.w()[j] != 0.0) {

@@ -19,7 +19,8 @@ _core.install_blas(_blas_bridge.blas_table_capsule())
 
 # Imported on first use, so that `import shrinkage` stays fast: the estimators (they need
 # scikit-learn, an optional dependency) and the submodules (plot needs matplotlib, dask dask).
-_ESTIMATORS = ("ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV")
+_ESTIMATORS = ("ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "LogisticRegression", "Ridge",
+               "RidgeCV")
 _SUBMODULES = ("dask", "datasets", "estimators", "linalg", "plot", "statistics")
 
 
@@ -45,7 +46,8 @@ def __dir__():
 __version__ = "0.1.0"
 __all__ = [
     "BinomialPath", "ConvergenceWarning", "ElasticNet", "ElasticNetCV", "GramStats", "Lasso", "LassoCV", "Path",
-    "Ridge", "RidgeCV", "__version__", "enet_path", "lasso_path", "logistic_path",
+    "LogisticRegression", "Ridge", "RidgeCV", "__version__", "enet_path", "lasso_path",
+    "logistic_path",
     "multi_target_path", "path",
     "ridge_path", "ridge_regression", "show_config", "streams",
 ]

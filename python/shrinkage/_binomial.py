@@ -237,10 +237,20 @@ def binary_response(y, n_samples):
         raise ValueError(f"The binomial family needs samples of two classes; y holds only "
                          f"{classes[0]!r}." if classes.size else "y is empty.")
     if classes.size > 2:
-        raise NotImplementedError(
-            f"y holds {classes.size} classes: that is the multinomial family, which shrinkage "
-            "does not implement yet (it never fits one-vs-rest silently).")
+        raise MultinomialNotImplemented(classes.size)
     return classes, codes.astype(np.float64)
+
+
+class MultinomialNotImplemented(NotImplementedError, ValueError):
+    """Three or more classes: the multinomial family, not implemented yet. A ValueError too,
+    with scikit-learn's wording for binary-only classifiers, so code written for those
+    catches it."""
+
+    def __init__(self, n_classes):
+        super().__init__(
+            f"Only binary classification is supported. The type of the target is multiclass: "
+            f"y holds {n_classes} classes, the multinomial family, which shrinkage does not "
+            "implement yet (it never fits one-vs-rest silently).")
 
 
 def _offset(offset, n):

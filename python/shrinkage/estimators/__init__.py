@@ -2,6 +2,8 @@
 
 from ._cv import ElasticNetCV, LassoCV
 from ._linear import ElasticNet, Lasso
+from ._logistic import LogisticRegression
 from ._ridge import Ridge, RidgeCV
 
-__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV"]
+__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "LogisticRegression", "Ridge",
+           "RidgeCV"]
