@@ -14,7 +14,8 @@ every solver, so a fast time at a loose gap shows as such. One call each.
 
 B1: 20 000 x 200 dense (rows equicorrelated at 0.5), B2: 200 x 10 000 dense, B3: 20 000 x
 50 000 sparse (S1's X: density 1e-3); labels Bernoulli(sigmoid(X beta)) with 20 non-zero
-coefficients scaled so that X beta has standard deviation 2.
+coefficients scaled so that X beta has standard deviation 2
+(``shrinkage.datasets.binomial_benchmark_problem``).
 """
 
 from __future__ import annotations
@@ -32,25 +33,10 @@ import scipy.sparse as sp
 from scipy.special import expit, xlogy
 
 import shrinkage
-from shrinkage.datasets import make_correlated_regression, sparse_benchmark_problem
+from shrinkage.datasets import binomial_benchmark_problem
 
 PROBLEMS = {"B1": "20 000 x 200 dense", "B2": "200 x 10 000 dense",
             "B3": "20 000 x 50 000 sparse (density 1e-3)"}
-
-
-def problem(name, seed=0):
-    if name == "B1":
-        X, _ = make_correlated_regression(20_000, 200, rho=0.5, random_state=seed, order="F")
-    elif name == "B2":
-        X, _ = make_correlated_regression(200, 10_000, rho=0.5, random_state=seed, order="F")
-    else:
-        X, _ = sparse_benchmark_problem("S1", random_state=seed)
-    rng = np.random.default_rng(seed)
-    beta = np.zeros(X.shape[1])
-    beta[rng.choice(X.shape[1], 20, replace=False)] = rng.standard_normal(20)
-    eta = np.asarray(X @ beta).ravel()
-    eta *= 2 / eta.std()
-    return X, (rng.random(X.shape[0]) < expit(eta)).astype(float)
 
 
 def relative_gap(X, y, alphas, coefs, intercepts):
@@ -129,7 +115,7 @@ def warm_loop(make_model, X, y, alphas):
 
 
 def compare(name, tol, slow):
-    X, y = problem(name)
+    X, y = binomial_benchmark_problem(name)
     n = X.shape[0]
     alphas = shrinkage.logistic_path(X, y, alphas=100, eps=1e-2, tol=1.0)[0]
     rows = []

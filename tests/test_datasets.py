@@ -1,11 +1,12 @@
 """The generators: the multi-task benchmark problem's shape, coefficients and noise as
-documented, and the text-like sparse problems' TF-IDF rows."""
+documented, the text-like sparse problems' TF-IDF rows, and the binomial problems' labels."""
 
 import numpy as np
 import pytest
 
 from shrinkage.datasets import (
     MULTITASK_PROBLEMS,
+    binomial_benchmark_problem,
     friedman_coefficients,
     TEXT_PROBLEMS,
     make_text_regression,
@@ -63,3 +64,13 @@ def test_text_problems_have_their_documented_shape_and_format():
     assert X.shape == (n, p) and X.format == fmt and y.shape == (n,)
     with pytest.raises(ValueError, match="unknown problem 'D9'"):
         text_benchmark_problem("D9")
+
+
+def test_binomial_benchmark_problem():
+    X, y = binomial_benchmark_problem("B2")
+    assert X.shape == (200, 10_000) and X.flags.f_contiguous
+    assert set(np.unique(y)) == {0.0, 1.0} and 0.2 < y.mean() < 0.8
+    X2, y2 = binomial_benchmark_problem("B2")
+    np.testing.assert_array_equal(y, y2)  # reproducible
+    with pytest.raises(ValueError, match="unknown problem"):
+        binomial_benchmark_problem("B9")

@@ -38,6 +38,13 @@ MULTITASK_PROBLEMS = {
     "M1": (500, 3_000, 3),
 }
 
+# Binomial problems: dense (n, p) at rho = 0.5, or S1's sparse X; labels from 20 coefficients.
+BINOMIAL_PROBLEMS = {
+    "B1": (20_000, 200),
+    "B2": (200, 10_000),
+    "B3": "S1",
+}
+
 
 def friedman_coefficients(n_features):
     j = np.arange(1, n_features + 1)
@@ -140,6 +147,28 @@ def multitask_benchmark_problem(name, *, random_state=0):
     noise -= noise.mean(axis=0)
     Y = signal + noise * (signal.std(axis=0) / 3.0 / noise.std(axis=0))
     return X, Y
+
+
+def binomial_benchmark_problem(name, *, random_state=0):
+    """A binomial benchmark problem ("B1", "B2", "B3"; docs/performance.md): X as the dense
+    problems' (Fortran order) or S1's sparse X, and 0/1 labels drawn as Bernoulli(sigmoid(X
+    beta)) with 20 non-zero coefficients scaled so that X beta has standard deviation 2."""
+    try:
+        shape = BINOMIAL_PROBLEMS[name]
+    except KeyError:
+        raise ValueError(f"unknown problem {name!r}; choose from {sorted(BINOMIAL_PROBLEMS)}"
+                         ) from None
+    if isinstance(shape, str):
+        X, _ = sparse_benchmark_problem(shape, random_state=random_state)
+    else:
+        X, _ = make_correlated_regression(*shape, rho=0.5, random_state=random_state,
+                                          order="F")
+    rng = np.random.default_rng(random_state)
+    beta = np.zeros(X.shape[1])
+    beta[rng.choice(X.shape[1], 20, replace=False)] = rng.standard_normal(20)
+    eta = np.asarray(X @ beta).ravel()
+    eta *= 2 / eta.std()
+    return X, (rng.random(X.shape[0]) < 1 / (1 + np.exp(-eta))).astype(float)
 
 
 def make_text_regression(n_samples, n_features, *, n_informative=50, zipf_exponent=1.1,
