@@ -51,6 +51,11 @@ class LogisticRegression(LinearClassifierMixin, SparseCoefMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = dict(_SklearnLogisticRegression._parameter_constraints)
+    classes_: np.ndarray
+    coef_: np.ndarray
+    intercept_: np.ndarray
+    n_iter_: np.ndarray
+    dual_gap_: float
 
     def __init__(self, penalty: Any = "deprecated", *, C: float = 1.0,
                  l1_ratio: float | None = 0.0, dual: bool = False, tol: float = 1e-4,
@@ -98,9 +103,9 @@ class LogisticRegression(LinearClassifierMixin, SparseCoefMixin, BaseEstimator):
         alpha = 1.0 / (C * weight.sum())
         options = solver_options(l1_ratio, False, self.tol, self.max_iter)
         w0, b0 = None, 0.0
-        if self.warm_start and getattr(self, "coef_", None) is not None \
-                and self.coef_.shape == (1, X.shape[1]):
-            w0 = np.ascontiguousarray(self.coef_[0], dtype=np.float64)
+        previous = getattr(self, "coef_", None)
+        if self.warm_start and previous is not None and previous.shape == (1, X.shape[1]):
+            w0 = np.ascontiguousarray(previous[0], dtype=np.float64)
             b0 = float(self.intercept_[0]) if self.fit_intercept else 0.0
         result = problem.solve(np.array([alpha]), options, w0, b0)
         self.coef_ = result["coefs"].T.astype(X.dtype, copy=False)
