@@ -44,6 +44,13 @@ class BinomialSolver {
   }
 
   const std::vector<double>& w() const { return w_; }
+  const std::vector<double>& eta() const { return eta_; }
+  // Takes a point solved elsewhere (on a working set's columns): its eta is X w + beta + o.
+  void set_point(std::vector<double> w, double beta, const std::vector<double>& eta) {
+    w_ = std::move(w);
+    beta_ = beta;
+    eta_ = eta;
+  }
   double intercept() const { return beta_; }
   const std::vector<double>& correlations() const { return u_; }
   double loss() const { return fit_.value(eta_.data()); }
@@ -289,6 +296,88 @@ BinomialNull binomial_null(const BinomialData& data) {
   return {solver.intercept(), solver.loss(), solver.saturated(), solver.correlations()};
 }
 
+namespace {
+
+// A feature's push away from zero (per unit of its l1 weight) at the certificate's X^T r, as
+// the KKT checks and the strong rule read it.
+double push(const ElasticNet& pen, int j, const std::vector<double>& u) {
+  return pen.magnitude(pen.coordinate(j), [&](int) { return u[j]; });
+}
+
+// One alpha on working sets (docs/design.md §7): Newton steps on the working set's columns
+// (a design of their own), the point certified on all of X; KKT violators outside join the
+// working set, or, where there are none, its problem is solved tighter.
+BinomialSolver::Outcome solve_on_working_sets(BinomialSolver& full, const BinomialData& data,
+                                              const PathOptions& opt, double alpha,
+                                              double l1_prev, double tol_abs, double accepted,
+                                              int max_newton, const Checkpoint& checkpoint) {
+  const ElasticNet pen = ElasticNet::at(alpha, opt, 1);
+  const int p = data.design.n_features();
+  BinomialSolver::Outcome out{full.certify(pen), 0, 0, false, 0};
+  if (out.gap <= accepted) {
+    out.converged = true;
+    return out;
+  }
+  // The support and the sequential strong rule's survivors; where they are half of X or
+  // more, a copy of their columns would save little: the Newton steps run on X itself.
+  std::vector<char> in(p, 0);
+  std::vector<int> ws;
+  const double strong = 2 * pen.l1() - l1_prev;
+  for (int j = 0; j < p; ++j)
+    if (full.w()[j] != 0.0 || push(pen, j, full.correlations()) >= strong) {
+      in[j] = 1;
+      ws.push_back(j);
+    }
+  if (2 * ws.size() >= static_cast<std::size_t>(p))
+    return full.solve(pen, alpha, tol_abs, accepted, max_newton);
+  double target = 0.5 * tol_abs;  // the working set's gap target
+  std::vector<Coordinate> coordinates;
+  while (true) {
+    if (!ws.empty()) {
+      PathOptions sub = opt;
+      sub.dfmax = sub.pmax = -1;
+      if (opt.features.any()) {
+        coordinates.clear();
+        for (int j : ws) coordinates.push_back(opt.features.coordinates[j]);
+        sub.features.coordinates = coordinates.data();
+      }
+      const std::unique_ptr<Design> columns = data.design.columns(ws);
+      const BinomialData sub_data{*columns, data.y, data.weights, data.offsets,
+                                  data.fit_intercept};
+      BinomialSolver solver(sub_data, sub, checkpoint);
+      std::vector<double> w(ws.size());
+      for (std::size_t k = 0; k < ws.size(); ++k) w[k] = full.w()[ws[k]];
+      solver.start(w.data(), full.intercept());
+      // Its start is accepted by the caller's rule (the previous alpha's solution only at the
+      // objective's rounding), so that the path moves where it should.
+      const auto result = solver.solve(ElasticNet::at(alpha, sub, 1), alpha, target,
+                                       std::min(target, accepted), max_newton - out.steps);
+      out.epochs += result.epochs;
+      out.steps += result.steps;
+      out.residual_epochs += result.residual_epochs;
+      std::vector<double> full_w(p, 0.0);
+      for (std::size_t k = 0; k < ws.size(); ++k) full_w[ws[k]] = solver.w()[k];
+      full.set_point(std::move(full_w), solver.intercept(), solver.eta());
+      out.gap = full.certify(pen);
+    }
+    if (out.gap <= tol_abs) {
+      out.converged = true;
+      return out;
+    }
+    if (out.steps >= max_newton) return out;
+    bool joined = false;
+    for (int j = 0; j < p; ++j)
+      if (!in[j] && push(pen, j, full.correlations()) > pen.l1()) {
+        in[j] = 1;
+        ws.push_back(j);
+        joined = true;
+      }
+    if (!joined && (target /= 4) < 1e-6 * tol_abs) return out;
+  }
+}
+
+}  // namespace
+
 BinomialPathResult binomial_path(const BinomialData& data, const double* alphas, int n_alphas,
                                  const double* coef_init, double intercept_init,
                                  const PathOptions& opt, const BinomialControls& controls,
@@ -304,12 +393,18 @@ BinomialPathResult binomial_path(const BinomialData& data, const double* alphas,
   const int p = data.design.n_features();
   std::vector<char> ever(p, 0);
   std::size_t ever_nonzero = 0;
+  // The strong rule's previous l1: alpha_max's for the first alpha.
+  double l1_prev = 0;
+  const ElasticNet unpenalised = ElasticNet::at(0.0, opt, 1);
+  for (int j = 0; j < p; ++j) l1_prev = std::max(l1_prev, push(unpenalised, j, null.correlations));
   for (int k = 0; k < n_alphas; ++k) {
     const ElasticNet pen = ElasticNet::at(alphas[k], opt, 1);
     const double tol_abs = opt.tol * out.tol_unit;
     const bool users_start = k == 0 && coef_init != nullptr;
     const double accepted = users_start ? tol_abs : std::min(tol_abs, kSettledGap * out.tol_unit);
-    const auto result = solver.solve(pen, alphas[k], tol_abs, accepted, controls.max_newton);
+    const auto result = solve_on_working_sets(solver, data, opt, alphas[k], l1_prev, tol_abs,
+                                              accepted, controls.max_newton, checkpoint);
+    l1_prev = pen.l1();
     std::size_t nonzero = 0;
     for (int j = 0; j < p; ++j)
       if (solver.w()[j] != 0.0) {

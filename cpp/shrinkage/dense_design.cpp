@@ -1,6 +1,8 @@
 #include "shrinkage/dense_design.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <utility>
 #include <cmath>
 #include <stdexcept>
 #include <type_traits>
@@ -140,6 +142,38 @@ void DenseDesign<T>::times(const double* w, double* out) const {
     const T* xi = x_ + i * p;
     out[i] = sum4(p, [&](std::size_t j) { return static_cast<double>(xi[j]) * w[j]; });
   }
+}
+
+namespace {
+// A copy of some columns of X (column-major, double) and the design over it: the copy is a
+// base, so it is made before the design that reads it.
+struct DenseCopy {
+  std::vector<double> values, norms;
+};
+class OwningDenseDesign final : private DenseCopy, public DenseDesign<double> {
+ public:
+  OwningDenseDesign(DenseCopy copy, int n, int p, double scale)
+      : DenseCopy(std::move(copy)),
+        DenseDesign<double>(values.data(), n, p, true, norms.data(), scale) {}
+};
+}  // namespace
+
+template <class T>
+std::unique_ptr<Design> DenseDesign<T>::columns(const std::vector<int>& features) const {
+  const std::size_t n = static_cast<std::size_t>(n_), p = static_cast<std::size_t>(n_features());
+  const int m = static_cast<int>(features.size());
+  DenseCopy copy;
+  copy.values.resize(n * features.size());
+  copy.norms.assign(features.size(), 0.0);
+  for (int k = 0; k < m; ++k) {
+    double* out = copy.values.data() + static_cast<std::size_t>(k) * n;
+    const std::size_t j = static_cast<std::size_t>(features[k]);
+    for (std::size_t i = 0; i < n; ++i) {
+      out[i] = static_cast<double>(fortran_ ? x_[j * n + i] : x_[i * p + j]);
+      copy.norms[k] += out[i] * out[i];
+    }
+  }
+  return std::make_unique<OwningDenseDesign>(std::move(copy), n_, m, scale());
 }
 
 template <class T>

@@ -19,7 +19,7 @@
 namespace shrinkage {
 
 template <class T>  // X's element type: float or double (explicitly instantiated)
-class DenseDesign final : public Design {
+class DenseDesign : public Design {
  public:
   // weights (n, optional): the row weights; offsets (p, optional): column centres; sq_norms:
   // the unscaled diagonal under those.
@@ -32,6 +32,7 @@ class DenseDesign final : public Design {
   int n_samples() const override { return n_; }
   void times(const double* w, double* out) const override;
   void transposed_times(const double* u, int k, double* out) const override;
+  std::unique_ptr<Design> columns(const std::vector<int>& features) const override;
   // One pass over X for the weights' column sums, X^T u and the diagonal.
   void reweight_for_model(const double* weights, bool centred, const double* u, double* b,
                           double* centres) override;

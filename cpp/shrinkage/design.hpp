@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "shrinkage/gram_source.hpp"
@@ -24,6 +25,9 @@ class Design : public GramSource {
   // out = X^T U (p x k, column-major) of the raw X for U (n x k, column-major): k vectors in
   // one pass over X.
   virtual void transposed_times(const double* u, int k, double* out) const = 0;
+  // The given columns of X as a design of their own, holding its own copy of them (a
+  // working set's problem), unweighted and uncentred, of the same scale.
+  virtual std::unique_ptr<Design> columns(const std::vector<int>& features) const = 0;
   // The design of a quadratic model (an IRLS step): reweights to `weights` (n), centred at
   // their weighted column means when `centred` (written to `centres`, p entries), and
   // returns b = X^T u (p) for a sample-space vector u. Here in two passes over X (the

@@ -1,6 +1,8 @@
 #include "shrinkage/sparse_design.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <utility>
 #include <stdexcept>
 #include <string>
 
@@ -75,6 +77,32 @@ void SparseDesign::times(const double* w, double* out) const {
     if (w[j] != 0.0)
       for (std::int64_t e = indptr_[j]; e < indptr_[j + 1]; ++e)
         out[indices_[e]] += data_[e] * w[j];
+}
+
+namespace {
+// A copy of some columns of X in CSC and the design over it (the copy made first, as a base).
+struct SparseCopy {
+  std::vector<std::int64_t> start{0};
+  std::vector<std::int32_t> index;
+  std::vector<double> value;
+};
+class OwningSparseDesign final : private SparseCopy, public SparseDesign {
+ public:
+  OwningSparseDesign(SparseCopy copy, int n, int p, double scale)
+      : SparseCopy(std::move(copy)),
+        SparseDesign({start.data(), index.data(), value.data()}, {}, n, p, scale) {}
+};
+}  // namespace
+
+std::unique_ptr<Design> SparseDesign::columns(const std::vector<int>& features) const {
+  SparseCopy copy;
+  for (int j : features) {
+    copy.index.insert(copy.index.end(), indices_ + indptr_[j], indices_ + indptr_[j + 1]);
+    copy.value.insert(copy.value.end(), data_ + indptr_[j], data_ + indptr_[j + 1]);
+    copy.start.push_back(static_cast<std::int64_t>(copy.value.size()));
+  }
+  const int m = static_cast<int>(features.size());
+  return std::make_unique<OwningSparseDesign>(std::move(copy), n_, m, scale());
 }
 
 void SparseDesign::transposed_times(const double* u, int k, double* out) const {

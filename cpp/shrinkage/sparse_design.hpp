@@ -24,7 +24,7 @@ struct Compressed {
   const double* value = nullptr;
 };
 
-class SparseDesign final : public Design {
+class SparseDesign : public Design {
  public:
   // X (n x p) by its CSC arrays and, optionally, the same matrix's CSR arrays (`rows`, all
   // null if absent). Checks both structures (starts non-decreasing from 0 to the same nnz,
@@ -38,6 +38,7 @@ class SparseDesign final : public Design {
   int n_samples() const override { return n_; }
   void times(const double* w, double* out) const override;
   void transposed_times(const double* u, int k, double* out) const override;
+  std::unique_ptr<Design> columns(const std::vector<int>& features) const override;
 
   const double* diagonal() const override { return diag_.data(); }
   bool is_cheap(int, const SourceScratch&) const override { return false; }

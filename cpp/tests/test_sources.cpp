@@ -313,6 +313,19 @@ TEST_CASE("designs agree: CSC, CSC with X's CSR arrays, dense in both orders, re
       for (int i = 0; i < n; ++i) expect += pr.x[std::size_t(j) * n + i] * f[i];
       CHECK(xtf[j] == doctest::Approx(expect).epsilon(1e-12));
     }
+    // Some of X's columns as a design of their own: X itself, unweighted, uncentred.
+    const std::vector<int> some = {11, 0, 19};
+    const auto columns = design.columns(some);
+    REQUIRE(columns->n_features() == 3);
+    std::vector<double> ctf(3);
+    columns->transposed_times(f.data(), 1, ctf.data());
+    for (int k = 0; k < 3; ++k) {
+      CHECK(ctf[k] == doctest::Approx(xtf[some[k]]).epsilon(1e-12));
+      const double* xk = pr.x.data() + std::size_t(some[k]) * n;
+      double norm = 0;
+      for (int i = 0; i < n; ++i) norm += xk[i] * xk[i];
+      CHECK(columns->diagonal()[k] == doctest::Approx(norm).epsilon(1e-12));
+    }
   };
   const std::vector<double> zeros(p, 0.0);  // norms: recomputed by reweight below
   SparseDesign from_columns(csc.arrays(), {}, n, p, scale, s1.data(), m1.data());
