@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 
 #include "shrinkage/logistic.hpp"
 #include "shrinkage/path_driver.hpp"
@@ -30,8 +32,9 @@ std::vector<double> unit_weights(const BinomialData& data) {
   return c;
 }
 
-// One path's state: the point (w, beta), its linear predictor eta = X w + beta + o, and after
-// `certify` its residual r (with zero sum when there is an intercept) and u = X^T r.
+// A point of the binomial problem on a design and the Newton steps that move it: the point
+// (w, beta), its linear predictor eta = X w + beta + o, and after `certify` its residual r
+// (with zero sum when there is an intercept) and u = X^T r.
 class BinomialSolver {
  public:
   BinomialSolver(const BinomialData& data, const PathOptions& opt, const Checkpoint& checkpoint)
@@ -92,14 +95,14 @@ class BinomialSolver {
     return loss() + penalty(pen, w_.data()) - best;
   }
 
-  // Solves at `pen` from the current point to a gap of tol_abs; returns the outcome.
   struct Outcome {
     double gap;
     int epochs, steps;
     bool converged;
     long residual_epochs;
   };
-  // The starting point is accepted as it is within `accepted` (the path driver's rule: the
+  // Solves at `pen` by Newton steps from the current point to a gap of tol_abs, on this
+  // design's columns. The starting point is accepted as it is within `accepted` (the path driver's rule: the
   // user's warm start within tol_abs, the previous alpha's solution only at the objective's
   // rounding, so that the path does not stay flat where it moves).
   Outcome solve(const ElasticNet& pen, double alpha, double tol_abs, double accepted,
