@@ -319,3 +319,17 @@ def test_logistic_regression_weights_warm_start_and_spellings():
         shrinkage.LogisticRegression().fit(X, np.arange(len(y)) % 3)
     with pytest.raises(NotImplementedError, match="C=np.inf"):
         shrinkage.LogisticRegression(C=np.inf).fit(X, y)
+
+
+def test_float32_data_get_certified_float64_coefficients():
+    """float32 X is read as it is; the coefficients come back in float64, the precision their
+    gaps certify (rounded to float32 they would not be)."""
+    X, y = make(150, 20, seed=21)
+    X32 = X.astype(np.float32)
+    a, coefs, intercepts, gaps = shrinkage.logistic_path(X32, y, alphas=10, tol=1e-12)
+    assert coefs.dtype == np.float64
+    X64 = X32.astype(np.float64)
+    for k in range(len(a)):
+        assert kkt_violation(X64, y, coefs[:, k], intercepts[k], a[k], 1.0) < 1e-5
+    model = shrinkage.LogisticRegression(tol=1e-12).fit(X32, y)
+    assert model.coef_.dtype == np.float64 and model.intercept_.dtype == np.float64

@@ -45,7 +45,8 @@ def logistic_path(X: Any, y: ArrayLike, *, l1_ratio: float = 1.0, eps: float = 1
     Parameters
     ----------
     X : array-like or sparse matrix of shape (n_samples, n_features)
-        float64 or float32 (kept); read in place, never modified.
+        float64 or float32 (kept); read in place, never modified. The coefficients are
+        float64 either way: the gaps certify them as returned.
     y : array-like of shape (n_samples,)
         Two classes; the larger label (in sorted order) is the positive class, as in
         scikit-learn. One class is an error; three or more raise NotImplementedError (the
@@ -111,8 +112,7 @@ def logistic_path(X: Any, y: ArrayLike, *, l1_ratio: float = 1.0, eps: float = 1
     result = problem.solve(grid, options, w0, b0,
                            controls={"max_newton": int(params.get("max_newton", 100))})
     grid = grid[:result["coefs"].shape[1]]
-    out = (grid, result["coefs"].astype(problem.dtype, copy=False), result["intercepts"],
-           result["gaps"])
+    out = (grid, result["coefs"], result["intercepts"], result["gaps"])
     return (*out, result["n_iter"]) if return_n_iter else out
 
 
@@ -132,7 +132,6 @@ class BinomialProblem:
                 raise ValueError("Both classes need samples of positive weight.")
         self.offset = _offset(offset, n)
         self.fit_intercept = bool(fit_intercept)
-        self.dtype = X.dtype
         # The design the Gaussian family would solve on (never a full Gram): its diagonal is
         # the columns' weighted variances, which standardising reads.
         self.gaussian = _problem.from_data(X, self.y, sample_weight=self.weight,

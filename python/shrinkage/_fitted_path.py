@@ -334,7 +334,7 @@ class BinomialPath(Path):
         self._problem, self._options = problem, options
         self.classes = problem.classes
         self.alphas = alphas
-        self.coefs = result["coefs"].astype(problem.dtype, copy=False)
+        self.coefs = result["coefs"]  # float64 whatever X's dtype: certified as returned
         self.intercepts = result["intercepts"]
         self.gaps = result["gaps"]
         self.n_iter = list(result["n_iter"])
@@ -380,4 +380,4 @@ class BinomialPath(Path):
             b0 = 0.0 if start < 0 else float(self.intercepts[start])
             result = problem.solve(np.array([alpha]), options, init, b0)
             coefs[:, k], intercepts[k] = result["coefs"][:, 0], result["intercepts"][0]
-        return coefs.astype(self.coefs.dtype, copy=False), intercepts
+        return coefs, intercepts

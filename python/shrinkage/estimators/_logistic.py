@@ -108,8 +108,9 @@ class LogisticRegression(LinearClassifierMixin, SparseCoefMixin, BaseEstimator):
             w0 = np.ascontiguousarray(previous[0], dtype=np.float64)
             b0 = float(self.intercept_[0]) if self.fit_intercept else 0.0
         result = problem.solve(np.array([alpha]), options, w0, b0)
-        self.coef_ = result["coefs"].T.astype(X.dtype, copy=False)
-        self.intercept_ = np.array([result["intercepts"][0]], dtype=X.dtype)
+        # float64 whatever X's dtype: dual_gap_ certifies the coefficients as stored.
+        self.coef_ = result["coefs"].T.copy()
+        self.intercept_ = result["intercepts"][:1].copy()
         self.n_iter_ = np.array([result["n_iter"][0]], dtype=np.int32)
         self.dual_gap_ = float(result["gaps"][0])
         return self
