@@ -18,8 +18,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core, _feature_terms, _problem
-from ._exceptions import convergence_warning, warn
-from ._path import _resolve_alphas_argument, _warn_stopped, solver_options
+from ._path import (
+    _resolve_alphas_argument,
+    _warn_not_converged,
+    _warn_stopped,
+    solver_options,
+)
 from ._threads import one_blas_thread
 from ._validation import check_parameters, check_X, real_array
 from .statistics._gramstats import check_fit_weight
@@ -202,15 +206,8 @@ class BinomialProblem:
             raise ValueError(f"The duality gap is not finite at alpha={alphas[bad]:.3e}: "
                              "values overflowed; no certificate.")
         if not converged.all():
-            bad = np.flatnonzero(~converged)
-            worst = bad[np.argmax(gaps[bad])]
-            warn(f"Objective did not converge. You might want to increase the number of "
-                 f"iterations. At {bad.size} of {gaps.size} alphas the duality gap stayed "
-                 f"above the tolerance: the largest is {gaps[worst]:.3e} (at "
-                 f"alpha={alphas[worst]:.3e}) for a tolerance of "
-                 f"{options.tol * result['tol_unit']:.3e} (tol * null deviance / sum of "
-                 "weights). Check the scale of the features, or use larger alphas or tol.",
-                 convergence_warning())
+            _warn_not_converged(alphas, gaps, converged, options.tol * result["tol_unit"],
+                                np.float64, unit="tol * null deviance / sum of weights")
         coefs = result["coefs"]
         if coefs.shape[1] < len(alphas) and (options.dfmax >= 0 or options.pmax >= 0):
             _warn_stopped(alphas, coefs[None], options)

@@ -419,7 +419,10 @@ def _progress(verbose, n_alphas):
     return report
 
 
-def _warn_not_converged(alphas, gaps, converged, tol_abs, dtype):
+def _warn_not_converged(alphas, gaps, converged, tol_abs, dtype,
+                        unit="tol * ||y||^2 / n_samples"):
+    """scikit-learn's ConvergenceWarning with the largest gap reached and the tolerance, in
+    ``unit`` (how the tolerance is made from tol)."""
     bad = np.flatnonzero(~converged)
     worst = bad[np.argmax(gaps[bad])]
     hint = "Check the scale of the features, or use larger alphas or tol."
@@ -432,6 +435,6 @@ def _warn_not_converged(alphas, gaps, converged, tol_abs, dtype):
         f"Objective did not converge. You might want to increase the number of iterations. "
         f"At {bad.size} of {alphas.size} alphas the duality gap stayed above the tolerance: "
         f"the largest is {gaps[worst]:.3e} (at alpha={alphas[worst]:.3e}) for a tolerance of "
-        f"{tol_abs:.3e} (tol * ||y||^2 / n_samples). {hint}",
+        f"{tol_abs:.3e} ({unit}). {hint}",
         convergence_warning(),
     )
